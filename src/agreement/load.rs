@@ -1,0 +1,523 @@
+//! Stage two of reading an agreement: from the raw TOML structs to the
+//! validated model, collecting every problem with its file:line:column
+//! (SPEC 2.2, the list of what `royalty check` rejects).
+
+use super::raw::{RawAgreement, RawNum, RawParty, S};
+use super::*;
+use crate::diag::{line_col, Diagnostic};
+use crate::money::{parse_decimal, parse_percent, Rate};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// Collects problems for one file, turning byte spans into line:column.
+struct Ctx<'a> {
+    text: &'a str,
+    file: &'a Path,
+    diags: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, span: std::ops::Range<usize>, msg: impl Into<String>) {
+        let (line, col) = line_col(self.text, span.start);
+        self.diags.push(Diagnostic::error(self.file, line, col, msg));
+    }
+    fn err_at<T>(&mut self, v: &S<T>, msg: impl Into<String>) {
+        self.err(v.span(), msg)
+    }
+
+    fn date(&mut self, v: &S<toml::Value>, what: &str) -> Option<Date> {
+        let parsed = match v.get_ref() {
+            toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt
+                .date
+                .and_then(|d| Date::new(d.year as i16, d.month as i8, d.day as i8).ok()),
+            toml::Value::String(s) => s.trim().parse::<Date>().ok(),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.err_at(v, format!("`{what}`: expected a date such as 2026-01-15"));
+        }
+        parsed
+    }
+
+    /// A plain decimal ("5000.00" or an integer).
+    fn decimal(&mut self, v: &S<RawNum>, what: &str) -> Option<Decimal> {
+        let d = match v.get_ref() {
+            RawNum::Int(i) => Some(Decimal::from(*i)),
+            RawNum::Text(t) => parse_decimal(t),
+        };
+        if d.is_none() {
+            self.err_at(v, format!("`{what}`: expected a decimal such as \"5000.00\""));
+        }
+        d
+    }
+
+    /// A percentage string ("4%").
+    fn percent(&mut self, v: &S<RawNum>, what: &str) -> Option<Decimal> {
+        let d = match v.get_ref() {
+            RawNum::Text(t) => parse_percent(t),
+            RawNum::Int(_) => None,
+        };
+        if d.is_none() {
+            self.err_at(v, format!("`{what}`: expected a percentage string such as \"4%\""));
+        }
+        d
+    }
+
+    fn source(&mut self, name: &str, span: std::ops::Range<usize>) -> Option<Source> {
+        let s = Source::parse(name);
+        if s.is_none() {
+            self.err(
+                span,
+                format!("unknown source `{name}`; expected one of: {}", Source::vocabulary()),
+            );
+        }
+        s
+    }
+}
+
+/// Reads and validates one agreement from its text. Pure: no I/O.
+pub fn load_agreement_str(text: &str, file: &Path) -> Result<Agreement, Vec<Diagnostic>> {
+    let raw: RawAgreement = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+            let msg = e.message().trim().replace('\n', " ");
+            return Err(vec![Diagnostic::error(file, line, col, msg)]);
+        }
+    };
+    let mut cx = Ctx {
+        text,
+        file,
+        diags: Vec::new(),
+    };
+    let a = validate(raw, &mut cx);
+    if cx.diags.iter().any(Diagnostic::is_error) {
+        Err(cx.diags)
+    } else {
+        a.ok_or(cx.diags)
+    }
+}
+
+fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
+    // Sections of SPEC 2.2 not applied by this version: refuse by name.
+    let later: [(&str, Option<std::ops::Range<usize>>); 7] = [
+        ("milestone", raw.milestone.as_ref().map(|v| v.span())),
+        ("advance", raw.advance.as_ref().map(|v| v.span())),
+        ("gate", raw.gate.as_ref().map(|v| v.span())),
+        ("reserve", raw.reserve.as_ref().map(|v| v.span())),
+        ("amendment", raw.amendment.as_ref().map(|v| v.span())),
+        ("reversion", raw.reversion.as_ref().map(|v| v.span())),
+        ("dispute", raw.dispute.as_ref().map(|v| v.span())),
+    ];
+    for (name, span) in later {
+        if let Some(span) = span {
+            cx.err(span, format!("section `{name}` is not supported yet by this version of royalty"));
+        }
+    }
+
+    let id = raw.id.get_ref().clone();
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        cx.err_at(&raw.id, format!("agreement id `{id}`: expected lower-case letters, digits and hyphens ([a-z0-9-])"));
+    }
+    let currency = Currency::parse(raw.currency.get_ref());
+    if currency.is_none() {
+        cx.err_at(&raw.currency, format!("unknown currency code `{}`; expected an ISO 4217 code such as USD", raw.currency.get_ref()));
+    }
+    let signed = raw.signed.as_ref().and_then(|v| cx.date(v, "signed"));
+    let start = raw.start.as_ref().and_then(|v| cx.date(v, "start"));
+    let end = raw.end.as_ref().and_then(|v| cx.date(v, "end"));
+    if let (Some(s), Some(e), Some(v)) = (start, end, raw.end.as_ref()) {
+        if e < s {
+            cx.err_at(v, format!("`end` {e} is before `start` {s}"));
+        }
+    }
+
+    // Tracks.
+    let mut tracks = Vec::new();
+    let mut seen_isrc: HashMap<Isrc, ()> = HashMap::new();
+    for t in &raw.track {
+        match Isrc::parse(t.isrc.get_ref()) {
+            Some(isrc) => {
+                if seen_isrc.insert(isrc, ()).is_some() {
+                    cx.err_at(&t.isrc, format!("duplicate track {isrc} in this agreement"));
+                }
+                tracks.push(Track {
+                    isrc,
+                    title: t.title.clone().unwrap_or_default(),
+                });
+            }
+            None => cx.err_at(
+                &t.isrc,
+                format!(
+                    "malformed ISRC `{}`: expected 2 letters, 3 letters or digits, 2 digits, 5 digits (e.g. QZNWX2600001)",
+                    t.isrc.get_ref()
+                ),
+            ),
+        }
+    }
+    if raw.track.is_empty() {
+        cx.err(raw.id.span(), "the agreement covers no track: add at least one [[track]] with an isrc");
+    }
+
+    // Parties.
+    let mut parties = Vec::new();
+    for p in &raw.party {
+        if let Some(party) = party(p, currency, cx) {
+            if parties.iter().any(|q: &Party| q.id == party.id) {
+                cx.err_at(&p.id, format!("duplicate party id `{}`", party.id));
+            }
+            parties.push(party);
+        }
+    }
+    if raw.party.is_empty() {
+        cx.err(raw.id.span(), "the agreement names no party: add at least one [[party]]");
+    }
+
+    let terms = terms(&raw, &parties, cx);
+
+    let mut payout = PayoutRules::default();
+    if let Some(p) = &raw.payout {
+        if let Some(m) = &p.get_ref().minimum {
+            if let Some(d) = cx.decimal(m, "payout.minimum") {
+                if d < Decimal::ZERO {
+                    cx.err_at(m, "`payout.minimum` must not be negative");
+                }
+                payout.minimum = crate::money::Money(d);
+            }
+        }
+        if let Some(v) = &p.get_ref().lock_in_until {
+            payout.lock_in_until = cx.date(v, "payout.lock_in_until");
+        }
+    }
+
+    Some(Agreement {
+        id,
+        title: raw.title.clone().unwrap_or_default(),
+        currency: currency?,
+        signed,
+        start,
+        end,
+        tracks,
+        parties,
+        terms: vec![terms?],
+        payout,
+        file: cx.file.to_path_buf(),
+    })
+}
+
+fn party(p: &RawParty, agreement_currency: Option<Currency>, cx: &mut Ctx) -> Option<Party> {
+    let id = p.id.get_ref().clone();
+    if id.is_empty() {
+        cx.err_at(&p.id, "party id must not be empty");
+    }
+    let payout_currency = match &p.payout_currency {
+        Some(c) => {
+            let parsed = Currency::parse(c.get_ref());
+            if parsed.is_none() {
+                cx.err_at(c, format!("unknown currency code `{}`; expected an ISO 4217 code such as EUR", c.get_ref()));
+            }
+            parsed
+        }
+        None => agreement_currency,
+    };
+    let withholding = match &p.withholding {
+        Some(w) => {
+            let d = cx.percent(w, "withholding");
+            if let Some(x) = d {
+                if x < Decimal::ZERO || x > Decimal::ONE {
+                    cx.err_at(w, "`withholding` must be between 0% and 100%");
+                }
+            }
+            d.unwrap_or_default()
+        }
+        None => Decimal::ZERO,
+    };
+    let hours = p.hours.as_ref().and_then(|h| {
+        let d = cx.decimal(h, "hours");
+        if d.is_some_and(|d| d < Decimal::ZERO) {
+            cx.err_at(h, "`hours` must not be negative");
+        }
+        d
+    });
+    for (name, v) in [("vesting", &p.vesting), ("departed", &p.departed)] {
+        if let Some(v) = v {
+            cx.err_at(v, format!("party `{name}` is not supported yet by this version of royalty"));
+        }
+    }
+    Some(Party {
+        id,
+        name: p.name.clone().unwrap_or_default(),
+        role: p.role.clone().unwrap_or_default(),
+        tier: p.tier.as_ref().map(|t| t.get_ref().clone()),
+        hours,
+        deliverables: p.deliverables.clone(),
+        payout_currency: payout_currency?,
+        withholding,
+    })
+}
+
+/// Resolves `[rates]`, or `[pool]` x `[split]` (explicit or weighted), into
+/// one rate per party and source.
+fn terms(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
+    let n = parties.len();
+    let mut t = Terms {
+        effective: None,
+        form: ShareForm::Rates,
+        rates: vec![[None; 9]; n],
+        split: vec![None; n],
+        pool: [None; 9],
+    };
+    let before = cx.diags.len();
+    match (&raw.rates, &raw.pool) {
+        (Some(_), Some(pool)) => {
+            cx.err_at(pool, "an agreement uses either [rates] or [pool] with [split], not both");
+        }
+        (None, None) => cx.err(
+            raw.id.span(),
+            "the agreement sets no rates: add [rates.<party>] or [pool] with [split]",
+        ),
+        (Some(rates), None) => {
+            if let Some(s) = &raw.split {
+                cx.err_at(s, "[split] goes with [pool]; this agreement uses [rates]");
+            }
+            for (pid, table) in rates.get_ref() {
+                let Some(pi) = parties.iter().position(|p| &p.id == pid) else {
+                    cx.err_at(table, format!("rates for `{pid}`, who is not a party of this agreement (no [[party]] with id = \"{pid}\")"));
+                    continue;
+                };
+                for (src, v) in table.get_ref() {
+                    let Some(source) = cx.source(src, v.span()) else { continue };
+                    let rate = match v.get_ref() {
+                        RawNum::Text(s) => Rate::parse(s),
+                        RawNum::Int(_) => None,
+                    };
+                    match rate {
+                        Some(Rate::Share(x)) if x < Decimal::ZERO => cx.err_at(v, "a rate must not be negative"),
+                        Some(Rate::PerUnit(x)) if x < Decimal::ZERO => cx.err_at(v, "a rate must not be negative"),
+                        Some(Rate::Share(x)) => {
+                            t.rates[pi][source.index()] = Some(RateTerm::Share { num: x, den: Decimal::ONE })
+                        }
+                        Some(Rate::PerUnit(x)) => t.rates[pi][source.index()] = Some(RateTerm::PerUnit(x)),
+                        None => cx.err_at(v, format!("rates.{pid}.{src}: expected a percentage (\"4%\") or an amount per unit (\"0.10/unit\")")),
+                    }
+                }
+            }
+            // No source may give parties more than 100% of its receipts.
+            for source in Source::ALL {
+                let total: Decimal = t.rates.iter().filter_map(|r| r[source.index()]?.share()).sum();
+                if total > Decimal::ONE {
+                    cx.err_at(rates, format!(
+                        "rates give the parties {} of {source} receipts in total; at most 100% can be paid out",
+                        crate::money::percent_string(total)
+                    ));
+                }
+            }
+        }
+        (None, Some(pool)) => {
+            for (src, v) in pool.get_ref() {
+                let Some(source) = cx.source(src, v.span()) else { continue };
+                if let Some(x) = cx.percent(v, &format!("pool.{src}")) {
+                    if x < Decimal::ZERO || x > Decimal::ONE {
+                        cx.err_at(v, format!("pool.{src} must be between 0% and 100%"));
+                    }
+                    t.pool[source.index()] = Some(x);
+                }
+            }
+            match &raw.split {
+                None => cx.err_at(pool, "[pool] needs a [split] saying how parties share it"),
+                Some(split) => split_shares(split, raw, parties, &mut t, cx),
+            }
+            for (pi, share) in t.split.iter().enumerate() {
+                let Some((num, den)) = share else { continue };
+                for source in Source::ALL {
+                    if let Some(p) = t.pool[source.index()] {
+                        t.rates[pi][source.index()] = Some(RateTerm::Share { num: p * num, den: *den });
+                    }
+                }
+            }
+        }
+    }
+    (cx.diags.len() == before).then_some(t)
+}
+
+fn split_shares(
+    split: &S<BTreeMap<String, S<toml::Value>>>,
+    raw: &RawAgreement,
+    parties: &[Party],
+    t: &mut Terms,
+    cx: &mut Ctx,
+) {
+    let table = split.get_ref();
+    if let Some(method) = table.get("method") {
+        if method.get_ref().as_str() != Some("weighted") {
+            cx.err_at(method, "split.method: expected \"weighted\"");
+            return;
+        }
+        let mut by_hours = false;
+        for (k, v) in table {
+            match (k.as_str(), v.get_ref()) {
+                ("method", _) => {}
+                ("by_hours", toml::Value::Boolean(b)) => by_hours = *b,
+                ("by_hours", _) => cx.err_at(v, "split.by_hours: expected true or false"),
+                _ => cx.err_at(v, format!("unknown key `{k}` in a weighted split; expected `method` and `by_hours`")),
+            }
+        }
+        t.form = ShareForm::PoolWeighted { by_hours };
+        let mut tiers: BTreeMap<String, Decimal> = BTreeMap::new();
+        match &raw.tiers {
+            None => cx.err_at(split, "a weighted split needs [tiers] giving each tier's weight"),
+            Some(ts) => {
+                for (name, v) in ts.get_ref() {
+                    if let Some(w) = cx.decimal(v, &format!("tiers.{name}")) {
+                        if w < Decimal::ZERO {
+                            cx.err_at(v, "a tier weight must not be negative");
+                        }
+                        tiers.insert(name.clone(), w);
+                    }
+                }
+            }
+        }
+        let mut weights = vec![Decimal::ZERO; parties.len()];
+        for (pi, p) in parties.iter().enumerate() {
+            let Some(tier) = &p.tier else {
+                cx.err_at(split, format!("party `{}` has no `tier`, which the weighted split needs", p.id));
+                continue;
+            };
+            let Some(w) = tiers.get(tier) else {
+                if raw.tiers.is_some() {
+                    cx.err_at(split, format!("party `{}` is in tier `{tier}`, which [tiers] does not define", p.id));
+                }
+                continue;
+            };
+            let h = if by_hours {
+                match p.hours {
+                    Some(h) => h,
+                    None => {
+                        cx.err_at(split, format!("party `{}` has no `hours`, which the split by hours needs", p.id));
+                        continue;
+                    }
+                }
+            } else {
+                Decimal::ONE
+            };
+            weights[pi] = *w * h;
+        }
+        let total: Decimal = weights.iter().sum();
+        if total <= Decimal::ZERO {
+            cx.err_at(split, "the weighted split gives every party a weight of zero");
+            return;
+        }
+        for (pi, w) in weights.into_iter().enumerate() {
+            t.split[pi] = Some((w, total));
+        }
+    } else {
+        t.form = ShareForm::PoolSplit;
+        if let Some(tiers) = &raw.tiers {
+            cx.err_at(tiers, "[tiers] only apply to a weighted split (split = { method = \"weighted\" })");
+        }
+        let mut total = Decimal::ZERO;
+        for (pid, v) in table {
+            let Some(pi) = parties.iter().position(|p| &p.id == pid) else {
+                cx.err_at(v, format!("split names `{pid}`, who is not a party of this agreement"));
+                continue;
+            };
+            let share = match v.get_ref() {
+                toml::Value::String(s) => parse_percent(s),
+                _ => None,
+            };
+            match share {
+                Some(x) if x < Decimal::ZERO => cx.err_at(v, "a share must not be negative"),
+                Some(x) => {
+                    total += x;
+                    t.split[pi] = Some((x, Decimal::ONE));
+                }
+                None => cx.err_at(v, format!("split.{pid}: expected a percentage string such as \"50%\"")),
+            }
+        }
+        if total != Decimal::ONE {
+            cx.err_at(
+                split,
+                format!("the split sums to {}, not exactly 100%", crate::money::percent_string(total)),
+            );
+        }
+    }
+}
+
+/// Reads every agreement file, validates each, then the checks across
+/// agreements: duplicate ids and a track covered twice over the same dates.
+/// Returns the agreements sorted by id (SPEC 4.1 order).
+pub fn load_agreements(files: &[(std::path::PathBuf, String)]) -> (Vec<Agreement>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut out: Vec<Agreement> = Vec::new();
+    for (path, text) in files {
+        match load_agreement_str(text, path) {
+            Ok(a) => out.push(a),
+            Err(d) => diags.extend(d),
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.file.cmp(&b.file)));
+    for w in out.windows(2) {
+        if w[0].id == w[1].id {
+            let (line, col) = id_place(files, &w[1].file);
+            diags.push(Diagnostic::error(
+                &w[1].file,
+                line,
+                col,
+                format!("duplicate agreement id `{}` (also in {})", w[1].id, w[0].file.display()),
+            ));
+        }
+    }
+    let mut by_isrc: BTreeMap<Isrc, Vec<usize>> = BTreeMap::new();
+    for (i, a) in out.iter().enumerate() {
+        for t in &a.tracks {
+            by_isrc.entry(t.isrc).or_default().push(i);
+        }
+    }
+    for (isrc, idx) in by_isrc {
+        for (k, &i) in idx.iter().enumerate() {
+            for &j in &idx[..k] {
+                let (a, b) = (&out[j], &out[i]);
+                if a.id != b.id && covers_same_dates(a, b) {
+                    let (line, col) = isrc_place(files, &b.file, isrc);
+                    diags.push(Diagnostic::error(
+                        &b.file,
+                        line,
+                        col,
+                        format!(
+                            "track {isrc} is also covered by agreement `{}` ({}) over the same dates; give the agreements `start`/`end` dates that do not overlap",
+                            a.id,
+                            a.file.display()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    (out, diags)
+}
+
+fn text_of<'a>(files: &'a [(std::path::PathBuf, String)], file: &Path) -> &'a str {
+    files.iter().find(|(p, _)| p == file).map(|(_, t)| t.as_str()).unwrap_or("")
+}
+
+fn id_place(files: &[(std::path::PathBuf, String)], file: &Path) -> (usize, usize) {
+    let text = text_of(files, file);
+    text.lines()
+        .position(|l| l.trim_start().starts_with("id") && l.contains('='))
+        .map(|i| (i + 1, 1))
+        .unwrap_or((1, 1))
+}
+
+fn isrc_place(files: &[(std::path::PathBuf, String)], file: &Path, isrc: Isrc) -> (usize, usize) {
+    let text = text_of(files, file);
+    for (i, l) in text.lines().enumerate() {
+        if l.contains("isrc") {
+            if let Some(v) = l.split('"').nth(1) {
+                if Isrc::parse(v) == Some(isrc) {
+                    return (i + 1, l.find('"').map(|c| c + 1).unwrap_or(1));
+                }
+            }
+        }
+    }
+    (0, 0)
+}

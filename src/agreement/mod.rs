@@ -1,0 +1,177 @@
+//! The agreement model (SPEC 2.2): who shares in which tracks, at what rates.
+//!
+//! This is the validated form. `raw` holds the serde structs that mirror the
+//! TOML file, `load` turns one into the other and reports every problem with
+//! its place. Nothing here does I/O.
+
+pub mod load;
+mod raw;
+
+use crate::codes::{Currency, Isrc, Source};
+use crate::money::Money;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Agreement {
+    pub id: String,
+    pub title: String,
+    pub currency: Currency,
+    pub signed: Option<Date>,
+    /// Usage before this date is out of term (SPEC 2.2 `start`).
+    pub start: Option<Date>,
+    /// Extension: usage after this date is out of term. Lets a track move to a
+    /// new agreement without two agreements covering the same dates.
+    pub end: Option<Date>,
+    pub tracks: Vec<Track>,
+    pub parties: Vec<Party>,
+    /// The terms in force from each date on: `terms[0]` is the original
+    /// agreement (in force from the beginning), later entries come from
+    /// amendments, in date order.
+    pub terms: Vec<Terms>,
+    pub payout: PayoutRules,
+    /// The file it was read from (for messages).
+    pub file: PathBuf,
+}
+
+#[derive(Clone, Debug)]
+pub struct Track {
+    pub isrc: Isrc,
+    pub title: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Party {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub tier: Option<String>,
+    pub hours: Option<Decimal>,
+    pub deliverables: Vec<String>,
+    /// The currency the party is paid in (SPEC 3 step 11).
+    pub payout_currency: Currency,
+    /// Tax withheld from each payment, as a fraction (SPEC 3 step 10).
+    pub withholding: Decimal,
+}
+
+/// What one party earns from one source: a share of net receipts
+/// (`num / den`, kept as a fraction so weighted splits such as 1/3 stay exact
+/// until the one division per figure) or a fixed amount per unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateTerm {
+    Share { num: Decimal, den: Decimal },
+    PerUnit(Decimal),
+}
+
+impl RateTerm {
+    /// Exact earnings on `amount` (agreement currency) and `units`.
+    pub fn apply(&self, amount: Decimal, units: i64) -> Decimal {
+        match *self {
+            RateTerm::Share { num, den } => {
+                let x = amount * num;
+                if den == Decimal::ONE {
+                    x
+                } else {
+                    x / den
+                }
+            }
+            RateTerm::PerUnit(per) => Decimal::from(units) * per,
+        }
+    }
+
+    /// The share as one decimal (for display and the 100% check).
+    pub fn share(&self) -> Option<Decimal> {
+        match *self {
+            RateTerm::Share { num, den } => Some(num / den),
+            RateTerm::PerUnit(_) => None,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match *self {
+            RateTerm::Share { num, den } => {
+                let pct = num * Decimal::ONE_HUNDRED / den;
+                format!("{}%", pct.round_dp(6).normalize())
+            }
+            RateTerm::PerUnit(per) => format!("{}/unit", per.normalize()),
+        }
+    }
+}
+
+/// Where a party's shares come from (kept for `describe` and `credits`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShareForm {
+    /// `[rates]`: per party and source.
+    Rates,
+    /// `[pool]` x explicit `[split]`.
+    PoolSplit,
+    /// `[pool]` x weighted split (tiers, optionally x hours).
+    PoolWeighted { by_hours: bool },
+}
+
+/// The terms in force from `effective` on.
+#[derive(Clone, Debug)]
+pub struct Terms {
+    /// `None` for the original terms.
+    pub effective: Option<Date>,
+    pub form: ShareForm,
+    /// `rates[party][source]`, indexed by party position and `Source::index`.
+    pub rates: Vec<[Option<RateTerm>; 9]>,
+    /// Each party's share of the pool (pool forms only): num/den.
+    pub split: Vec<Option<(Decimal, Decimal)>>,
+    /// Pool per source (pool forms only).
+    pub pool: [Option<Decimal>; 9],
+}
+
+impl Terms {
+    pub fn rate(&self, party: usize, source: Source) -> Option<RateTerm> {
+        self.rates.get(party).and_then(|r| r[source.index()])
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PayoutRules {
+    /// Below this a party's payable is carried forward (SPEC 3 step 9).
+    pub minimum: Money,
+    pub lock_in_until: Option<Date>,
+}
+
+impl Agreement {
+    /// The terms that price usage on `date` (SPEC 3 step 3).
+    pub fn terms_on(&self, date: Date) -> usize {
+        self.terms
+            .iter()
+            .rposition(|t| t.effective.is_none_or(|e| e <= date))
+            .unwrap_or(0)
+    }
+
+    /// Does the agreement's term cover usage from `first` to `last`?
+    /// A usage month is covered when any day of it is in term.
+    pub fn covers(&self, first: Date, last: Date) -> bool {
+        self.start.is_none_or(|s| last >= s) && self.end.is_none_or(|e| first <= e)
+    }
+
+    pub fn party_index(&self, id: &str) -> Option<usize> {
+        self.parties.iter().position(|p| p.id == id)
+    }
+}
+
+/// The union of every agreement's tracks: which agreements may match an ISRC.
+pub fn covers_same_dates(a: &Agreement, b: &Agreement) -> bool {
+    let a_start = a.start.unwrap_or(Date::MIN);
+    let a_end = a.end.unwrap_or(Date::MAX);
+    let b_start = b.start.unwrap_or(Date::MIN);
+    let b_end = b.end.unwrap_or(Date::MAX);
+    a_start <= b_end && b_start <= a_end
+}
+
+pub use load::{load_agreement_str, load_agreements};
+
+/// For display: all sources a terms set pays anything on.
+pub fn sources_paid(terms: &Terms) -> Vec<Source> {
+    Source::ALL
+        .into_iter()
+        .filter(|s| terms.rates.iter().any(|r| r[s.index()].is_some()))
+        .collect()
+}

@@ -1,0 +1,150 @@
+//! Stage one of reading an agreement: serde structs that mirror the TOML file
+//! exactly, with the place of every value kept (`Spanned`) so that stage two
+//! (`load`) can point at the line and column of a value it rejects.
+//! `deny_unknown_fields` makes a misspelt key an error, never silently ignored.
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use toml::Spanned;
+
+pub type S<T> = Spanned<T>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgreement {
+    pub id: S<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    pub currency: S<String>,
+    #[serde(default)]
+    pub signed: Option<S<toml::Value>>,
+    #[serde(default)]
+    pub start: Option<S<toml::Value>>,
+    #[serde(default)]
+    pub end: Option<S<toml::Value>>,
+    #[serde(default)]
+    pub track: Vec<RawTrack>,
+    #[serde(default)]
+    pub party: Vec<RawParty>,
+    #[serde(default)]
+    pub rates: Option<S<BTreeMap<String, S<BTreeMap<String, S<RawNum>>>>>>,
+    #[serde(default)]
+    pub pool: Option<S<BTreeMap<String, S<RawNum>>>>,
+    #[serde(default)]
+    pub split: Option<S<BTreeMap<String, S<toml::Value>>>>,
+    #[serde(default)]
+    pub tiers: Option<S<BTreeMap<String, S<RawNum>>>>,
+    #[serde(default)]
+    pub payout: Option<S<RawPayout>>,
+    // Sections of SPEC 2.2 that this version reads but does not apply yet:
+    // each is refused by name in `load`, never silently ignored.
+    #[serde(default)]
+    pub milestone: Option<S<toml::Value>>,
+    #[serde(default)]
+    pub advance: Option<S<toml::Value>>,
+    #[serde(default)]
+    pub gate: Option<S<toml::Value>>,
+    #[serde(default)]
+    pub reserve: Option<S<toml::Value>>,
+    #[serde(default)]
+    pub amendment: Option<S<toml::Value>>,
+    #[serde(default)]
+    pub reversion: Option<S<toml::Value>>,
+    #[serde(default)]
+    pub dispute: Option<S<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrack {
+    pub isrc: S<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParty {
+    pub id: S<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub tier: Option<S<String>>,
+    #[serde(default)]
+    pub hours: Option<S<RawNum>>,
+    #[serde(default)]
+    pub deliverables: Vec<String>,
+    #[serde(default)]
+    pub payout_currency: Option<S<String>>,
+    #[serde(default)]
+    pub withholding: Option<S<RawNum>>,
+    #[serde(default)]
+    pub vesting: Option<S<toml::Value>>,
+    #[serde(default)]
+    pub departed: Option<S<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPayout {
+    #[serde(default)]
+    pub minimum: Option<S<RawNum>>,
+    #[serde(default)]
+    pub lock_in_until: Option<S<toml::Value>>,
+}
+
+/// A number as the contract allows it: a string ("4%", "5000.00", "0.10/unit")
+/// or an integer. A float is refused at its place: it cannot hold 0.1 exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawNum {
+    Text(String),
+    Int(i64),
+}
+
+impl<'de> Deserialize<'de> for RawNum {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = RawNum;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a decimal written as a string (\"4%\", \"5000.00\") or a whole number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawNum, E> {
+                Ok(RawNum::Text(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawNum, E> {
+                Ok(RawNum::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawNum, E> {
+                i64::try_from(v)
+                    .map(RawNum::Int)
+                    .map_err(|_| E::custom("whole number too large"))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawNum, E> {
+                Err(E::custom(format!(
+                    "found the float {v}, expected a decimal string such as \"{v}\" or \"{}%\": \
+                     money and rates are never floats (SPEC 2.2)",
+                    FloatHint(v)
+                )))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Suggests the percentage a float probably meant (0.04 -> 4), for the message.
+struct FloatHint(f64);
+impl fmt::Display for FloatHint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Display only; the value is refused, never used.
+        let text = format!("{}", self.0);
+        match rust_decimal::Decimal::from_str_exact(&text) {
+            Ok(d) => write!(f, "{}", (d * rust_decimal::Decimal::ONE_HUNDRED).normalize()),
+            Err(_) => f.write_str(&text),
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! The small vocabularies of the contract: income sources (SPEC 1), ISRCs,
+//! ISO 4217 currencies and ISO 3166 territories (SPEC 2.2, 2.3). Each is a
+//! validated value type, so the rest of the crate never re-checks a string.
+
+use std::fmt;
+
+/// The kind of income (SPEC 1, fixed vocabulary). The order is the order in
+/// which sources are listed in outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Streaming,
+    Download,
+    Physical,
+    Video,
+    Sync,
+    Licensing,
+    Performance,
+    Live,
+    Other,
+}
+
+impl Source {
+    pub const ALL: [Source; 9] = [
+        Source::Streaming,
+        Source::Download,
+        Source::Physical,
+        Source::Video,
+        Source::Sync,
+        Source::Licensing,
+        Source::Performance,
+        Source::Live,
+        Source::Other,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Streaming => "streaming",
+            Source::Download => "download",
+            Source::Physical => "physical",
+            Source::Video => "video",
+            Source::Sync => "sync",
+            Source::Licensing => "licensing",
+            Source::Performance => "performance",
+            Source::Live => "live",
+            Source::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Source> {
+        Self::parse_bytes(s.trim().as_bytes())
+    }
+
+    /// Case-insensitive, so "Streaming" in a hand-made statement is accepted.
+    pub fn parse_bytes(b: &[u8]) -> Option<Source> {
+        Source::ALL
+            .into_iter()
+            .find(|s| s.name().as_bytes().eq_ignore_ascii_case(b))
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn vocabulary() -> String {
+        Source::ALL.map(|s| s.name()).join(", ")
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An International Standard Recording Code, normalised: upper case, no
+/// hyphens. Shape: 2 letters, 3 alphanumerics, 2 digits, 5 digits.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Isrc([u8; 12]);
+
+impl Isrc {
+    pub fn parse(s: &str) -> Option<Isrc> {
+        Self::parse_bytes(s.trim().as_bytes())
+    }
+
+    pub fn parse_bytes(b: &[u8]) -> Option<Isrc> {
+        let mut out = [0u8; 12];
+        let mut n = 0;
+        for &c in b {
+            if c == b'-' {
+                continue;
+            }
+            if n == 12 {
+                return None;
+            }
+            out[n] = c.to_ascii_uppercase();
+            n += 1;
+        }
+        if n != 12 {
+            return None;
+        }
+        let ok = out[..2].iter().all(u8::is_ascii_uppercase)
+            && out[2..5].iter().all(u8::is_ascii_alphanumeric)
+            && out[5..].iter().all(u8::is_ascii_digit);
+        ok.then_some(Isrc(out))
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII letters and digits ever get in.
+        std::str::from_utf8(&self.0).unwrap_or("????????????")
+    }
+}
+
+impl fmt::Display for Isrc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl fmt::Debug for Isrc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Isrc {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// An ISO 4217 currency code that is in the standard's list.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Currency([u8; 3]);
+
+/// Active ISO 4217 codes (plus a few fund and precious-metal codes that
+/// statements never use are left out on purpose).
+const ISO_4217: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB \
+BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR \
+FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS \
+KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN \
+MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG \
+SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU \
+UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL";
+
+impl Currency {
+    pub fn parse(s: &str) -> Option<Currency> {
+        Self::parse_bytes(s.trim().as_bytes())
+    }
+
+    pub fn parse_bytes(b: &[u8]) -> Option<Currency> {
+        if b.len() != 3 {
+            return None;
+        }
+        let up = [
+            b[0].to_ascii_uppercase(),
+            b[1].to_ascii_uppercase(),
+            b[2].to_ascii_uppercase(),
+        ];
+        let code = std::str::from_utf8(&up).ok()?;
+        ISO_4217
+            .split_ascii_whitespace()
+            .any(|c| c == code)
+            .then_some(Currency(up))
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A territory: ISO 3166-1 alpha-2 shape (two letters) or `WW` (worldwide).
+/// Only the shape is checked: distributors use user-assigned codes such as
+/// `XK` (Kosovo) that a strict list would refuse.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Territory([u8; 2]);
+
+impl Territory {
+    pub const WORLD: Territory = Territory(*b"WW");
+
+    pub fn parse_bytes(b: &[u8]) -> Option<Territory> {
+        let b = b.trim_ascii();
+        (b.len() == 2 && b.iter().all(u8::is_ascii_alphabetic))
+            .then(|| Territory([b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()]))
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+}
+
+impl fmt::Display for Territory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn isrc_shapes() {
+        for (input, ok) in [
+            ("QZNWX2600001", true),
+            ("QZ-NWX-26-00001", true),
+            ("qznwx2600001", true),
+            ("QZNWX260001", false),
+            ("1ZNWX2600001", false),
+            ("QZNWX26A0001", false),
+            ("QZN_X2600001", false),
+            ("QZNWX26000011", false),
+        ] {
+            assert_eq!(Isrc::parse(input).is_some(), ok, "{input}");
+        }
+        assert_eq!(Isrc::parse("qz-nwx-26-00001").unwrap().as_str(), "QZNWX2600001");
+    }
+
+    #[test]
+    fn currencies_are_checked_against_iso_4217() {
+        assert!(Currency::parse("USD").is_some());
+        assert!(Currency::parse("jpy").is_some());
+        assert!(Currency::parse("XYZ").is_none());
+        assert!(Currency::parse("US").is_none());
+    }
+
+    #[test]
+    fn sources_are_the_fixed_vocabulary() {
+        assert_eq!(Source::parse("Streaming"), Some(Source::Streaming));
+        assert_eq!(Source::parse("radio"), None);
+        assert_eq!(Source::ALL.len(), 9);
+    }
+}

@@ -1,0 +1,16 @@
+//! `royalty`: producer backend royalties for record labels.
+//!
+//! Data flows one way: files -> model -> engine -> reports.
+//! - `agreement`, `statement`, `fx`: the model, and loaders that build it
+//!   from files with precise errors;
+//! - `engine`: pure arithmetic of SPEC 3, every figure with its trace;
+//! - `report`: renders an engine result as table, CSV or JSON;
+//! - the binary (`src/main.rs`, `src/cmd/`) only wires these together.
+
+pub mod agreement;
+pub mod codes;
+pub mod diag;
+pub mod import;
+pub mod money;
+pub mod period;
+pub mod statement;

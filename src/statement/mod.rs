@@ -1,0 +1,145 @@
+//! The revenue model (SPEC 2.3): statement lines, summed as they stream in.
+//!
+//! The engine only ever needs sums per (track, source, usage date,
+//! currency), so readers never keep lines: each line is added into a
+//! `Revenue` aggregate the moment it is parsed, and memory stays flat however
+//! long the statement is. Each file's own control totals are kept beside,
+//! for reconciliation (SPEC 3: statement totals = matched + unmatched +
+//! out-of-term).
+
+pub mod canonical;
+pub mod number;
+
+use crate::codes::{Currency, Isrc, Source, Territory};
+use crate::period::Usage;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// One revenue line in the canonical form, whatever file layout it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RevenueLine {
+    /// 1-based line of the source file (for messages and `--unmatched`).
+    pub line: u64,
+    pub usage: Usage,
+    pub isrc: Isrc,
+    pub source: Source,
+    pub territory: Territory,
+    pub units: i64,
+    /// Net receipts to the label, exact, in `currency`.
+    pub amount: Decimal,
+    pub currency: Currency,
+    /// Tax already withheld at source, same currency (SPEC 2.3).
+    pub tax_withheld: Decimal,
+}
+
+/// What lines are summed by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub isrc: Isrc,
+    pub source: Source,
+    pub usage: Usage,
+    pub currency: Currency,
+}
+
+/// Exact sums of the lines sharing a key.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Sums {
+    pub units: i64,
+    pub amount: Decimal,
+    pub tax_withheld: Decimal,
+    pub lines: u64,
+}
+
+impl Sums {
+    pub fn add(&mut self, units: i64, amount: Decimal, tax: Decimal) {
+        self.units += units;
+        self.amount += amount;
+        self.tax_withheld += tax;
+        self.lines += 1;
+    }
+    pub fn merge(&mut self, o: &Sums) {
+        self.units += o.units;
+        self.amount += o.amount;
+        self.tax_withheld += o.tax_withheld;
+        self.lines += o.lines;
+    }
+}
+
+/// Control totals of one statement file, in its own currencies.
+#[derive(Clone, Debug, Default)]
+pub struct FileSummary {
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    /// Name of the layout it was read as ("canonical", "distrokid", ...).
+    pub format: String,
+    pub lines: u64,
+    pub totals: BTreeMap<Currency, Sums>,
+}
+
+/// The period's revenue: sums per key, and every file's control totals.
+#[derive(Clone, Debug, Default)]
+pub struct Revenue {
+    pub sums: HashMap<Key, Sums>,
+    pub files: Vec<FileSummary>,
+}
+
+impl Revenue {
+    pub fn add_line(&mut self, file: &mut FileSummary, l: &RevenueLine) {
+        let key = Key {
+            isrc: l.isrc,
+            source: l.source,
+            usage: l.usage,
+            currency: l.currency,
+        };
+        self.sums.entry(key).or_default().add(l.units, l.amount, l.tax_withheld);
+        file.totals.entry(l.currency).or_default().add(l.units, l.amount, l.tax_withheld);
+        file.lines += 1;
+    }
+
+    /// Adds another aggregate in (e.g. of another file read on another thread).
+    pub fn merge(&mut self, other: Revenue) {
+        for (k, s) in other.sums {
+            self.sums.entry(k).or_default().merge(&s);
+        }
+        self.files.extend(other.files);
+    }
+
+    /// The sums in key order: the engine's input, independent of the order
+    /// files and lines were read in.
+    pub fn sorted(&self) -> Vec<(Key, Sums)> {
+        let mut v: Vec<(Key, Sums)> = self.sums.iter().map(|(k, s)| (*k, *s)).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    /// Files in path order, so outputs do not depend on argument order.
+    pub fn sort_files(&mut self) {
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+}
+
+/// Where a reader puts each good line: into the sums and the file's control
+/// totals, and, when asked, into a list of lines no agreement covers.
+pub struct Sink<'a> {
+    pub revenue: &'a mut Revenue,
+    pub summary: &'a mut FileSummary,
+    /// When set, lines whose ISRC is not in it are also kept in `unmatched`.
+    pub known: Option<&'a std::collections::HashSet<Isrc>>,
+    pub unmatched: &'a mut Vec<RevenueLine>,
+}
+
+impl Sink<'_> {
+    pub fn push(&mut self, l: &RevenueLine) {
+        self.revenue.add_line(self.summary, l);
+        if let Some(known) = self.known {
+            if !known.contains(&l.isrc) {
+                self.unmatched.push(l.clone());
+            }
+        }
+    }
+}
+
+/// How many problems one file reports before it only counts the rest.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 200;
