@@ -227,7 +227,10 @@ mod tests {
         ] {
             assert_eq!(Isrc::parse(input).is_some(), ok, "{input}");
         }
-        assert_eq!(Isrc::parse("qz-nwx-26-00001").unwrap().as_str(), "QZNWX2600001");
+        assert_eq!(
+            Isrc::parse("qz-nwx-26-00001").unwrap().as_str(),
+            "QZNWX2600001"
+        );
     }
 
     #[test]

@@ -106,7 +106,10 @@ pub enum Error {
 fn render(d: &[Diagnostic]) -> String {
     let errors = d.iter().filter(|d| d.is_error()).count();
     let mut s: Vec<String> = d.iter().map(|d| d.to_string()).collect();
-    s.push(format!("{errors} problem{} found", if errors == 1 { "" } else { "s" }));
+    s.push(format!(
+        "{errors} problem{} found",
+        if errors == 1 { "" } else { "s" }
+    ));
     s.join("\n")
 }
 

@@ -10,7 +10,13 @@
 pub mod agreement;
 pub mod codes;
 pub mod diag;
+pub mod engine;
+pub mod fsutil;
+pub mod fx;
 pub mod import;
+pub mod load;
 pub mod money;
 pub mod period;
+pub mod project;
+pub mod report;
 pub mod statement;

@@ -165,7 +165,8 @@ pub fn whole_months(from: Date, to: Date) -> i32 {
     if to <= from {
         return 0;
     }
-    let mut m = (to.year() as i32 - from.year() as i32) * 12 + (to.month() as i32 - from.month() as i32);
+    let mut m =
+        (to.year() as i32 - from.year() as i32) * 12 + (to.month() as i32 - from.month() as i32);
     if to.day() < from.day() {
         m -= 1;
     }
@@ -201,7 +202,10 @@ mod tests {
         let u = Usage::parse_bytes(b"2026-02").unwrap();
         assert_eq!(u.first_day(), date(2026, 2, 1));
         assert_eq!(u.last_day(), date(2026, 2, 28));
-        assert_eq!(Usage::parse_bytes(b"2026-02-14").unwrap().last_day(), date(2026, 2, 14));
+        assert_eq!(
+            Usage::parse_bytes(b"2026-02-14").unwrap().last_day(),
+            date(2026, 2, 14)
+        );
         assert!(Usage::parse_bytes(b"2026-02-30").is_none());
         assert!(Usage::parse_bytes(b"2026/02").is_none());
     }

@@ -19,7 +19,8 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn err(&mut self, span: std::ops::Range<usize>, msg: impl Into<String>) {
         let (line, col) = line_col(self.text, span.start);
-        self.diags.push(Diagnostic::error(self.file, line, col, msg));
+        self.diags
+            .push(Diagnostic::error(self.file, line, col, msg));
     }
     fn err_at<T>(&mut self, v: &S<T>, msg: impl Into<String>) {
         self.err(v.span(), msg)
@@ -46,7 +47,10 @@ impl Ctx<'_> {
             RawNum::Text(t) => parse_decimal(t),
         };
         if d.is_none() {
-            self.err_at(v, format!("`{what}`: expected a decimal such as \"5000.00\""));
+            self.err_at(
+                v,
+                format!("`{what}`: expected a decimal such as \"5000.00\""),
+            );
         }
         d
     }
@@ -58,7 +62,10 @@ impl Ctx<'_> {
             RawNum::Int(_) => None,
         };
         if d.is_none() {
-            self.err_at(v, format!("`{what}`: expected a percentage string such as \"4%\""));
+            self.err_at(
+                v,
+                format!("`{what}`: expected a percentage string such as \"4%\""),
+            );
         }
         d
     }
@@ -68,7 +75,10 @@ impl Ctx<'_> {
         if s.is_none() {
             self.err(
                 span,
-                format!("unknown source `{name}`; expected one of: {}", Source::vocabulary()),
+                format!(
+                    "unknown source `{name}`; expected one of: {}",
+                    Source::vocabulary()
+                ),
             );
         }
         s
@@ -111,17 +121,35 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
     ];
     for (name, span) in later {
         if let Some(span) = span {
-            cx.err(span, format!("section `{name}` is not supported yet by this version of royalty"));
+            cx.err(
+                span,
+                format!("section `{name}` is not supported yet by this version of royalty"),
+            );
         }
     }
 
     let id = raw.id.get_ref().clone();
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        cx.err_at(&raw.id, format!("agreement id `{id}`: expected lower-case letters, digits and hyphens ([a-z0-9-])"));
+    if id.is_empty()
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        cx.err_at(
+            &raw.id,
+            format!(
+                "agreement id `{id}`: expected lower-case letters, digits and hyphens ([a-z0-9-])"
+            ),
+        );
     }
     let currency = Currency::parse(raw.currency.get_ref());
     if currency.is_none() {
-        cx.err_at(&raw.currency, format!("unknown currency code `{}`; expected an ISO 4217 code such as USD", raw.currency.get_ref()));
+        cx.err_at(
+            &raw.currency,
+            format!(
+                "unknown currency code `{}`; expected an ISO 4217 code such as USD",
+                raw.currency.get_ref()
+            ),
+        );
     }
     let signed = raw.signed.as_ref().and_then(|v| cx.date(v, "signed"));
     let start = raw.start.as_ref().and_then(|v| cx.date(v, "start"));
@@ -156,7 +184,10 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         }
     }
     if raw.track.is_empty() {
-        cx.err(raw.id.span(), "the agreement covers no track: add at least one [[track]] with an isrc");
+        cx.err(
+            raw.id.span(),
+            "the agreement covers no track: add at least one [[track]] with an isrc",
+        );
     }
 
     // Parties.
@@ -170,7 +201,10 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         }
     }
     if raw.party.is_empty() {
-        cx.err(raw.id.span(), "the agreement names no party: add at least one [[party]]");
+        cx.err(
+            raw.id.span(),
+            "the agreement names no party: add at least one [[party]]",
+        );
     }
 
     let terms = terms(&raw, &parties, cx);
@@ -214,7 +248,13 @@ fn party(p: &RawParty, agreement_currency: Option<Currency>, cx: &mut Ctx) -> Op
         Some(c) => {
             let parsed = Currency::parse(c.get_ref());
             if parsed.is_none() {
-                cx.err_at(c, format!("unknown currency code `{}`; expected an ISO 4217 code such as EUR", c.get_ref()));
+                cx.err_at(
+                    c,
+                    format!(
+                        "unknown currency code `{}`; expected an ISO 4217 code such as EUR",
+                        c.get_ref()
+                    ),
+                );
             }
             parsed
         }
@@ -241,7 +281,10 @@ fn party(p: &RawParty, agreement_currency: Option<Currency>, cx: &mut Ctx) -> Op
     });
     for (name, v) in [("vesting", &p.vesting), ("departed", &p.departed)] {
         if let Some(v) = v {
-            cx.err_at(v, format!("party `{name}` is not supported yet by this version of royalty"));
+            cx.err_at(
+                v,
+                format!("party `{name}` is not supported yet by this version of royalty"),
+            );
         }
     }
     Some(Party {
@@ -270,7 +313,10 @@ fn terms(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
     let before = cx.diags.len();
     match (&raw.rates, &raw.pool) {
         (Some(_), Some(pool)) => {
-            cx.err_at(pool, "an agreement uses either [rates] or [pool] with [split], not both");
+            cx.err_at(
+                pool,
+                "an agreement uses either [rates] or [pool] with [split], not both",
+            );
         }
         (None, None) => cx.err(
             raw.id.span(),
@@ -280,13 +326,15 @@ fn terms(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
             if let Some(s) = &raw.split {
                 cx.err_at(s, "[split] goes with [pool]; this agreement uses [rates]");
             }
-            for (pid, table) in rates.get_ref() {
+            for (pid, table) in rates {
                 let Some(pi) = parties.iter().position(|p| &p.id == pid) else {
                     cx.err_at(table, format!("rates for `{pid}`, who is not a party of this agreement (no [[party]] with id = \"{pid}\")"));
                     continue;
                 };
                 for (src, v) in table.get_ref() {
-                    let Some(source) = cx.source(src, v.span()) else { continue };
+                    let Some(source) = cx.source(src, v.span()) else {
+                        continue;
+                    };
                     let rate = match v.get_ref() {
                         RawNum::Text(s) => Rate::parse(s),
                         RawNum::Int(_) => None,
@@ -304,9 +352,19 @@ fn terms(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
             }
             // No source may give parties more than 100% of its receipts.
             for source in Source::ALL {
-                let total: Decimal = t.rates.iter().filter_map(|r| r[source.index()]?.share()).sum();
+                let total: Decimal = t
+                    .rates
+                    .iter()
+                    .filter_map(|r| r[source.index()]?.share())
+                    .sum();
                 if total > Decimal::ONE {
-                    cx.err_at(rates, format!(
+                    // Point at the first party table paying on this source.
+                    let span = rates
+                        .values()
+                        .find(|t| t.get_ref().keys().any(|k| Source::parse(k) == Some(source)))
+                        .map(|t| t.span())
+                        .unwrap_or_else(|| raw.id.span());
+                    cx.err(span, format!(
                         "rates give the parties {} of {source} receipts in total; at most 100% can be paid out",
                         crate::money::percent_string(total)
                     ));
@@ -315,7 +373,9 @@ fn terms(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
         }
         (None, Some(pool)) => {
             for (src, v) in pool.get_ref() {
-                let Some(source) = cx.source(src, v.span()) else { continue };
+                let Some(source) = cx.source(src, v.span()) else {
+                    continue;
+                };
                 if let Some(x) = cx.percent(v, &format!("pool.{src}")) {
                     if x < Decimal::ZERO || x > Decimal::ONE {
                         cx.err_at(v, format!("pool.{src} must be between 0% and 100%"));
@@ -331,7 +391,10 @@ fn terms(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
                 let Some((num, den)) = share else { continue };
                 for source in Source::ALL {
                     if let Some(p) = t.pool[source.index()] {
-                        t.rates[pi][source.index()] = Some(RateTerm::Share { num: p * num, den: *den });
+                        t.rates[pi][source.index()] = Some(RateTerm::Share {
+                            num: p * num,
+                            den: *den,
+                        });
                     }
                 }
             }
@@ -359,13 +422,21 @@ fn split_shares(
                 ("method", _) => {}
                 ("by_hours", toml::Value::Boolean(b)) => by_hours = *b,
                 ("by_hours", _) => cx.err_at(v, "split.by_hours: expected true or false"),
-                _ => cx.err_at(v, format!("unknown key `{k}` in a weighted split; expected `method` and `by_hours`")),
+                _ => cx.err_at(
+                    v,
+                    format!(
+                        "unknown key `{k}` in a weighted split; expected `method` and `by_hours`"
+                    ),
+                ),
             }
         }
         t.form = ShareForm::PoolWeighted { by_hours };
         let mut tiers: BTreeMap<String, Decimal> = BTreeMap::new();
         match &raw.tiers {
-            None => cx.err_at(split, "a weighted split needs [tiers] giving each tier's weight"),
+            None => cx.err_at(
+                split,
+                "a weighted split needs [tiers] giving each tier's weight",
+            ),
             Some(ts) => {
                 for (name, v) in ts.get_ref() {
                     if let Some(w) = cx.decimal(v, &format!("tiers.{name}")) {
@@ -380,12 +451,24 @@ fn split_shares(
         let mut weights = vec![Decimal::ZERO; parties.len()];
         for (pi, p) in parties.iter().enumerate() {
             let Some(tier) = &p.tier else {
-                cx.err_at(split, format!("party `{}` has no `tier`, which the weighted split needs", p.id));
+                cx.err_at(
+                    split,
+                    format!(
+                        "party `{}` has no `tier`, which the weighted split needs",
+                        p.id
+                    ),
+                );
                 continue;
             };
             let Some(w) = tiers.get(tier) else {
                 if raw.tiers.is_some() {
-                    cx.err_at(split, format!("party `{}` is in tier `{tier}`, which [tiers] does not define", p.id));
+                    cx.err_at(
+                        split,
+                        format!(
+                            "party `{}` is in tier `{tier}`, which [tiers] does not define",
+                            p.id
+                        ),
+                    );
                 }
                 continue;
             };
@@ -393,7 +476,13 @@ fn split_shares(
                 match p.hours {
                     Some(h) => h,
                     None => {
-                        cx.err_at(split, format!("party `{}` has no `hours`, which the split by hours needs", p.id));
+                        cx.err_at(
+                            split,
+                            format!(
+                                "party `{}` has no `hours`, which the split by hours needs",
+                                p.id
+                            ),
+                        );
                         continue;
                     }
                 }
@@ -404,7 +493,10 @@ fn split_shares(
         }
         let total: Decimal = weights.iter().sum();
         if total <= Decimal::ZERO {
-            cx.err_at(split, "the weighted split gives every party a weight of zero");
+            cx.err_at(
+                split,
+                "the weighted split gives every party a weight of zero",
+            );
             return;
         }
         for (pi, w) in weights.into_iter().enumerate() {
@@ -413,12 +505,18 @@ fn split_shares(
     } else {
         t.form = ShareForm::PoolSplit;
         if let Some(tiers) = &raw.tiers {
-            cx.err_at(tiers, "[tiers] only apply to a weighted split (split = { method = \"weighted\" })");
+            cx.err_at(
+                tiers,
+                "[tiers] only apply to a weighted split (split = { method = \"weighted\" })",
+            );
         }
         let mut total = Decimal::ZERO;
         for (pid, v) in table {
             let Some(pi) = parties.iter().position(|p| &p.id == pid) else {
-                cx.err_at(v, format!("split names `{pid}`, who is not a party of this agreement"));
+                cx.err_at(
+                    v,
+                    format!("split names `{pid}`, who is not a party of this agreement"),
+                );
                 continue;
             };
             let share = match v.get_ref() {
@@ -431,13 +529,19 @@ fn split_shares(
                     total += x;
                     t.split[pi] = Some((x, Decimal::ONE));
                 }
-                None => cx.err_at(v, format!("split.{pid}: expected a percentage string such as \"50%\"")),
+                None => cx.err_at(
+                    v,
+                    format!("split.{pid}: expected a percentage string such as \"50%\""),
+                ),
             }
         }
         if total != Decimal::ONE {
             cx.err_at(
                 split,
-                format!("the split sums to {}, not exactly 100%", crate::money::percent_string(total)),
+                format!(
+                    "the split sums to {}, not exactly 100%",
+                    crate::money::percent_string(total)
+                ),
             );
         }
     }
@@ -446,7 +550,9 @@ fn split_shares(
 /// Reads every agreement file, validates each, then the checks across
 /// agreements: duplicate ids and a track covered twice over the same dates.
 /// Returns the agreements sorted by id (SPEC 4.1 order).
-pub fn load_agreements(files: &[(std::path::PathBuf, String)]) -> (Vec<Agreement>, Vec<Diagnostic>) {
+pub fn load_agreements(
+    files: &[(std::path::PathBuf, String)],
+) -> (Vec<Agreement>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut out: Vec<Agreement> = Vec::new();
     for (path, text) in files {
@@ -463,7 +569,11 @@ pub fn load_agreements(files: &[(std::path::PathBuf, String)]) -> (Vec<Agreement
                 &w[1].file,
                 line,
                 col,
-                format!("duplicate agreement id `{}` (also in {})", w[1].id, w[0].file.display()),
+                format!(
+                    "duplicate agreement id `{}` (also in {})",
+                    w[1].id,
+                    w[0].file.display()
+                ),
             ));
         }
     }
@@ -497,7 +607,11 @@ pub fn load_agreements(files: &[(std::path::PathBuf, String)]) -> (Vec<Agreement
 }
 
 fn text_of<'a>(files: &'a [(std::path::PathBuf, String)], file: &Path) -> &'a str {
-    files.iter().find(|(p, _)| p == file).map(|(_, t)| t.as_str()).unwrap_or("")
+    files
+        .iter()
+        .find(|(p, _)| p == file)
+        .map(|(_, t)| t.as_str())
+        .unwrap_or("")
 }
 
 fn id_place(files: &[(std::path::PathBuf, String)], file: &Path) -> (usize, usize) {

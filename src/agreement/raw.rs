@@ -10,6 +10,10 @@ use std::fmt;
 use toml::Spanned;
 
 pub type S<T> = Spanned<T>;
+/// `[rates.<party>]` tables: party -> source -> rate. The outer table is
+/// never `Spanned`: a table made only of `[rates.x]` headers has no place of
+/// its own, and toml refuses to span it (toml-rs issue 798).
+pub type RawRates = BTreeMap<String, S<BTreeMap<String, S<RawNum>>>>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,7 +33,7 @@ pub struct RawAgreement {
     #[serde(default)]
     pub party: Vec<RawParty>,
     #[serde(default)]
-    pub rates: Option<S<BTreeMap<String, S<BTreeMap<String, S<RawNum>>>>>>,
+    pub rates: Option<RawRates>,
     #[serde(default)]
     pub pool: Option<S<BTreeMap<String, S<RawNum>>>>,
     #[serde(default)]
@@ -143,7 +147,11 @@ impl fmt::Display for FloatHint {
         // Display only; the value is refused, never used.
         let text = format!("{}", self.0);
         match rust_decimal::Decimal::from_str_exact(&text) {
-            Ok(d) => write!(f, "{}", (d * rust_decimal::Decimal::ONE_HUNDRED).normalize()),
+            Ok(d) => write!(
+                f,
+                "{}",
+                (d * rust_decimal::Decimal::ONE_HUNDRED).normalize()
+            ),
             Err(_) => f.write_str(&text),
         }
     }

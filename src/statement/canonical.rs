@@ -14,7 +14,15 @@ use std::io::Read;
 use std::path::Path;
 
 /// Columns of the canonical format; the last two are optional.
-pub const REQUIRED: [&str; 7] = ["period", "isrc", "source", "territory", "units", "amount", "currency"];
+pub const REQUIRED: [&str; 7] = [
+    "period",
+    "isrc",
+    "source",
+    "territory",
+    "units",
+    "amount",
+    "currency",
+];
 pub const OPTIONAL: [&str; 2] = ["store", "tax_withheld"];
 
 /// Where each canonical column sits in this file's header.
@@ -47,9 +55,15 @@ impl Columns {
     pub fn from_header(header: &csv::ByteRecord) -> Result<Columns, String> {
         let names: Vec<String> = header.iter().map(normalise).collect();
         let find = |c: &str| names.iter().position(|n| n == c);
-        let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| find(c).is_none()).collect();
+        let missing: Vec<&str> = REQUIRED
+            .iter()
+            .copied()
+            .filter(|c| find(c).is_none())
+            .collect();
         if !missing.is_empty() {
-            let looks_like_data = header.iter().any(|h| Isrc::parse_bytes(h).is_some() || Usage::parse_bytes(h).is_some());
+            let looks_like_data = header
+                .iter()
+                .any(|h| Isrc::parse_bytes(h).is_some() || Usage::parse_bytes(h).is_some());
             let mut msg = format!(
                 "the header lacks the required column{} {}; a canonical statement's first line names its columns: {}",
                 if missing.len() == 1 { "" } else { "s" },
@@ -82,35 +96,76 @@ fn column_of(rec: &csv::ByteRecord, i: usize) -> usize {
 }
 
 /// Parses one record into a line, or says what is wrong with which cell.
-pub fn parse_record(cols: &Columns, rec: &csv::ByteRecord, line: u64) -> Result<RevenueLine, (usize, String)> {
+pub fn parse_record(
+    cols: &Columns,
+    rec: &csv::ByteRecord,
+    line: u64,
+) -> Result<RevenueLine, (usize, String)> {
     if rec.len() < cols.count {
         return Err((
             0,
-            format!("the row has {} cells, the header {}: a cell is missing", rec.len(), cols.count),
+            format!(
+                "the row has {} cells, the header {}: a cell is missing",
+                rec.len(),
+                cols.count
+            ),
         ));
     }
     let cell = |i: usize| rec.get(i).unwrap_or(b"");
     let bad = |i: usize, name: &str, expected: &str| {
         let found = String::from_utf8_lossy(cell(i)).into_owned();
-        (column_of(rec, i), format!("{name}: expected {expected}, found `{found}`"))
+        (
+            column_of(rec, i),
+            format!("{name}: expected {expected}, found `{found}`"),
+        )
     };
-    let usage = Usage::parse_bytes(cell(cols.period))
-        .ok_or_else(|| bad(cols.period, "period", "a usage month like 2026-01 or a date like 2026-01-31"))?;
-    let isrc = Isrc::parse_bytes(cell(cols.isrc))
-        .ok_or_else(|| bad(cols.isrc, "isrc", "an ISRC like QZNWX2600001 (2 letters, 3 letters or digits, 7 digits)"))?;
-    let source = Source::parse_bytes(cell(cols.source).trim_ascii())
-        .ok_or_else(|| bad(cols.source, "source", &format!("one of {}", Source::vocabulary())))?;
-    let territory = Territory::parse_bytes(cell(cols.territory))
-        .ok_or_else(|| bad(cols.territory, "territory", "an ISO 3166-1 alpha-2 code or WW"))?;
-    let units = int_from_bytes(cell(cols.units)).ok_or_else(|| bad(cols.units, "units", "a whole number"))?;
-    let amount = decimal_from_bytes(cell(cols.amount))
-        .ok_or_else(|| bad(cols.amount, "amount", "a decimal number with `.` like 12.34"))?;
-    let currency = Currency::parse_bytes(cell(cols.currency).trim_ascii())
-        .ok_or_else(|| bad(cols.currency, "currency", "an ISO 4217 currency code like USD"))?;
+    let usage = Usage::parse_bytes(cell(cols.period)).ok_or_else(|| {
+        bad(
+            cols.period,
+            "period",
+            "a usage month like 2026-01 or a date like 2026-01-31",
+        )
+    })?;
+    let isrc = Isrc::parse_bytes(cell(cols.isrc)).ok_or_else(|| {
+        bad(
+            cols.isrc,
+            "isrc",
+            "an ISRC like QZNWX2600001 (2 letters, 3 letters or digits, 7 digits)",
+        )
+    })?;
+    let source = Source::parse_bytes(cell(cols.source).trim_ascii()).ok_or_else(|| {
+        bad(
+            cols.source,
+            "source",
+            &format!("one of {}", Source::vocabulary()),
+        )
+    })?;
+    let territory = Territory::parse_bytes(cell(cols.territory)).ok_or_else(|| {
+        bad(
+            cols.territory,
+            "territory",
+            "an ISO 3166-1 alpha-2 code or WW",
+        )
+    })?;
+    let units = int_from_bytes(cell(cols.units))
+        .ok_or_else(|| bad(cols.units, "units", "a whole number"))?;
+    let amount = decimal_from_bytes(cell(cols.amount)).ok_or_else(|| {
+        bad(
+            cols.amount,
+            "amount",
+            "a decimal number with `.` like 12.34",
+        )
+    })?;
+    let currency = Currency::parse_bytes(cell(cols.currency).trim_ascii()).ok_or_else(|| {
+        bad(
+            cols.currency,
+            "currency",
+            "an ISO 4217 currency code like USD",
+        )
+    })?;
     let tax_withheld = match cols.tax_withheld {
-        Some(i) if !cell(i).trim_ascii().is_empty() => {
-            decimal_from_bytes(cell(i)).ok_or_else(|| bad(i, "tax_withheld", "a decimal number or an empty cell"))?
-        }
+        Some(i) if !cell(i).trim_ascii().is_empty() => decimal_from_bytes(cell(i))
+            .ok_or_else(|| bad(i, "tax_withheld", "a decimal number or an empty cell"))?,
         _ => Decimal::ZERO,
     };
     Ok(RevenueLine {
@@ -145,7 +200,12 @@ pub fn read(input: impl Read, path: &Path, sink: &mut Sink) -> Vec<Diagnostic> {
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                diags.push(Diagnostic::error(path, line, 0, format!("unreadable CSV: {e}")));
+                diags.push(Diagnostic::error(
+                    path,
+                    line,
+                    0,
+                    format!("unreadable CSV: {e}"),
+                ));
                 break;
             }
         }
@@ -175,11 +235,19 @@ pub fn read(input: impl Read, path: &Path, sink: &mut Sink) -> Vec<Diagnostic> {
             path,
             0,
             0,
-            format!("{} more bad rows not listed", errors - MAX_DIAGNOSTICS_PER_FILE),
+            format!(
+                "{} more bad rows not listed",
+                errors - MAX_DIAGNOSTICS_PER_FILE
+            ),
         ));
     }
     if cols.is_none() && diags.is_empty() {
-        diags.push(Diagnostic::warning(path, 0, 0, "the statement is empty: it adds no revenue"));
+        diags.push(Diagnostic::warning(
+            path,
+            0,
+            0,
+            "the statement is empty: it adds no revenue",
+        ));
     }
     diags
 }
@@ -214,7 +282,10 @@ mod tests {
         assert_eq!(sum.lines, 2);
         assert_eq!(rev.sums.len(), 1);
         let s = rev.sums.values().next().unwrap();
-        assert_eq!((s.units, s.amount, s.lines), (8, crate::money::dec("1.00"), 2));
+        assert_eq!(
+            (s.units, s.amount, s.lines),
+            (8, crate::money::dec("1.00"), 2)
+        );
     }
 
     #[test]
@@ -229,10 +300,25 @@ mod tests {
         );
         let msgs: Vec<String> = d.iter().map(|d| d.to_string()).collect();
         assert_eq!(msgs.len(), 4, "{msgs:?}");
-        assert_eq!(msgs[0], "s.csv:2:37: error: amount: expected a decimal number with `.` like 12.34, found `abc`");
-        assert!(msgs[1].starts_with("s.csv:3:22: error: source: expected one of streaming"), "{}", msgs[1]);
-        assert!(msgs[2].starts_with("s.csv:4:42: error: currency"), "{}", msgs[2]);
-        assert!(msgs[3].starts_with("s.csv:5: error: the row has 4 cells"), "{}", msgs[3]);
+        assert_eq!(
+            msgs[0],
+            "s.csv:2:37: error: amount: expected a decimal number with `.` like 12.34, found `abc`"
+        );
+        assert!(
+            msgs[1].starts_with("s.csv:3:22: error: source: expected one of streaming"),
+            "{}",
+            msgs[1]
+        );
+        assert!(
+            msgs[2].starts_with("s.csv:4:42: error: currency"),
+            "{}",
+            msgs[2]
+        );
+        assert!(
+            msgs[3].starts_with("s.csv:5: error: the row has 4 cells"),
+            "{}",
+            msgs[3]
+        );
         assert_eq!(sum.lines, 1);
     }
 
@@ -242,7 +328,11 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("is the header missing?"), "{}", d[0]);
         let (_, _, d) = read_str("period,isrc,source,territory,units,currency\n");
-        assert!(d[0].message.contains("lacks the required column amount"), "{}", d[0]);
+        assert!(
+            d[0].message.contains("lacks the required column amount"),
+            "{}",
+            d[0]
+        );
     }
 
     #[test]

@@ -93,8 +93,14 @@ impl Revenue {
             usage: l.usage,
             currency: l.currency,
         };
-        self.sums.entry(key).or_default().add(l.units, l.amount, l.tax_withheld);
-        file.totals.entry(l.currency).or_default().add(l.units, l.amount, l.tax_withheld);
+        self.sums
+            .entry(key)
+            .or_default()
+            .add(l.units, l.amount, l.tax_withheld);
+        file.totals
+            .entry(l.currency)
+            .or_default()
+            .add(l.units, l.amount, l.tax_withheld);
         file.lines += 1;
     }
 
@@ -110,7 +116,7 @@ impl Revenue {
     /// files and lines were read in.
     pub fn sorted(&self) -> Vec<(Key, Sums)> {
         let mut v: Vec<(Key, Sums)> = self.sums.iter().map(|(k, s)| (*k, *s)).collect();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v.sort_unstable_by_key(|(k, _)| *k);
         v
     }
 

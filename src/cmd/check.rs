@@ -1,0 +1,68 @@
+//! `royalty check`: validate every input and list every problem with its
+//! place; exit 1 if there is any (SPEC 4).
+
+use super::common::{load, Common};
+use royalty::diag::{Diagnostic, Result};
+use royalty::engine::{compute, Input};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: Common,
+}
+
+pub fn exec(a: Args) -> Result<u8> {
+    let loaded = load(&a.common, false, false)?;
+    let mut diags = loaded.diagnostics.clone();
+    // With a period and clean inputs, compute it too: that finds missing
+    // exchange rates, which only the period's dates can tell.
+    if let (Some(period), false) = (loaded.settings.period, loaded.has_errors()) {
+        let revenue = loaded.revenue.sorted();
+        let r = compute(&Input {
+            period,
+            agreements: &loaded.agreements,
+            revenue: &revenue,
+            files: &loaded.revenue.files,
+            fx: &loaded.fx,
+        });
+        match r {
+            Err(royalty::diag::Error::Input(d)) => diags.extend(d),
+            Err(e) => return Err(e),
+            Ok(_) => {}
+        }
+    }
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        eprintln!(
+            "{errors} problem{} found",
+            if errors == 1 { "" } else { "s" }
+        );
+        return Ok(1);
+    }
+    let lines: u64 = loaded.revenue.files.iter().map(|f| f.lines).sum();
+    println!(
+        "ok: {} agreement{}, {} statement file{} ({} lines){}",
+        loaded.agreements.len(),
+        if loaded.agreements.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        loaded.revenue.files.len(),
+        if loaded.revenue.files.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        lines,
+        if diags.iter().any(|d: &Diagnostic| !d.is_error()) {
+            ", with warnings"
+        } else {
+            ""
+        }
+    );
+    Ok(0)
+}

@@ -1,0 +1,227 @@
+//! Options shared by the commands, and turning them (with the project file)
+//! into loaded inputs.
+
+use royalty::agreement::Agreement;
+use royalty::diag::{Diagnostic, Error, Result};
+use royalty::fx::FxTable;
+use royalty::import::{FileOutcome, ImportOptions};
+use royalty::period::Period;
+use royalty::project::{read_project, Settings};
+use royalty::report::Format;
+use royalty::statement::Revenue;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+fn parse_period(s: &str) -> std::result::Result<Period, String> {
+    Period::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a period; expected 2026-03, 2026-Q1, 2026-H1 or 2026"))
+}
+
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Common {
+    /// Project file (default: ./royalty.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub project: Option<PathBuf>,
+    /// Agreement files or folders (all *.toml inside).
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub agreements: Vec<PathBuf>,
+    /// Statement files or folders.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub statements: Vec<PathBuf>,
+    /// Folder holding the closed periods.
+    #[arg(long, value_name = "DIR")]
+    pub ledger: Option<PathBuf>,
+    /// Exchange rates (date,from,to,rate).
+    #[arg(long, value_name = "FILE")]
+    pub fx: Option<PathBuf>,
+    /// Events: chart positions, deals (date,isrc,kind,value,note).
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<PathBuf>,
+    /// The accounting period: 2026-03, 2026-Q1, 2026-H1 or 2026.
+    #[arg(long, value_name = "P", value_parser = parse_period)]
+    pub period: Option<Period>,
+    /// Import profile for statements (name or TOML file) instead of detecting it.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub profile: Option<String>,
+    /// Sheet of an .xlsx statement (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Accept a statement file whose bytes were already given (or consumed).
+    #[arg(long)]
+    pub allow_duplicate: bool,
+}
+
+/// Output options of the commands that print results.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct OutputArgs {
+    /// table, csv or json (default: table on a terminal, json otherwise).
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Write to this file (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or(
+            if self.output.is_none() && std::io::stdout().is_terminal() {
+                Format::Table
+            } else {
+                Format::Json
+            },
+        )
+    }
+
+    /// Prints, or writes the file atomically.
+    pub fn emit(&self, text: &str) -> Result<()> {
+        match &self.output {
+            Some(p) => royalty::fsutil::write_atomic(p, text.as_bytes()),
+            None => {
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                // A closed pipe (`| head`) is not an error worth a message.
+                let _ = out.write_all(text.as_bytes());
+                let _ = out.flush();
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Common {
+    /// The project's settings with this command line's flags over them.
+    pub fn settings(&self) -> Result<Settings> {
+        let implicit = Path::new("royalty.toml");
+        let mut s = match &self.project {
+            Some(p) => read_project(p)?,
+            None if implicit.is_file() => read_project(implicit)?,
+            None => Settings::default(),
+        };
+        if !self.agreements.is_empty() {
+            s.agreements = self.agreements.clone();
+        }
+        if !self.statements.is_empty() {
+            s.statements = self.statements.clone();
+        }
+        if let Some(l) = &self.ledger {
+            s.ledger = Some(l.clone());
+        }
+        if let Some(f) = &self.fx {
+            s.fx = Some(f.clone());
+        }
+        if let Some(e) = &self.events {
+            s.events = Some(e.clone());
+        }
+        if let Some(p) = self.period {
+            s.period = Some(p);
+        }
+        Ok(s)
+    }
+
+    pub fn import_options(&self, s: &Settings) -> ImportOptions {
+        ImportOptions {
+            profile: self.profile.clone(),
+            sheet: self.sheet.clone(),
+            profile_paths: s.profiles.clone(),
+            known_isrcs: None,
+        }
+    }
+}
+
+/// Everything a computation needs, loaded and validated.
+pub struct Loaded {
+    pub settings: Settings,
+    pub agreements: Vec<Agreement>,
+    pub fx: FxTable,
+    pub revenue: Revenue,
+    pub outcomes: Vec<FileOutcome>,
+    /// Warnings and errors of every file, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Loads agreements, fx and statements, collecting every problem.
+pub fn load(c: &Common, require_statements: bool, keep_unmatched: bool) -> Result<Loaded> {
+    let settings = c.settings()?;
+    if settings.agreements.is_empty() {
+        return Err(Error::Usage(
+            "no agreements: give --agreements PATH or run in a folder with a royalty.toml".into(),
+        ));
+    }
+    if require_statements && settings.statements.is_empty() {
+        return Err(Error::Usage(
+            "no statements: give --statements PATH or set `statements` in royalty.toml".into(),
+        ));
+    }
+    let mut diagnostics = Vec::new();
+    let (agreements, d) = royalty::load::agreements(&settings.agreements)?;
+    diagnostics.extend(d);
+    let (fx, d) = royalty::load::fx(settings.fx.as_deref())?;
+    diagnostics.extend(d);
+    let mut opts = c.import_options(&settings);
+    if keep_unmatched {
+        opts.known_isrcs = Some(
+            agreements
+                .iter()
+                .flat_map(|a| a.tracks.iter().map(|t| t.isrc))
+                .collect(),
+        );
+    }
+    let (revenue, outcomes) = royalty::load::statements(&settings.statements, &opts)?;
+    for o in &outcomes {
+        diagnostics.extend(o.diagnostics.iter().cloned());
+    }
+    if !c.allow_duplicate {
+        refuse_duplicates(&outcomes)?;
+    }
+    Ok(Loaded {
+        settings,
+        agreements,
+        fx,
+        revenue,
+        outcomes,
+        diagnostics,
+    })
+}
+
+/// The same bytes given twice would count the same money twice (SPEC 1:
+/// "a period paid twice"): refused unless `--allow-duplicate`.
+fn refuse_duplicates(outcomes: &[FileOutcome]) -> Result<()> {
+    let mut seen: std::collections::HashMap<&str, &Path> = std::collections::HashMap::new();
+    for o in outcomes {
+        if o.summary.lines == 0 {
+            continue;
+        }
+        if let Some(first) = seen.insert(&o.summary.sha256, &o.summary.path) {
+            return Err(Error::Ledger(format!(
+                "{} has the same bytes as {} (SHA-256 {}): the same statement twice would count its money twice; \
+                 pass --allow-duplicate if that is really meant",
+                o.summary.path.display(),
+                first.display(),
+                o.summary.sha256
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub fn require_period(s: &Settings) -> Result<Period> {
+    s.period.ok_or_else(|| {
+        Error::Usage(
+            "no period: give --period P (e.g. 2026-Q1) or set `period` in royalty.toml".into(),
+        )
+    })
+}
+
+/// Prints warnings to standard error (they never fail a run).
+pub fn print_warnings(d: &[Diagnostic]) {
+    for w in d.iter().filter(|d| !d.is_error()) {
+        eprintln!("{w}");
+    }
+}

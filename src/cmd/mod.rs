@@ -1,0 +1,59 @@
+//! One module per command (SPEC 4); this file holds the argument model and
+//! the options every command shares.
+
+mod check;
+mod common;
+mod run;
+
+use clap::{Parser, Subcommand};
+use royalty::diag::{Error, Result};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "royalty",
+    version,
+    about = "Producer backend royalties for record labels: exact to the cent, explainable line by line.",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate agreements, statements, fx and events; list every problem with its place.
+    #[command(
+        long_about = "Validate agreements, statements, exchange rates and events.\n\n\
+        Every problem is printed as file:line:column with what was expected; \
+        the exit code is 1 if there is any, 0 otherwise. Warnings (an empty \
+        statement, say) do not fail the check. With a period (--period or the \
+        project's), the period is also computed, so missing exchange rates are found too."
+    )]
+    Check(check::Args),
+    /// Compute the period's payouts; changes nothing.
+    #[command(
+        long_about = "Compute the period's payouts from agreements, statements and the ledger's \
+        latest closed period, and print them (table on a terminal, JSON otherwise) or \
+        export them with --format and --output. Nothing is written anywhere else. The \
+        conservation checks of SPEC 3 run on every computation: if one fails the run \
+        fails (exit 70) and nothing is printed."
+    )]
+    Run(run::Args),
+}
+
+pub fn dispatch(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Check(a) => check::exec(a),
+        Command::Run(a) => run::exec(a),
+    }
+}
+
+pub fn render_error(e: &Error) -> String {
+    match e {
+        Error::Usage(m) => format!("royalty: usage: {m}"),
+        Error::Ledger(m) => format!("royalty: refused: {m}"),
+        other => format!("{other}"),
+    }
+}

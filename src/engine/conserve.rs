@@ -1,0 +1,98 @@
+//! The invariants of SPEC 3, checked on every run, to the cent, per
+//! agreement and in total. A failure means the engine is wrong.
+
+use super::result::PeriodResult;
+use crate::agreement::Agreement;
+use crate::codes::Currency;
+use crate::statement::Sums;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+pub fn check(r: &PeriodResult, agreements: &[Agreement]) -> super::Checks {
+    let mut problems = Vec::new();
+    for a in &r.agreements {
+        // revenue = sum of parties' earned + label_retained.
+        let earned: Decimal = a.parties.iter().map(|p| p.flows.earned.0).sum();
+        if a.revenue.0 != earned + a.label_retained.0 {
+            problems.push(format!(
+                "{}: revenue {} != parties' earned {} + label {}",
+                a.id, a.revenue, earned, a.label_retained.0
+            ));
+        }
+        for p in &a.parties {
+            let f = &p.flows;
+            // earned = paid + withheld + recouped + (reserved - released)
+            //        + (carried_out - carried_in) + unvested + gated + forfeited
+            let rhs = f.paid
+                + f.withheld
+                + f.recouped
+                + (f.reserved - f.released)
+                + (f.carried_out - f.carried_in)
+                + f.unvested
+                + f.gated
+                + f.forfeited;
+            if f.earned != rhs {
+                problems.push(format!(
+                    "{}/{}: earned {} != sum of its uses {}",
+                    a.id, p.id, f.earned, rhs.0
+                ));
+            }
+            if f.paid != f.payable - f.withheld {
+                problems.push(format!("{}/{}: paid != payable - withheld", a.id, p.id));
+            }
+            for m in [
+                f.earned,
+                f.payable,
+                f.withheld,
+                f.paid,
+                f.carried_out,
+                f.recouped,
+            ] {
+                if m.0 != crate::money::round_cents(m.0) {
+                    problems.push(format!(
+                        "{}/{}: a figure is not whole cents: {}",
+                        a.id, p.id, m.0
+                    ));
+                }
+            }
+        }
+        let _ = &agreements[a.index];
+    }
+    // Statement totals = matched + unmatched + out-of-term, per currency.
+    let mut statements: BTreeMap<Currency, Sums> = BTreeMap::new();
+    for f in &r.files {
+        for (c, s) in &f.totals {
+            statements.entry(*c).or_default().merge(s);
+        }
+    }
+    let mut accounted: BTreeMap<Currency, Sums> = BTreeMap::new();
+    for a in &r.agreements {
+        for c in &a.conversions {
+            let e = accounted.entry(c.currency).or_default();
+            e.amount += c.amount;
+            e.lines += c.lines;
+        }
+    }
+    for b in [&r.unmatched, &r.out_of_term] {
+        for (c, s) in &b.by_currency {
+            let e = accounted.entry(*c).or_default();
+            e.amount += s.amount;
+            e.lines += s.lines;
+        }
+    }
+    if !r.files.is_empty() {
+        for (c, s) in &statements {
+            let got = accounted.get(c).copied().unwrap_or_default();
+            if got.amount != s.amount || got.lines != s.lines {
+                problems.push(format!(
+                    "statements {c}: {} in {} lines, but matched + unmatched + out-of-term = {} in {} lines",
+                    s.amount, s.lines, got.amount, got.lines
+                ));
+            }
+        }
+    }
+    super::Checks {
+        conservation: problems.is_empty(),
+        details: problems,
+    }
+}

@@ -1,0 +1,335 @@
+//! The engine: agreements + revenue (+ opening balances) -> payouts.
+//!
+//! Pure: no I/O, no printing. It follows SPEC 3 in its order: match, convert,
+//! rate, round once, then the per-party deductions down to the payment. Every
+//! figure keeps what it came from (`EarningLine`, `Conversion`) so `explain`
+//! can show it, and `conserve` checks the invariants before anything is
+//! returned: a failure there is a bug, reported as such.
+
+pub mod allocate;
+mod conserve;
+pub mod result;
+
+use crate::agreement::{Agreement, RateTerm};
+use crate::codes::{Currency, Isrc, Source};
+use crate::diag::{Diagnostic, Error, Result};
+use crate::fx::FxTable;
+use crate::money::{round_cents, Money};
+use crate::period::Period;
+use crate::statement::{FileSummary, Key, Sums};
+pub use result::*;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+pub struct Input<'a> {
+    pub period: Period,
+    pub agreements: &'a [Agreement],
+    /// Revenue sums in key order (`Revenue::sorted`).
+    pub revenue: &'a [(Key, Sums)],
+    pub files: &'a [FileSummary],
+    pub fx: &'a FxTable,
+}
+
+/// Which agreement each ISRC may belong to.
+pub fn isrc_index(agreements: &[Agreement]) -> HashMap<Isrc, Vec<usize>> {
+    let mut m: HashMap<Isrc, Vec<usize>> = HashMap::new();
+    for (i, a) in agreements.iter().enumerate() {
+        for t in &a.tracks {
+            m.entry(t.isrc).or_default().push(i);
+        }
+    }
+    m
+}
+
+/// Matched revenue of one agreement, before conversion:
+/// (terms, source, currency) -> sums.
+type Grouped = BTreeMap<(usize, Source, Currency), Sums>;
+
+pub fn compute(input: &Input) -> Result<PeriodResult> {
+    let by_isrc = isrc_index(input.agreements);
+    let mut grouped: Vec<Grouped> = vec![Grouped::new(); input.agreements.len()];
+    let mut unmatched = Bucket::default();
+    let mut out_of_term = Bucket::default();
+
+    // Step 1: match each line to the agreement covering its ISRC and date.
+    for (key, sums) in input.revenue {
+        let Some(candidates) = by_isrc.get(&key.isrc) else {
+            unmatched.add(key.isrc, key.currency, sums);
+            continue;
+        };
+        let (first, last) = (key.usage.first_day(), key.usage.last_day());
+        match candidates
+            .iter()
+            .find(|&&i| input.agreements[i].covers(first, last))
+        {
+            Some(&i) => {
+                let a = &input.agreements[i];
+                let t = a.terms_on(key.usage.pricing_date());
+                grouped[i]
+                    .entry((t, key.source, key.currency))
+                    .or_default()
+                    .merge(sums);
+            }
+            None => out_of_term.add(key.isrc, key.currency, sums),
+        }
+    }
+
+    let on = input.period.last_day();
+    let mut missing: Vec<Diagnostic> = Vec::new();
+    let mut agreements = Vec::with_capacity(input.agreements.len());
+    for (i, (a, g)) in input.agreements.iter().zip(&grouped).enumerate() {
+        match price(i, a, g, input.fx, on) {
+            Ok(r) => agreements.push(r),
+            Err(m) => {
+                let file = input
+                    .fx
+                    .file
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("fx.csv"));
+                for m in m {
+                    let d = Diagnostic::error(
+                        &file,
+                        0,
+                        0,
+                        format!("{m} (needed by agreement `{}`)", a.id),
+                    );
+                    if !missing.contains(&d) {
+                        missing.push(d);
+                    }
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Error::Input(missing));
+    }
+    for r in &mut agreements {
+        settle(&input.agreements[r.index], r, input.fx, on, &mut missing);
+    }
+    if !missing.is_empty() {
+        return Err(Error::Input(missing));
+    }
+
+    let mut result = PeriodResult {
+        period: input.period,
+        agreements,
+        unmatched,
+        out_of_term,
+        files: input.files.to_vec(),
+        checks: Checks::default(),
+    };
+    result.checks = conserve::check(&result, input.agreements);
+    if !result.checks.conservation {
+        return Err(Error::Invariant(result.checks.details.join("; ")));
+    }
+    Ok(result)
+}
+
+/// Steps 2, 3 and 5 for one agreement: convert, apply rates, round once.
+fn price(
+    index: usize,
+    a: &Agreement,
+    g: &Grouped,
+    fx: &FxTable,
+    on: jiff::civil::Date,
+) -> std::result::Result<AgreementResult, Vec<crate::fx::MissingRate>> {
+    // Step 2: convert each currency's sum exactly; the rate is one per
+    // currency for the whole period, so converting sums equals converting lines.
+    let mut rates: BTreeMap<Currency, Decimal> = BTreeMap::new();
+    let mut missing = Vec::new();
+    for (_, _, c) in g.keys() {
+        if rates.contains_key(c) {
+            continue;
+        }
+        match fx.rate(*c, a.currency, on) {
+            Ok(r) => {
+                rates.insert(*c, r);
+            }
+            Err(m) => missing.push(m),
+        }
+    }
+    if !missing.is_empty() {
+        missing.dedup();
+        return Err(missing);
+    }
+
+    let mut conversions: BTreeMap<Currency, Conversion> = BTreeMap::new();
+    // (terms, source) -> (converted amount, units)
+    let mut base: BTreeMap<(usize, Source), (Decimal, i64)> = BTreeMap::new();
+    let mut units: BTreeMap<Source, i64> = BTreeMap::new();
+    let mut revenue_by_source: BTreeMap<Source, Decimal> = BTreeMap::new();
+    let mut tax = Decimal::ZERO;
+    let mut lines = 0;
+    for ((t, s, c), sums) in g {
+        let rate = rates[c];
+        let converted = sums.amount * rate;
+        let conv = conversions.entry(*c).or_insert(Conversion {
+            currency: *c,
+            amount: Decimal::ZERO,
+            rate,
+            converted: Decimal::ZERO,
+            lines: 0,
+        });
+        conv.amount += sums.amount;
+        conv.converted += converted;
+        conv.lines += sums.lines;
+        let b = base.entry((*t, *s)).or_default();
+        b.0 += converted;
+        b.1 += sums.units;
+        *units.entry(*s).or_default() += sums.units;
+        *revenue_by_source.entry(*s).or_default() += converted;
+        tax += sums.tax_withheld * rate;
+        lines += sums.lines;
+    }
+    let revenue_exact: Decimal = base.values().map(|(d, _)| *d).sum();
+
+    // Step 3: each party's exact earnings, one figure per (terms, source).
+    // Shares of a weighted split are fractions; `denom` (the product of the
+    // distinct weight totals) scales every part to an exact decimal for the
+    // rounding of step 5.
+    let mut denom = Decimal::ONE;
+    let mut dens: Vec<Decimal> = Vec::new();
+    for &(t, _) in base.keys() {
+        for r in a.terms[t].rates.iter().flatten().flatten() {
+            if let RateTerm::Share { den, .. } = r {
+                if !dens.contains(den) {
+                    dens.push(*den);
+                    denom *= *den;
+                }
+            }
+        }
+    }
+    let mut parties: Vec<PartyResult> = a
+        .parties
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| PartyResult {
+            index: pi,
+            id: p.id.clone(),
+            earned_exact: Decimal::ZERO,
+            rounding: Decimal::ZERO,
+            lines: Vec::new(),
+            flows: Flows::default(),
+            fx_rate: None,
+            milestones: Vec::new(),
+            perks: Vec::new(),
+            notes: Vec::new(),
+        })
+        .collect();
+    let mut scaled = vec![Decimal::ZERO; parties.len()];
+    for (&(t, s), &(amount, u)) in &base {
+        for p in parties.iter_mut() {
+            let Some(rate) = a.terms[t].rate(p.index, s) else {
+                continue;
+            };
+            let exact = rate.apply(amount, u);
+            scaled[p.index] += match rate {
+                RateTerm::Share { num, den } => amount * num * (denom / den),
+                RateTerm::PerUnit(per) => Decimal::from(u) * per * denom,
+            };
+            p.earned_exact += exact;
+            p.lines.push(EarningLine {
+                source: s,
+                terms: t,
+                base: amount,
+                units: u,
+                rate,
+                exact,
+            });
+        }
+    }
+
+    // Step 5: round the total once and share the cents out.
+    let rounded = allocate::allocate(revenue_exact, &scaled, denom);
+    let label_exact = revenue_exact - parties.iter().map(|p| p.earned_exact).sum::<Decimal>();
+    for (p, r) in parties.iter_mut().zip(&rounded) {
+        p.rounding = *r - crate::money::floor_cents(p.earned_exact);
+        p.flows.earned = Money(*r);
+    }
+    Ok(AgreementResult {
+        index,
+        id: a.id.clone(),
+        currency: a.currency,
+        revenue_exact,
+        revenue: Money(round_cents(revenue_exact)),
+        label_retained: Money(rounded[rounded.len() - 1]),
+        label_exact,
+        units,
+        revenue_by_source,
+        tax_withheld_at_source: tax,
+        lines,
+        conversions: conversions.into_values().collect(),
+        parties,
+    })
+}
+
+/// Steps 9 to 11 for each party: threshold, withholding, payout currency.
+/// A negative balance (returns exceeding earnings) is carried forward as a
+/// deficit, never paid as a negative payment.
+fn settle(
+    a: &Agreement,
+    r: &mut AgreementResult,
+    fx: &FxTable,
+    on: jiff::civil::Date,
+    missing: &mut Vec<Diagnostic>,
+) {
+    let revenue = r.revenue_exact;
+    let tax_at_source = r.tax_withheld_at_source;
+    for p in &mut r.parties {
+        let party = &a.parties[p.index];
+        let f = &mut p.flows;
+        // Tax withheld at source, passed through pro rata to earnings.
+        if !revenue.is_zero() && !tax_at_source.is_zero() {
+            f.tax_at_source = Money(round_cents(tax_at_source * p.earned_exact / revenue));
+        }
+        let available = f.carried_in + f.earned - f.reserved + f.released
+            - f.unvested
+            - f.gated
+            - f.forfeited
+            - f.recouped;
+        if available.is_negative() {
+            f.carried_out = available;
+            p.notes
+                .push(format!("a deficit of {} is carried forward", -available));
+        } else if available < a.payout.minimum {
+            f.carried_out = available;
+            if available.is_positive() {
+                p.notes.push(format!(
+                    "{} is below the payout minimum of {} and is carried forward",
+                    available, a.payout.minimum
+                ));
+            }
+        } else {
+            f.payable = available;
+        }
+        f.withheld = Money(round_cents(f.payable.0 * party.withholding));
+        f.paid = f.payable - f.withheld;
+        f.paid_currency = Some(party.payout_currency);
+        match fx.rate(a.currency, party.payout_currency, on) {
+            Ok(rate) => {
+                f.paid_amount = Money(round_cents(f.paid.0 * rate));
+                if party.payout_currency != a.currency {
+                    p.fx_rate = Some(rate);
+                }
+            }
+            Err(m) if f.paid.is_zero() => {
+                // Nothing to convert this period; the missing rate matters later.
+                let _ = m;
+                f.paid_amount = Money::ZERO;
+            }
+            Err(m) => {
+                let file = fx.file.clone().unwrap_or_else(|| PathBuf::from("fx.csv"));
+                missing.push(Diagnostic::error(
+                    &file,
+                    0,
+                    0,
+                    format!(
+                        "{m} (needed to pay `{}` of agreement `{}` in {})",
+                        party.id, a.id, party.payout_currency
+                    ),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Exchange rates (SPEC 2.4): `date,from,to,rate`, meaning 1 `from` = `rate`
+//! `to`. A conversion uses the latest rate dated on or before the day asked
+//! for; a rate that is missing is an error, never a guess.
+//!
+//! When only the opposite pair is listed (USD->JPY for a JPY->USD
+//! conversion) its inverse is used, as an accountant would; a direct rate
+//! and an inverse of the same date prefer the direct one (docs/arithmetic.md).
+
+use crate::codes::Currency;
+use crate::diag::{line_col, Diagnostic};
+use crate::money::parse_decimal;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Default)]
+pub struct FxTable {
+    /// (from, to) -> date -> rate.
+    rates: BTreeMap<(Currency, Currency), BTreeMap<Date, Decimal>>,
+    pub file: Option<PathBuf>,
+}
+
+/// A rate that is needed but not in the table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingRate {
+    pub from: Currency,
+    pub to: Currency,
+    pub on: Date,
+}
+
+impl std::fmt::Display for MissingRate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "no exchange rate {} -> {} dated on or before {}: add a line `{},{},{},<rate>` to the fx file",
+            self.from, self.to, self.on, self.on, self.from, self.to
+        )
+    }
+}
+
+impl FxTable {
+    pub fn insert(&mut self, date: Date, from: Currency, to: Currency, rate: Decimal) {
+        self.rates.entry((from, to)).or_default().insert(date, rate);
+    }
+
+    fn latest(&self, from: Currency, to: Currency, on: Date) -> Option<(Date, Decimal)> {
+        self.rates
+            .get(&(from, to))?
+            .range(..=on)
+            .next_back()
+            .map(|(d, r)| (*d, *r))
+    }
+
+    /// The rate to multiply an amount in `from` by to get `to`, on `on`.
+    pub fn rate(&self, from: Currency, to: Currency, on: Date) -> Result<Decimal, MissingRate> {
+        if from == to {
+            return Ok(Decimal::ONE);
+        }
+        let direct = self.latest(from, to, on);
+        let inverse = self.latest(to, from, on).filter(|(_, r)| !r.is_zero());
+        match (direct, inverse) {
+            (Some((dd, r)), Some((di, _))) if dd >= di => Ok(r),
+            (Some(_), Some((_, inv))) | (None, Some((_, inv))) => Ok(Decimal::ONE / inv),
+            (Some((_, r)), None) => Ok(r),
+            (None, None) => Err(MissingRate { from, to, on }),
+        }
+    }
+
+    /// Converts exactly (up to `Decimal`'s 28 digits for inverse rates).
+    pub fn convert(
+        &self,
+        amount: Decimal,
+        from: Currency,
+        to: Currency,
+        on: Date,
+    ) -> Result<Decimal, MissingRate> {
+        Ok(amount * self.rate(from, to, on)?)
+    }
+}
+
+/// Reads `fx.csv`, reporting every bad line.
+pub fn parse_fx(text: &str, file: &Path) -> (FxTable, Vec<Diagnostic>) {
+    let mut t = FxTable {
+        file: Some(file.to_path_buf()),
+        ..FxTable::default()
+    };
+    let mut diags = Vec::new();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let header_ok = lines.next().is_some_and(|(_, h)| {
+        let cols: Vec<String> = h
+            .split(',')
+            .map(|c| c.trim().to_ascii_lowercase())
+            .collect();
+        cols == ["date", "from", "to", "rate"]
+    });
+    if !header_ok && !text.trim().is_empty() {
+        diags.push(Diagnostic::error(
+            file,
+            1,
+            1,
+            "expected the header `date,from,to,rate`",
+        ));
+        return (t, diags);
+    }
+    let mut seen: BTreeMap<(Date, Currency, Currency), usize> = BTreeMap::new();
+    for (i, l) in lines {
+        let n = i + 1;
+        let cells: Vec<&str> = l.split(',').collect();
+        let col = |k: usize| line_col(l, cells[..k].iter().map(|c| c.len() + 1).sum()).1;
+        if cells.len() != 4 {
+            diags.push(Diagnostic::error(
+                file,
+                n,
+                1,
+                format!(
+                    "expected 4 cells `date,from,to,rate`, found {}",
+                    cells.len()
+                ),
+            ));
+            continue;
+        }
+        let date = cells[0].trim().parse::<Date>().ok();
+        let from = Currency::parse(cells[1]);
+        let to = Currency::parse(cells[2]);
+        let rate = parse_decimal(cells[3]).filter(|r| *r > Decimal::ZERO);
+        let mut ok = true;
+        if date.is_none() {
+            diags.push(Diagnostic::error(
+                file,
+                n,
+                col(0),
+                format!(
+                    "date: expected a date like 2026-03-31, found `{}`",
+                    cells[0]
+                ),
+            ));
+            ok = false;
+        }
+        for (k, c, v) in [(1, "from", from), (2, "to", to)] {
+            if v.is_none() {
+                diags.push(Diagnostic::error(
+                    file,
+                    n,
+                    col(k),
+                    format!(
+                        "{c}: expected an ISO 4217 currency code, found `{}`",
+                        cells[k]
+                    ),
+                ));
+                ok = false;
+            }
+        }
+        if rate.is_none() {
+            diags.push(Diagnostic::error(
+                file,
+                n,
+                col(3),
+                format!(
+                    "rate: expected a positive decimal like 1.0825, found `{}`",
+                    cells[3]
+                ),
+            ));
+            ok = false;
+        }
+        if !ok {
+            continue;
+        }
+        let (date, from, to, rate) = (date.unwrap(), from.unwrap(), to.unwrap(), rate.unwrap());
+        if let Some(prev) = seen.insert((date, from, to), n) {
+            diags.push(Diagnostic::error(
+                file,
+                n,
+                1,
+                format!("a second rate {from} -> {to} on {date} (first on line {prev})"),
+            ));
+            continue;
+        }
+        t.insert(date, from, to, rate);
+    }
+    (t, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::dec;
+    use jiff::civil::date;
+
+    fn c(s: &str) -> Currency {
+        Currency::parse(s).unwrap()
+    }
+
+    const FX: &str = "date,from,to,rate\n2026-01-31,JPY,USD,0.0068\n2026-03-31,JPY,USD,0.0067\n2026-03-31,USD,EUR,0.92\n";
+
+    #[test]
+    fn uses_the_latest_rate_on_or_before_the_day() {
+        let (t, d) = parse_fx(FX, Path::new("fx.csv"));
+        assert!(d.is_empty());
+        let (jpy, usd) = (c("JPY"), c("USD"));
+        assert_eq!(t.rate(jpy, usd, date(2026, 3, 31)).unwrap(), dec("0.0067"));
+        assert_eq!(t.rate(jpy, usd, date(2026, 3, 30)).unwrap(), dec("0.0068"));
+        assert_eq!(
+            t.convert(dec("15000"), jpy, usd, date(2026, 3, 31))
+                .unwrap(),
+            dec("100.5000")
+        );
+    }
+
+    #[test]
+    fn a_missing_rate_names_the_pair_and_date() {
+        let (t, _) = parse_fx(FX, Path::new("fx.csv"));
+        let e = t.rate(c("JPY"), c("USD"), date(2026, 1, 30)).unwrap_err();
+        assert_eq!(
+            e,
+            MissingRate {
+                from: c("JPY"),
+                to: c("USD"),
+                on: date(2026, 1, 30)
+            }
+        );
+        assert!(e
+            .to_string()
+            .contains("JPY -> USD dated on or before 2026-01-30"));
+        assert!(t.rate(c("GBP"), c("USD"), date(2026, 3, 31)).is_err());
+    }
+
+    #[test]
+    fn the_inverse_pair_serves_when_the_direct_one_is_absent() {
+        let (t, _) = parse_fx(FX, Path::new("fx.csv"));
+        let r = t.rate(c("EUR"), c("USD"), date(2026, 3, 31)).unwrap();
+        assert_eq!((dec("92") * r).round_dp(20), dec("100"));
+    }
+
+    #[test]
+    fn bad_lines_are_all_reported() {
+        let (_, d) = parse_fx(
+            "date,from,to,rate\n2026-13-01,JPY,USD,0.0068\n2026-01-31,XXX,USD,abc\n",
+            Path::new("fx.csv"),
+        );
+        let m: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        assert_eq!(m.len(), 3, "{m:?}");
+        assert!(m[0].starts_with("fx.csv:2:1: error: date"));
+        assert!(m[1].starts_with("fx.csv:3:12: error: from"));
+        assert!(m[2].starts_with("fx.csv:3:20: error: rate"));
+    }
+}

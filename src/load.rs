@@ -1,0 +1,68 @@
+//! Loaders: files -> model. Thin I/O around the pure parsers, collecting
+//! every problem of every file before giving up (SPEC 4.2).
+
+use crate::agreement::{load_agreements, Agreement};
+use crate::diag::{Diagnostic, Error, Result};
+use crate::fx::{parse_fx, FxTable};
+use crate::import::{read_file, FileOutcome, ImportOptions};
+use crate::project::expand;
+use crate::statement::Revenue;
+use std::path::{Path, PathBuf};
+
+pub const STATEMENT_EXTENSIONS: [&str; 6] = [".csv", ".tsv", ".txt", ".gz", ".xlsx", ".xls"];
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::one(Diagnostic::error(
+            path,
+            0,
+            0,
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        ))
+    })
+}
+
+/// Reads agreement files and folders (all `*.toml` inside).
+pub fn agreements(paths: &[PathBuf]) -> Result<(Vec<Agreement>, Vec<Diagnostic>)> {
+    let files = expand(paths, &[".toml"])?;
+    let mut texts = Vec::with_capacity(files.len());
+    let mut diags = Vec::new();
+    for f in files {
+        match read_text(&f) {
+            Ok(t) => texts.push((f, t)),
+            Err(Error::Input(d)) => diags.extend(d),
+            Err(e) => return Err(e),
+        }
+    }
+    let (a, d) = load_agreements(&texts);
+    diags.extend(d);
+    Ok((a, diags))
+}
+
+pub fn fx(path: Option<&Path>) -> Result<(FxTable, Vec<Diagnostic>)> {
+    match path {
+        None => Ok((FxTable::default(), Vec::new())),
+        Some(p) => {
+            let text = read_text(p)?;
+            Ok(parse_fx(&text, p))
+        }
+    }
+}
+
+/// Reads every statement into one `Revenue`, files in path order.
+pub fn statements(paths: &[PathBuf], opts: &ImportOptions) -> Result<(Revenue, Vec<FileOutcome>)> {
+    let files = expand(paths, &STATEMENT_EXTENSIONS)?;
+    let mut revenue = Revenue::default();
+    let mut outcomes = Vec::with_capacity(files.len());
+    for f in files {
+        let o = read_file(&f, opts, &mut revenue)?;
+        revenue.files.push(o.summary.clone());
+        outcomes.push(o);
+    }
+    revenue.sort_files();
+    Ok((revenue, outcomes))
+}

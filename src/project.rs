@@ -1,0 +1,132 @@
+//! The project file `royalty.toml` (SPEC 2.1) and the settings a command
+//! runs with: the project's values, each overridden by its command-line flag.
+//! Every path in the project file is relative to the file.
+
+use crate::diag::{line_col, Diagnostic, Error, Result};
+use crate::period::Period;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn paths(&self, base: &Path) -> Vec<PathBuf> {
+        match self {
+            OneOrMany::One(s) => vec![base.join(s)],
+            OneOrMany::Many(v) => v.iter().map(|s| base.join(s)).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    agreements: Option<OneOrMany>,
+    statements: Option<OneOrMany>,
+    ledger: Option<String>,
+    fx: Option<String>,
+    events: Option<String>,
+    period: Option<toml::Spanned<String>>,
+    /// Extension: folders or files of user import profiles.
+    profiles: Option<OneOrMany>,
+}
+
+/// What a command works on.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub project: Option<PathBuf>,
+    pub agreements: Vec<PathBuf>,
+    pub statements: Vec<PathBuf>,
+    pub ledger: Option<PathBuf>,
+    pub fx: Option<PathBuf>,
+    pub events: Option<PathBuf>,
+    pub period: Option<Period>,
+    pub profiles: Vec<PathBuf>,
+}
+
+/// Reads a project file. `Ok(None)` when `path` is the implicit
+/// `./royalty.toml` and it does not exist.
+pub fn read_project(path: &Path) -> Result<Settings> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let raw: RawProject = toml::from_str(&text).map_err(|e| {
+        let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((0, 0));
+        Error::one(Diagnostic::error(
+            path,
+            line,
+            col,
+            e.message().trim().replace('\n', " "),
+        ))
+    })?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let period = match &raw.period {
+        Some(p) => match Period::parse(p.get_ref()) {
+            Some(x) => Some(x),
+            None => {
+                let (line, col) = line_col(&text, p.span().start);
+                return Err(Error::one(Diagnostic::error(
+                    path,
+                    line,
+                    col,
+                    format!(
+                        "period `{}`: expected 2026-03, 2026-Q1, 2026-H1 or 2026",
+                        p.get_ref()
+                    ),
+                )));
+            }
+        },
+        None => None,
+    };
+    let default_profiles = base.join("profiles");
+    Ok(Settings {
+        project: Some(path.to_path_buf()),
+        agreements: raw.agreements.map(|a| a.paths(&base)).unwrap_or_default(),
+        statements: raw.statements.map(|a| a.paths(&base)).unwrap_or_default(),
+        ledger: raw.ledger.map(|l| base.join(l)),
+        fx: raw.fx.map(|l| base.join(l)),
+        events: raw.events.map(|l| base.join(l)),
+        period,
+        profiles: match raw.profiles {
+            Some(p) => p.paths(&base),
+            None if default_profiles.is_dir() => vec![default_profiles],
+            None => Vec::new(),
+        },
+    })
+}
+
+/// Lists the files of a folder with one of `exts` (sorted, so the order of
+/// a directory listing never changes a result), or the path itself.
+pub fn expand(paths: &[PathBuf], exts: &[&str]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let rd = std::fs::read_dir(p).map_err(|e| Error::io(p, e))?;
+            let mut files: Vec<PathBuf> = Vec::new();
+            for entry in rd {
+                let path = entry.map_err(|e| Error::io(p, e))?.path();
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                let lower = name.to_ascii_lowercase();
+                if path.is_file()
+                    && !name.starts_with('.')
+                    && exts.iter().any(|e| lower.ends_with(e))
+                {
+                    files.push(path);
+                }
+            }
+            files.sort();
+            out.extend(files);
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(Error::io(
+                p,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+            ));
+        }
+    }
+    Ok(out)
+}

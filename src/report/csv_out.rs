@@ -1,0 +1,61 @@
+//! `--format csv`: the payout rows with the JSON's column names (SPEC 4.1).
+//! Lists (milestones, perks) are joined with "; ".
+
+use super::rows::payout_rows;
+use crate::agreement::Agreement;
+use crate::engine::PeriodResult;
+
+pub const COLUMNS: [&str; 20] = [
+    "agreement",
+    "party",
+    "currency",
+    "earned",
+    "released",
+    "reserved",
+    "recouped",
+    "carried_in",
+    "carried_out",
+    "unvested",
+    "gated",
+    "forfeited",
+    "payable",
+    "withheld",
+    "paid",
+    "paid_currency",
+    "paid_amount",
+    "unrecouped",
+    "milestones",
+    "perks",
+];
+
+pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(COLUMNS).expect("in-memory write");
+    for row in payout_rows(r, agreements) {
+        let m = |x: crate::money::Money| x.cents_string();
+        w.write_record([
+            row.agreement,
+            row.party,
+            row.currency.to_string(),
+            m(row.earned),
+            m(row.released),
+            m(row.reserved),
+            m(row.recouped),
+            m(row.carried_in),
+            m(row.carried_out),
+            m(row.unvested),
+            m(row.gated),
+            m(row.forfeited),
+            m(row.payable),
+            m(row.withheld),
+            m(row.paid),
+            row.paid_currency.to_string(),
+            m(row.paid_amount),
+            m(row.unrecouped),
+            row.milestones.join("; "),
+            row.perks.join("; "),
+        ])
+        .expect("in-memory write");
+    }
+    String::from_utf8(w.into_inner().expect("in-memory write")).expect("UTF-8 in, UTF-8 out")
+}

@@ -1,0 +1,70 @@
+//! `--format json` (SPEC 4.1, stable: scripts depend on it). Fields beyond
+//! the contract (`out_of_term`, `statements`) are additions, never changes.
+
+use super::rows::{agreement_rows, payout_rows, AgreementRow, PayoutRow, SetAside};
+use crate::agreement::Agreement;
+use crate::engine::PeriodResult;
+use crate::money::{round_cents, Money};
+use crate::period::Period;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+struct RunJson {
+    period: Period,
+    payouts: Vec<PayoutRow>,
+    agreements: Vec<AgreementRow>,
+    unmatched: SetAside,
+    out_of_term: SetAside,
+    statements: Vec<StatementJson>,
+    checks: ChecksJson,
+}
+
+#[derive(Serialize)]
+struct StatementJson {
+    file: String,
+    format: String,
+    sha256: String,
+    lines: u64,
+    amount: BTreeMap<String, Money>,
+}
+
+#[derive(Serialize)]
+struct ChecksJson {
+    conservation: &'static str,
+}
+
+pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
+    let doc = RunJson {
+        period: r.period,
+        payouts: payout_rows(r, agreements),
+        agreements: agreement_rows(r),
+        unmatched: SetAside::from(&r.unmatched),
+        out_of_term: SetAside::from(&r.out_of_term),
+        statements: r
+            .files
+            .iter()
+            .map(|f| StatementJson {
+                file: f.path.display().to_string(),
+                format: f.format.clone(),
+                sha256: f.sha256.clone(),
+                lines: f.lines,
+                amount: f
+                    .totals
+                    .iter()
+                    .map(|(c, s)| (c.to_string(), Money(round_cents(s.amount))))
+                    .collect(),
+            })
+            .collect(),
+        checks: ChecksJson {
+            conservation: if r.checks.conservation {
+                "ok"
+            } else {
+                "failed"
+            },
+        },
+    };
+    let mut s = serde_json::to_string_pretty(&doc).expect("plain data serialises");
+    s.push('\n');
+    s
+}

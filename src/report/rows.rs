@@ -1,0 +1,145 @@
+//! The rows every writer renders (SPEC 4.1): one per party and agreement,
+//! one per agreement, and the set-aside lines.
+
+use crate::agreement::Agreement;
+use crate::codes::{Currency, Source};
+use crate::engine::{Bucket, PartyResult, PeriodResult};
+use crate::money::{round_cents, Money};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One payout row; field names and order are the stable contract of 4.1.
+#[derive(Clone, Debug, Serialize)]
+pub struct PayoutRow {
+    pub agreement: String,
+    pub party: String,
+    pub currency: Currency,
+    pub earned: Money,
+    pub released: Money,
+    pub reserved: Money,
+    pub recouped: Money,
+    pub carried_in: Money,
+    pub carried_out: Money,
+    pub unvested: Money,
+    pub gated: Money,
+    pub forfeited: Money,
+    pub payable: Money,
+    pub withheld: Money,
+    pub paid: Money,
+    pub paid_currency: Currency,
+    pub paid_amount: Money,
+    pub unrecouped: Money,
+    pub milestones: Vec<String>,
+    pub perks: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AgreementRow {
+    pub agreement: String,
+    pub currency: Currency,
+    pub revenue: Money,
+    pub label_retained: Money,
+    pub forfeited: Money,
+    pub units: BTreeMap<String, i64>,
+    pub lines: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SetAside {
+    pub lines: u64,
+    /// Per currency, half-to-even to cents (the exact sums are in reconcile).
+    pub amount: BTreeMap<String, Money>,
+}
+
+impl SetAside {
+    pub fn from(b: &Bucket) -> SetAside {
+        SetAside {
+            lines: b.lines(),
+            amount: b
+                .by_currency
+                .iter()
+                .map(|(c, s)| (c.to_string(), Money(round_cents(s.amount))))
+                .collect(),
+        }
+    }
+}
+
+/// Does a party get a row? Every party of an agreement with revenue this
+/// period, and any party still holding a balance (SPEC 4.1).
+fn shows(agreement_active: bool, p: &PartyResult) -> bool {
+    let f = &p.flows;
+    agreement_active
+        || [
+            f.earned,
+            f.released,
+            f.reserved,
+            f.recouped,
+            f.carried_in,
+            f.carried_out,
+            f.unvested,
+            f.gated,
+            f.forfeited,
+            f.payable,
+            f.unrecouped,
+        ]
+        .iter()
+        .any(|m| !m.is_zero())
+}
+
+pub fn payout_rows(r: &PeriodResult, agreements: &[Agreement]) -> Vec<PayoutRow> {
+    let mut rows = Vec::new();
+    for a in &r.agreements {
+        let active = a.lines > 0;
+        let ag = &agreements[a.index];
+        for p in &a.parties {
+            if !shows(active, p) {
+                continue;
+            }
+            let f = &p.flows;
+            rows.push(PayoutRow {
+                agreement: a.id.clone(),
+                party: p.id.clone(),
+                currency: a.currency,
+                earned: f.earned,
+                released: f.released,
+                reserved: f.reserved,
+                recouped: f.recouped,
+                carried_in: f.carried_in,
+                carried_out: f.carried_out,
+                unvested: f.unvested,
+                gated: f.gated,
+                forfeited: f.forfeited,
+                payable: f.payable,
+                withheld: f.withheld,
+                paid: f.paid,
+                paid_currency: f
+                    .paid_currency
+                    .unwrap_or(ag.parties[p.index].payout_currency),
+                paid_amount: f.paid_amount,
+                unrecouped: f.unrecouped,
+                milestones: p.milestones.clone(),
+                perks: p.perks.clone(),
+            });
+        }
+    }
+    rows
+}
+
+pub fn agreement_rows(r: &PeriodResult) -> Vec<AgreementRow> {
+    r.agreements
+        .iter()
+        .map(|a| AgreementRow {
+            agreement: a.id.clone(),
+            currency: a.currency,
+            revenue: a.revenue,
+            label_retained: a.label_retained,
+            forfeited: a.parties.iter().map(|p| p.flows.forfeited).sum(),
+            units: a
+                .units
+                .iter()
+                .map(|(s, u): (&Source, &i64)| (s.name().to_string(), *u))
+                .collect(),
+            lines: a.lines,
+        })
+        .collect()
+}

@@ -1,0 +1,108 @@
+//! The table a person reads at the terminal: payouts per party, then the
+//! agreements' totals, then what was set aside, then the self-checks.
+
+use super::rows::{agreement_rows, payout_rows, SetAside};
+use crate::agreement::Agreement;
+use crate::engine::PeriodResult;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+use std::fmt::Write;
+
+fn table(header: &[&str], right_from: usize) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_header(header.to_vec());
+    for i in right_from..header.len() {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    t
+}
+
+pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Payouts for {}", r.period);
+    let mut t = table(
+        &[
+            "agreement",
+            "party",
+            "role",
+            "earned",
+            "deducted",
+            "carried",
+            "payable",
+            "withheld",
+            "paid",
+            "paid in",
+        ],
+        3,
+    );
+    for row in payout_rows(r, agreements) {
+        let a = agreements.iter().find(|a| a.id == row.agreement);
+        let role = a
+            .and_then(|a| a.parties.iter().find(|p| p.id == row.party))
+            .map(|p| p.role.clone())
+            .unwrap_or_default();
+        let deducted =
+            row.recouped + row.reserved - row.released + row.unvested + row.gated + row.forfeited;
+        let carried = row.carried_out - row.carried_in;
+        t.add_row(vec![
+            row.agreement.clone(),
+            row.party.clone(),
+            role,
+            format!("{} {}", row.earned, row.currency),
+            deducted.to_string(),
+            carried.to_string(),
+            row.payable.to_string(),
+            row.withheld.to_string(),
+            row.paid.to_string(),
+            format!("{} {}", row.paid_amount, row.paid_currency),
+        ]);
+    }
+    let _ = writeln!(out, "{t}");
+
+    let mut t = table(
+        &["agreement", "lines", "revenue", "parties", "label retained"],
+        1,
+    );
+    for a in agreement_rows(r) {
+        let parties = a.revenue - a.label_retained;
+        t.add_row(vec![
+            a.agreement,
+            a.lines.to_string(),
+            format!("{} {}", a.revenue, a.currency),
+            parties.to_string(),
+            a.label_retained.to_string(),
+        ]);
+    }
+    let _ = writeln!(out, "\nAgreements\n{t}");
+
+    for (name, b) in [
+        ("Unmatched (no agreement covers the ISRC)", &r.unmatched),
+        ("Out of term", &r.out_of_term),
+    ] {
+        let s = SetAside::from(b);
+        if s.lines > 0 {
+            let amounts: Vec<String> = s.amount.iter().map(|(c, m)| format!("{m} {c}")).collect();
+            let _ = writeln!(out, "\n{name}: {} lines, {}", s.lines, amounts.join(", "));
+            for (isrc, per) in &b.by_isrc {
+                let amounts: Vec<String> = per
+                    .iter()
+                    .map(|(c, s)| format!("{} {c}", crate::money::Money(s.amount)))
+                    .collect();
+                let lines: u64 = per.values().map(|s| s.lines).sum();
+                let _ = writeln!(out, "  {isrc}: {lines} lines, {}", amounts.join(", "));
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nChecks: conservation {}",
+        if r.checks.conservation {
+            "ok"
+        } else {
+            "FAILED"
+        }
+    );
+    out
+}
