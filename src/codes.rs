@@ -6,7 +6,9 @@ use std::fmt;
 
 /// The kind of income (SPEC 1, fixed vocabulary). The order is the order in
 /// which sources are listed in outputs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     Streaming,

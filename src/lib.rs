@@ -14,6 +14,7 @@ pub mod engine;
 pub mod fsutil;
 pub mod fx;
 pub mod import;
+pub mod ledger;
 pub mod load;
 pub mod money;
 pub mod period;

@@ -121,6 +121,15 @@ impl serde::Serialize for Money {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_decimal(&s).map(Money).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{s}` is not an amount like \"12.34\""))
+        })
+    }
+}
+
 /// Parses an exact decimal written with `.` ("5000.00", "-12", "0.005").
 /// Refuses anything `Decimal` could only hold approximately.
 pub fn parse_decimal(s: &str) -> Option<Decimal> {

@@ -110,14 +110,10 @@ pub fn load_agreement_str(text: &str, file: &Path) -> Result<Agreement, Vec<Diag
 
 fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
     // Sections of SPEC 2.2 not applied by this version: refuse by name.
-    let later: [(&str, Option<std::ops::Range<usize>>); 7] = [
+    let later: [(&str, Option<std::ops::Range<usize>>); 3] = [
         ("milestone", raw.milestone.as_ref().map(|v| v.span())),
-        ("advance", raw.advance.as_ref().map(|v| v.span())),
-        ("gate", raw.gate.as_ref().map(|v| v.span())),
-        ("reserve", raw.reserve.as_ref().map(|v| v.span())),
         ("amendment", raw.amendment.as_ref().map(|v| v.span())),
         ("reversion", raw.reversion.as_ref().map(|v| v.span())),
-        ("dispute", raw.dispute.as_ref().map(|v| v.span())),
     ];
     for (name, span) in later {
         if let Some(span) = span {
@@ -224,6 +220,29 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         }
     }
 
+    let advances = advances(&raw, &parties, cx);
+    let gate = raw
+        .gate
+        .as_ref()
+        .and_then(|g| gate(g, &raw, &parties, &advances, cx));
+    let reserve = raw.reserve.as_ref().and_then(|r| reserve(r, cx));
+    let objection_days = raw.dispute.as_ref().and_then(|d| {
+        let n = cx.decimal(&d.objection_days, "dispute.objection_days")?;
+        match u32::try_from(n.trunc().mantissa())
+            .ok()
+            .filter(|_| n.fract().is_zero() && n.scale() == 0)
+        {
+            Some(v) => Some(v),
+            None => {
+                cx.err_at(
+                    &d.objection_days,
+                    "`dispute.objection_days` must be a whole number of days",
+                );
+                None
+            }
+        }
+    });
+
     Some(Agreement {
         id,
         title: raw.title.clone().unwrap_or_default(),
@@ -235,7 +254,190 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         parties,
         terms: vec![terms?],
         payout,
+        advances: advances?,
+        gate,
+        reserve,
+        objection_days,
         file: cx.file.to_path_buf(),
+    })
+}
+
+fn advances(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec<Advance>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for a in &raw.advance {
+        let id = a.id.get_ref().clone();
+        if out.iter().any(|x: &Advance| x.id == id) {
+            cx.err_at(&a.id, format!("duplicate advance id `{id}`"));
+            ok = false;
+        }
+        let party = parties.iter().position(|p| &p.id == a.party.get_ref());
+        if party.is_none() {
+            cx.err_at(
+                &a.party,
+                format!(
+                    "advance `{id}` is for `{}`, who is not a party of this agreement",
+                    a.party.get_ref()
+                ),
+            );
+            ok = false;
+        }
+        let amount = cx.decimal(&a.amount, "advance.amount");
+        if amount.is_some_and(|d| d < Decimal::ZERO) {
+            cx.err_at(&a.amount, "an advance must not be negative");
+            ok = false;
+        }
+        let date = a.date.as_ref().and_then(|d| cx.date(d, "advance.date"));
+        let (Some(party), Some(amount)) = (party, amount) else {
+            ok = false;
+            continue;
+        };
+        out.push(Advance {
+            id,
+            party,
+            amount: crate::money::Money(amount),
+            date,
+            cross_collateralize: a
+                .cross_collateralize
+                .iter()
+                .map(|c| c.get_ref().clone())
+                .collect(),
+        });
+    }
+    ok.then_some(out)
+}
+
+fn gate(
+    g: &super::raw::RawGate,
+    raw: &RawAgreement,
+    parties: &[Party],
+    advances: &Option<Vec<Advance>>,
+    cx: &mut Ctx,
+) -> Option<Gate> {
+    let combined = match g.at.as_ref().map(|a| a.get_ref().as_str()) {
+        None | Some("net") => false,
+        Some("combined") => true,
+        Some(other) => {
+            let at = g.at.as_ref().expect("matched Some");
+            cx.err_at(
+                at,
+                format!("gate.at `{other}`: expected \"net\" or \"combined\""),
+            );
+            return None;
+        }
+    };
+    let advance = raw
+        .advance
+        .iter()
+        .position(|a| a.id.get_ref() == g.until_recouped.get_ref());
+    let Some(advance) = advance else {
+        cx.err_at(
+            &g.until_recouped,
+            format!(
+                "gate.until_recouped names `{}`, which is not an [[advance]] of this agreement",
+                g.until_recouped.get_ref()
+            ),
+        );
+        return None;
+    };
+    let mut idx = Vec::new();
+    for p in &g.parties {
+        match parties.iter().position(|q| &q.id == p.get_ref()) {
+            Some(i) => {
+                if advances
+                    .as_ref()
+                    .is_some_and(|a| a.get(advance).is_some_and(|a| a.party == i))
+                {
+                    cx.err_at(
+                        p,
+                        format!(
+                            "`{}` owes the gate's advance and cannot also be gated by it",
+                            p.get_ref()
+                        ),
+                    );
+                }
+                idx.push(i)
+            }
+            None => cx.err_at(
+                p,
+                format!(
+                    "gate names `{}`, who is not a party of this agreement",
+                    p.get_ref()
+                ),
+            ),
+        }
+    }
+    Some(Gate {
+        parties: idx,
+        advance,
+        combined,
+    })
+}
+
+fn reserve(r: &super::raw::RawReserve, cx: &mut Ctx) -> Option<Reserve> {
+    let rate = cx.percent(&r.rate, "reserve.rate");
+    if rate.is_some_and(|x| x < Decimal::ZERO || x > Decimal::ONE) {
+        cx.err_at(&r.rate, "`reserve.rate` must be between 0% and 100%");
+    }
+    let sources: Vec<Source> = r
+        .sources
+        .iter()
+        .filter_map(|s| cx.source(s.get_ref(), s.span()))
+        .collect();
+    let schedule = match (&r.release_after, &r.release) {
+        (Some(n), None) => {
+            let d = cx.decimal(n, "reserve.release_after")?;
+            match u32::try_from(d.mantissa())
+                .ok()
+                .filter(|v| d.scale() == 0 && *v >= 1)
+            {
+                Some(v) => ReleaseSchedule::Equal(v),
+                None => {
+                    cx.err_at(
+                        n,
+                        "`reserve.release_after` must be a whole number of periods, at least 1",
+                    );
+                    return None;
+                }
+            }
+        }
+        (None, Some(parts)) => {
+            let mut fr = Vec::new();
+            for p in parts {
+                fr.push(cx.percent(p, "reserve.release")?);
+            }
+            let total: Decimal = fr.iter().sum();
+            if total != Decimal::ONE || fr.iter().any(|x| *x < Decimal::ZERO) {
+                cx.err_at(
+                    &r.rate,
+                    format!(
+                        "the release schedule sums to {}, not exactly 100%",
+                        crate::money::percent_string(total)
+                    ),
+                );
+                return None;
+            }
+            ReleaseSchedule::Explicit(fr)
+        }
+        (Some(n), Some(_)) => {
+            cx.err_at(
+                n,
+                "give either `release_after` or a `release` schedule, not both",
+            );
+            return None;
+        }
+        (None, None) => {
+            cx.err_at(
+                &r.rate,
+                "a reserve needs `release_after = N` or a `release` schedule",
+            );
+            return None;
+        }
+    };
+    Some(Reserve {
+        rate: rate?,
+        sources,
+        schedule,
     })
 }
 
@@ -296,6 +498,14 @@ fn party(p: &RawParty, agreement_currency: Option<Currency>, cx: &mut Ctx) -> Op
         deliverables: p.deliverables.clone(),
         payout_currency: payout_currency?,
         withholding,
+        payout_currency_at: line_col(
+            cx.text,
+            p.payout_currency
+                .as_ref()
+                .map(|c| c.span())
+                .unwrap_or(p.id.span())
+                .start,
+        ),
     })
 }
 

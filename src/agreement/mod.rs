@@ -31,6 +31,11 @@ pub struct Agreement {
     /// amendments, in date order.
     pub terms: Vec<Terms>,
     pub payout: PayoutRules,
+    pub advances: Vec<Advance>,
+    pub gate: Option<Gate>,
+    pub reserve: Option<Reserve>,
+    /// Statements bind once this many days pass unchallenged (`[dispute]`).
+    pub objection_days: Option<u32>,
     /// The file it was read from (for messages).
     pub file: PathBuf,
 }
@@ -53,6 +58,9 @@ pub struct Party {
     pub payout_currency: Currency,
     /// Tax withheld from each payment, as a fraction (SPEC 3 step 10).
     pub withholding: Decimal,
+    /// Line and column of `payout_currency` (or of the party's id), for
+    /// the message when its exchange rate is missing.
+    pub payout_currency_at: (usize, usize),
 }
 
 /// What one party earns from one source: a share of net receipts
@@ -128,6 +136,48 @@ impl Terms {
     pub fn rate(&self, party: usize, source: Source) -> Option<RateTerm> {
         self.rates.get(party).and_then(|r| r[source.index()])
     }
+}
+
+/// An advance (or a cost charged to a party's account) recouped from that
+/// party's earnings before anything is paid (SPEC 3 step 8).
+#[derive(Clone, Debug)]
+pub struct Advance {
+    pub id: String,
+    /// Position of the party in the agreement.
+    pub party: usize,
+    pub amount: Money,
+    pub date: Option<Date>,
+    /// Other agreements whose earnings (of the same party id) also recoup it.
+    pub cross_collateralize: Vec<String>,
+}
+
+/// "Record one": these parties' earnings are held until the advance is
+/// recouped, then released from the first unit on (SPEC 2.2 `[gate]`).
+#[derive(Clone, Debug)]
+pub struct Gate {
+    pub parties: Vec<usize>,
+    /// Position of the advance in `advances`.
+    pub advance: usize,
+    /// `combined`: the gated parties' earnings count towards recoupment of
+    /// the advance; `net`: only the advance party's own.
+    pub combined: bool,
+}
+
+/// How a reserve is released over the periods after it is held.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReleaseSchedule {
+    /// In equal parts over this many periods (the last takes the remainder).
+    Equal(u32),
+    /// Fractions per period, summing to exactly 1.
+    Explicit(Vec<Decimal>),
+}
+
+/// Reserve against returns (SPEC 3 step 7).
+#[derive(Clone, Debug)]
+pub struct Reserve {
+    pub rate: Decimal,
+    pub sources: Vec<Source>,
+    pub schedule: ReleaseSchedule,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -47,17 +47,23 @@ pub struct RawAgreement {
     #[serde(default)]
     pub milestone: Option<S<toml::Value>>,
     #[serde(default)]
-    pub advance: Option<S<toml::Value>>,
+    pub advance: Vec<RawAdvance>,
     #[serde(default)]
-    pub gate: Option<S<toml::Value>>,
+    pub gate: Option<RawGate>,
     #[serde(default)]
-    pub reserve: Option<S<toml::Value>>,
+    pub reserve: Option<RawReserve>,
     #[serde(default)]
     pub amendment: Option<S<toml::Value>>,
     #[serde(default)]
     pub reversion: Option<S<toml::Value>>,
     #[serde(default)]
-    pub dispute: Option<S<toml::Value>>,
+    pub dispute: Option<RawDispute>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDispute {
+    pub objection_days: S<RawNum>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,6 +96,38 @@ pub struct RawParty {
     pub vesting: Option<S<toml::Value>>,
     #[serde(default)]
     pub departed: Option<S<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAdvance {
+    pub id: S<String>,
+    pub party: S<String>,
+    pub amount: S<RawNum>,
+    #[serde(default)]
+    pub date: Option<S<toml::Value>>,
+    #[serde(default)]
+    pub cross_collateralize: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGate {
+    pub parties: Vec<S<String>>,
+    pub until_recouped: S<String>,
+    #[serde(default)]
+    pub at: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReserve {
+    pub rate: S<RawNum>,
+    pub sources: Vec<S<String>>,
+    #[serde(default)]
+    pub release_after: Option<S<RawNum>>,
+    #[serde(default)]
+    pub release: Option<Vec<S<RawNum>>>,
 }
 
 #[derive(Debug, Deserialize)]

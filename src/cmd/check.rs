@@ -24,6 +24,7 @@ pub fn exec(a: Args) -> Result<u8> {
             revenue: &revenue,
             files: &loaded.revenue.files,
             fx: &loaded.fx,
+            opening: &royalty::ledger::State::default(),
         });
         match r {
             Err(royalty::diag::Error::Input(d)) => diags.extend(d),

@@ -211,6 +211,88 @@ fn refuse_duplicates(outcomes: &[FileOutcome]) -> Result<()> {
     Ok(())
 }
 
+/// Inputs loaded, the ledger read and verified, the statements checked
+/// against what closed periods consumed: ready to compute `period`.
+pub struct Prepared {
+    pub loaded: Loaded,
+    pub period: Period,
+    pub ledger: royalty::ledger::store::Ledger,
+    pub opening: royalty::ledger::State,
+}
+
+impl Prepared {
+    pub fn compute(&self) -> Result<royalty::engine::PeriodResult> {
+        let revenue = self.loaded.revenue.sorted();
+        royalty::engine::compute(&royalty::engine::Input {
+            period: self.period,
+            agreements: &self.loaded.agreements,
+            revenue: &revenue,
+            files: &self.loaded.revenue.files,
+            fx: &self.loaded.fx,
+            opening: &self.opening,
+        })
+    }
+}
+
+pub fn ledger_dir(s: &Settings) -> PathBuf {
+    s.ledger.clone().unwrap_or_else(|| PathBuf::from("ledger"))
+}
+
+/// Loads everything for a computation of the period; input errors exit 1,
+/// a ledger that refuses exits 3.
+pub fn prepare(c: &Common, keep_unmatched: bool) -> Result<Prepared> {
+    let loaded = load(c, false, keep_unmatched)?;
+    let period = require_period(&loaded.settings)?;
+    if loaded.has_errors() {
+        return Err(Error::Input(loaded.diagnostics));
+    }
+    let ledger = royalty::ledger::store::read(&ledger_dir(&loaded.settings))?;
+    check_consumed(&ledger, period, &loaded.outcomes, c.allow_duplicate)?;
+    let (opening, _) = ledger.state_before(period);
+    Ok(Prepared {
+        loaded,
+        period,
+        ledger,
+        opening,
+    })
+}
+
+/// A statement a closed period consumed must not be counted again, and one
+/// changed since must not pass unnoticed (SPEC 1: "a period paid twice").
+fn check_consumed(
+    ledger: &royalty::ledger::store::Ledger,
+    period: Period,
+    outcomes: &[FileOutcome],
+    allow_duplicate: bool,
+) -> Result<()> {
+    for o in outcomes {
+        let path = o.summary.path.display().to_string();
+        for (closed, c) in ledger.consumed_elsewhere(period) {
+            if c.sha256 == o.summary.sha256 && o.summary.lines > 0 && !allow_duplicate {
+                return Err(Error::Ledger(format!(
+                    "{path} was already consumed by the closed period {closed} (as {}, SHA-256 {}); \
+                     pass --allow-duplicate if it really belongs to this period too",
+                    c.file, c.sha256
+                )));
+            }
+        }
+        if let Some(e) = ledger.closed(period) {
+            if let Some(c) = e
+                .record
+                .statements
+                .iter()
+                .find(|c| c.file == path && c.sha256 != o.summary.sha256)
+            {
+                return Err(Error::Ledger(format!(
+                    "{path} changed since {} was closed with it (SHA-256 was {}, is now {})",
+                    e.record.period, c.sha256, o.summary.sha256
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn require_period(s: &Settings) -> Result<Period> {
     s.period.ok_or_else(|| {
         Error::Usage(

@@ -2,7 +2,9 @@
 //! the options every command shares.
 
 mod check;
+mod close;
 mod common;
+mod ledger;
 mod run;
 
 use clap::{Parser, Subcommand};
@@ -41,12 +43,25 @@ pub enum Command {
         fails (exit 70) and nothing is printed."
     )]
     Run(run::Args),
+    /// Compute the period like `run`, then record it in the ledger (once, atomically).
+    #[command(
+        long_about = "Compute the period exactly as `run` shows it, then record it in the ledger \
+        folder as <period>.json (balances carried, advances recouped, reserves held, what was paid, \
+        and the SHA-256 of every statement consumed and of the previous period file), and write \
+        the payment file. The ledger is locked while closing; a period already closed or earlier \
+        than the last closed is refused with exit 3, and so is a ledger file altered by hand."
+    )]
+    Close(close::Args),
+    /// Manage the ledger: `ledger open FILE` starts it from opening balances.
+    Ledger(ledger::Args),
 }
 
 pub fn dispatch(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Check(a) => check::exec(a),
         Command::Run(a) => run::exec(a),
+        Command::Close(a) => close::exec(a),
+        Command::Ledger(a) => ledger::exec(a),
     }
 }
 

@@ -1,9 +1,9 @@
 //! `royalty run`: compute the period's payouts, change nothing (SPEC 4).
 
-use super::common::{load, print_warnings, require_period, Common, OutputArgs};
-use royalty::diag::{Error, Result};
-use royalty::engine::{compute, Input};
-use royalty::report::{csv_out, json, table, Format};
+use super::common::{prepare, print_warnings, Common, OutputArgs};
+use royalty::diag::Result;
+use royalty::report::{self, Format};
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -13,35 +13,42 @@ pub struct Args {
     pub out: OutputArgs,
     /// Also write every line no agreement covers, with its file and line, to this CSV.
     #[arg(long, value_name = "FILE")]
-    pub unmatched: Option<std::path::PathBuf>,
+    pub unmatched: Option<PathBuf>,
+    /// Also write the payment file (what a bank imports) to this CSV.
+    #[arg(long, value_name = "FILE")]
+    pub payments: Option<PathBuf>,
 }
 
 pub fn exec(a: Args) -> Result<u8> {
-    let loaded = load(&a.common, false, a.unmatched.is_some())?;
-    let period = require_period(&loaded.settings)?;
-    if loaded.has_errors() {
-        return Err(Error::Input(loaded.diagnostics));
-    }
-    print_warnings(&loaded.diagnostics);
-    let revenue = loaded.revenue.sorted();
-    let result = compute(&Input {
-        period,
-        agreements: &loaded.agreements,
-        revenue: &revenue,
-        files: &loaded.revenue.files,
-        fx: &loaded.fx,
-    })?;
-    let text = match a.out.format() {
-        Format::Json => json::render(&result, &loaded.agreements),
-        Format::Csv => csv_out::render(&result, &loaded.agreements),
-        Format::Table => table::render(&result, &loaded.agreements),
-    };
+    let prepared = prepare(&a.common, a.unmatched.is_some())?;
+    print_warnings(&prepared.loaded.diagnostics);
+    let result = prepared.compute()?;
+    let agreements = &prepared.loaded.agreements;
+    let text = render(a.out.format(), &result, agreements);
     if let Some(path) = &a.unmatched {
         royalty::fsutil::write_atomic(
             path,
-            royalty::report::unmatched::render(&loaded.outcomes).as_bytes(),
+            report::unmatched::render(&prepared.loaded.outcomes).as_bytes(),
+        )?;
+    }
+    if let Some(path) = &a.payments {
+        royalty::fsutil::write_atomic(
+            path,
+            report::payments::render(&result, agreements).as_bytes(),
         )?;
     }
     a.out.emit(&text)?;
     Ok(0)
+}
+
+pub fn render(
+    format: Format,
+    result: &royalty::engine::PeriodResult,
+    agreements: &[royalty::agreement::Agreement],
+) -> String {
+    match format {
+        Format::Json => report::json::render(result, agreements),
+        Format::Csv => report::csv_out::render(result, agreements),
+        Format::Table => report::table::render(result, agreements),
+    }
 }

@@ -8,12 +8,14 @@
 
 pub mod allocate;
 mod conserve;
+pub mod recoupment;
 pub mod result;
 
 use crate::agreement::{Agreement, RateTerm};
 use crate::codes::{Currency, Isrc, Source};
 use crate::diag::{Diagnostic, Error, Result};
 use crate::fx::FxTable;
+use crate::ledger::State;
 use crate::money::{round_cents, Money};
 use crate::period::Period;
 use crate::statement::{FileSummary, Key, Sums};
@@ -29,6 +31,8 @@ pub struct Input<'a> {
     pub revenue: &'a [(Key, Sums)],
     pub files: &'a [FileSummary],
     pub fx: &'a FxTable,
+    /// The ledger's state before the period (empty for a new ledger).
+    pub opening: &'a State,
 }
 
 /// Which agreement each ISRC may belong to.
@@ -104,12 +108,14 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
     if !missing.is_empty() {
         return Err(Error::Input(missing));
     }
-    for r in &mut agreements {
-        settle(&input.agreements[r.index], r, input.fx, on, &mut missing);
-    }
-    if !missing.is_empty() {
-        return Err(Error::Input(missing));
-    }
+    let closing = recoupment::settle(
+        input.period,
+        input.agreements,
+        &mut agreements,
+        input.opening,
+        input.fx,
+    )
+    .map_err(Error::Input)?;
 
     let mut result = PeriodResult {
         period: input.period,
@@ -118,6 +124,7 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
         out_of_term,
         files: input.files.to_vec(),
         checks: Checks::default(),
+        closing,
     };
     result.checks = conserve::check(&result, input.agreements);
     if !result.checks.conservation {
@@ -262,74 +269,4 @@ fn price(
         conversions: conversions.into_values().collect(),
         parties,
     })
-}
-
-/// Steps 9 to 11 for each party: threshold, withholding, payout currency.
-/// A negative balance (returns exceeding earnings) is carried forward as a
-/// deficit, never paid as a negative payment.
-fn settle(
-    a: &Agreement,
-    r: &mut AgreementResult,
-    fx: &FxTable,
-    on: jiff::civil::Date,
-    missing: &mut Vec<Diagnostic>,
-) {
-    let revenue = r.revenue_exact;
-    let tax_at_source = r.tax_withheld_at_source;
-    for p in &mut r.parties {
-        let party = &a.parties[p.index];
-        let f = &mut p.flows;
-        // Tax withheld at source, passed through pro rata to earnings.
-        if !revenue.is_zero() && !tax_at_source.is_zero() {
-            f.tax_at_source = Money(round_cents(tax_at_source * p.earned_exact / revenue));
-        }
-        let available = f.carried_in + f.earned - f.reserved + f.released
-            - f.unvested
-            - f.gated
-            - f.forfeited
-            - f.recouped;
-        if available.is_negative() {
-            f.carried_out = available;
-            p.notes
-                .push(format!("a deficit of {} is carried forward", -available));
-        } else if available < a.payout.minimum {
-            f.carried_out = available;
-            if available.is_positive() {
-                p.notes.push(format!(
-                    "{} is below the payout minimum of {} and is carried forward",
-                    available, a.payout.minimum
-                ));
-            }
-        } else {
-            f.payable = available;
-        }
-        f.withheld = Money(round_cents(f.payable.0 * party.withholding));
-        f.paid = f.payable - f.withheld;
-        f.paid_currency = Some(party.payout_currency);
-        match fx.rate(a.currency, party.payout_currency, on) {
-            Ok(rate) => {
-                f.paid_amount = Money(round_cents(f.paid.0 * rate));
-                if party.payout_currency != a.currency {
-                    p.fx_rate = Some(rate);
-                }
-            }
-            Err(m) if f.paid.is_zero() => {
-                // Nothing to convert this period; the missing rate matters later.
-                let _ = m;
-                f.paid_amount = Money::ZERO;
-            }
-            Err(m) => {
-                let file = fx.file.clone().unwrap_or_else(|| PathBuf::from("fx.csv"));
-                missing.push(Diagnostic::error(
-                    &file,
-                    0,
-                    0,
-                    format!(
-                        "{m} (needed to pay `{}` of agreement `{}` in {})",
-                        party.id, a.id, party.payout_currency
-                    ),
-                ));
-            }
-        }
-    }
 }

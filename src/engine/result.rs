@@ -20,6 +20,8 @@ pub struct PeriodResult {
     pub out_of_term: Bucket,
     pub files: Vec<FileSummary>,
     pub checks: Checks,
+    /// The ledger state after this period (what `close` records).
+    pub closing: crate::ledger::State,
 }
 
 /// Lines set aside, with their totals in their own currencies.

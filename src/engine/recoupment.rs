@@ -1,0 +1,380 @@
+//! SPEC 3 steps 6 (gate), 7 to 11 for every party of every agreement, from
+//! the opening ledger state to the closing one.
+//!
+//! Order within a period:
+//! 1. each row (agreement, party) gets its carried balance, reserve held and
+//!    released, and what vesting holds (step 6/7);
+//! 2. advances are recouped from the rows no gate holds, advance by advance in
+//!    agreement-id and file order, from the advance's own agreement first,
+//!    then the cross-collateralized ones in id order (step 8);
+//! 3. each record-one gate then opens or stays shut, given what its advance
+//!    has recouped (plus, `combined`, the gated parties' lifetime earnings);
+//!    the gated rows hold or release, and recoup their own advances;
+//! 4. threshold, withholding and payout currency (steps 9-11).
+//!
+//! A negative balance is carried forward as a deficit and recoups nothing.
+
+use super::result::{AgreementResult, Flows};
+use crate::agreement::{Agreement, ReleaseSchedule};
+use crate::diag::Diagnostic;
+use crate::fx::FxTable;
+use crate::ledger::{PartyState, State};
+use crate::money::{round_cents, Money};
+use crate::period::Period;
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+
+/// Splits a reserve into the amounts released over the next periods.
+pub fn release_parts(reserved: Money, schedule: &ReleaseSchedule) -> Vec<Money> {
+    let fractions: Vec<Decimal> = match schedule {
+        ReleaseSchedule::Equal(n) => vec![Decimal::ONE / Decimal::from(*n); *n as usize],
+        ReleaseSchedule::Explicit(f) => f.clone(),
+    };
+    let mut parts: Vec<Money> = fractions
+        .iter()
+        .map(|f| Money(round_cents(reserved.0 * f)))
+        .collect();
+    // The last part takes the remainder, so the parts sum to the reserve.
+    if let Some(last) = parts.len().checked_sub(1) {
+        let others: Money = parts[..last].iter().sum();
+        parts[last] = reserved - others;
+    }
+    parts
+}
+
+/// Is `date` (an advance's) on or before the end of the period?
+fn active(date: Option<jiff::civil::Date>, period: Period) -> bool {
+    date.is_none_or(|d| d <= period.last_day())
+}
+
+struct Row {
+    agreement: usize,
+    party: usize,
+    gated_party: bool,
+    available: Option<Money>,
+}
+
+pub fn settle(
+    period: Period,
+    agreements: &[Agreement],
+    results: &mut [AgreementResult],
+    opening: &State,
+    fx: &FxTable,
+) -> Result<State, Vec<Diagnostic>> {
+    let mut closing = opening.clone();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut queues: Vec<Vec<Vec<Money>>> = Vec::new();
+
+    // 1. Carried, reserves, what is held.
+    for r in results.iter_mut() {
+        let a = &agreements[r.index];
+        let mut q = Vec::new();
+        for p in r.parties.iter_mut() {
+            let ps = opening.party(&a.id, &p.id).cloned().unwrap_or_default();
+            let f = &mut p.flows;
+            f.carried_in = ps.carried;
+            f.released = ps.reserve_releases.first().copied().unwrap_or_default();
+            let mut queue: Vec<Money> = ps.reserve_releases.iter().skip(1).copied().collect();
+            if let Some(res) = &a.reserve {
+                let base: Decimal = p
+                    .lines
+                    .iter()
+                    .filter(|l| res.sources.contains(&l.source))
+                    .map(|l| l.exact)
+                    .sum();
+                if base > Decimal::ZERO {
+                    f.reserved = Money(round_cents(base * res.rate));
+                    for (i, part) in release_parts(f.reserved, &res.schedule)
+                        .into_iter()
+                        .enumerate()
+                    {
+                        if queue.len() <= i {
+                            queue.push(Money::ZERO);
+                        }
+                        queue[i] += part;
+                    }
+                }
+            }
+            q.push(queue);
+            let gated_party = a
+                .gate
+                .as_ref()
+                .is_some_and(|g| g.parties.contains(&p.index));
+            rows.push(Row {
+                agreement: r.index,
+                party: p.index,
+                gated_party,
+                available: None,
+            });
+        }
+        queues.push(q);
+    }
+    let pos = |rows: &[Row], ai: usize, pi: usize| {
+        rows.iter().position(|r| r.agreement == ai && r.party == pi)
+    };
+    let flows = |results: &[AgreementResult], ai: usize, pi: usize| -> Flows {
+        results[ai].parties[pi].flows.clone()
+    };
+    let base_available =
+        |f: &Flows| f.carried_in + f.earned - f.reserved + f.released - f.unvested - f.forfeited;
+
+    // Advance balances at the start of the period (new advances at their amount).
+    let mut balances: Vec<Vec<Money>> = agreements
+        .iter()
+        .map(|a| {
+            a.advances
+                .iter()
+                .map(|adv| {
+                    match opening
+                        .agreement(&a.id)
+                        .and_then(|s| s.advances.get(&adv.id))
+                    {
+                        Some(b) => *b,
+                        None if active(adv.date, period) => adv.amount,
+                        None => Money::ZERO,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+
+    // 2. Rows no gate holds.
+    for row in rows.iter_mut().filter(|r| !r.gated_party) {
+        row.available = Some(base_available(&flows(results, row.agreement, row.party)));
+    }
+    recoup(agreements, results, &mut rows, &mut balances, period);
+
+    // 3. Gates.
+    for (ai, a) in agreements.iter().enumerate() {
+        let Some(g) = &a.gate else { continue };
+        let st = closing.agreements.entry(a.id.clone()).or_default();
+        let open_before = st.gate_open;
+        let adv = &a.advances[g.advance];
+        let recouped_total = adv.amount - balances[ai][g.advance];
+        let gated_earned: Money = g
+            .parties
+            .iter()
+            .map(|&pi| {
+                let id = &a.parties[pi].id;
+                opening
+                    .party(&a.id, id)
+                    .map(|s| s.earned)
+                    .unwrap_or_default()
+                    + results[ai].parties[pi].flows.earned
+            })
+            .sum();
+        let measure = recouped_total
+            + if g.combined {
+                gated_earned
+            } else {
+                Money::ZERO
+            };
+        let open_now = active(adv.date, period)
+            && (balances[ai][g.advance].is_zero() || measure >= adv.amount);
+        st.gate_open = open_before || open_now;
+        for &pi in &g.parties {
+            let held = opening
+                .party(&a.id, &a.parties[pi].id)
+                .map(|s| s.gated)
+                .unwrap_or_default();
+            let p = &mut results[ai].parties[pi];
+            let f = &mut p.flows;
+            if open_before {
+                f.gated = Money::ZERO;
+            } else if open_now {
+                f.gated = -held;
+                if !held.is_zero() {
+                    p.notes.push(format!(
+                        "the record-one gate opened: {held} held since the first unit is released"
+                    ));
+                }
+            } else {
+                f.gated = f.earned - f.reserved + f.released;
+                p.notes.push(format!(
+                    "held by the record-one gate until `{}` is recouped",
+                    adv.id
+                ));
+            }
+            let f = p.flows.clone();
+            let k = pos(&rows, ai, pi).expect("every party has a row");
+            rows[k].available = Some(base_available(&f) - f.gated);
+        }
+    }
+    recoup(agreements, results, &mut rows, &mut balances, period);
+
+    // 4. Threshold, withholding, payout currency; then the closing state.
+    let on = period.last_day();
+    let mut missing = Vec::new();
+    for r in results.iter_mut() {
+        let a = &agreements[r.index];
+        let st = closing.agreements.entry(a.id.clone()).or_default();
+        for (s, u) in &r.units {
+            *st.units.entry(*s).or_default() += *u;
+        }
+        for (s, d) in &r.revenue_by_source {
+            *st.revenue.entry(*s).or_default() += *d;
+        }
+        for (k, adv) in a.advances.iter().enumerate() {
+            if active(adv.date, period) {
+                st.advances.insert(adv.id.clone(), balances[r.index][k]);
+                st.recouped
+                    .insert(adv.id.clone(), adv.amount - balances[r.index][k]);
+            }
+        }
+        for p in r.parties.iter_mut() {
+            let party = &a.parties[p.index];
+            let f = &mut p.flows;
+            let k = pos(&rows, r.index, p.index).expect("every party has a row");
+            let available = rows[k].available.unwrap_or_default();
+            let remaining = available - f.recouped;
+            if remaining.is_negative() {
+                f.carried_out = remaining;
+                p.notes
+                    .push(format!("a deficit of {} is carried forward", -remaining));
+            } else if remaining < a.payout.minimum {
+                f.carried_out = remaining;
+                if remaining.is_positive() {
+                    p.notes.push(format!(
+                        "{remaining} is below the payout minimum of {} and is carried forward",
+                        a.payout.minimum
+                    ));
+                }
+            } else {
+                f.payable = remaining;
+            }
+            f.withheld = Money(round_cents(f.payable.0 * party.withholding));
+            f.paid = f.payable - f.withheld;
+            f.paid_currency = Some(party.payout_currency);
+            match fx.rate(a.currency, party.payout_currency, on) {
+                Ok(rate) => {
+                    f.paid_amount = Money(round_cents(f.paid.0 * rate));
+                    if party.payout_currency != a.currency {
+                        p.fx_rate = Some(rate);
+                    }
+                }
+                Err(m) => {
+                    let (line, col) = party.payout_currency_at;
+                    missing.push(Diagnostic::error(
+                        &a.file,
+                        line,
+                        col,
+                        format!(
+                            "{m} (`{}` is paid in {}; fx file: {})",
+                            party.id,
+                            party.payout_currency,
+                            fx_name(fx)
+                        ),
+                    ));
+                }
+            }
+            f.unrecouped = a
+                .advances
+                .iter()
+                .enumerate()
+                .filter(|(_, adv)| adv.party == p.index)
+                .map(|(k, _)| balances[r.index][k])
+                .sum();
+            let ps: &mut PartyState = st.parties.entry(p.id.clone()).or_default();
+            ps.carried = f.carried_out;
+            ps.reserve_releases = std::mem::take(&mut queues[r.index][p.index]);
+            while ps.reserve_releases.last().is_some_and(|m| m.is_zero()) {
+                ps.reserve_releases.pop();
+            }
+            ps.gated += f.gated;
+            ps.unvested += f.unvested;
+            ps.earned += f.earned;
+            ps.paid += f.paid;
+            ps.withheld += f.withheld;
+        }
+    }
+    if missing.is_empty() {
+        Ok(closing)
+    } else {
+        Err(missing)
+    }
+}
+
+fn fx_name(fx: &FxTable) -> String {
+    fx.file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("(none given)"))
+        .display()
+        .to_string()
+}
+
+/// One recoupment pass: every advance with a balance takes what the rows
+/// with a known, positive availability can give.
+fn recoup(
+    agreements: &[Agreement],
+    results: &mut [AgreementResult],
+    rows: &mut [Row],
+    balances: &mut [Vec<Money>],
+    period: Period,
+) {
+    for (ai, a) in agreements.iter().enumerate() {
+        for (k, adv) in a.advances.iter().enumerate() {
+            if !active(adv.date, period) {
+                continue;
+            }
+            let party_id = &a.parties[adv.party].id;
+            let mut order: Vec<usize> = vec![ai];
+            let mut others: Vec<usize> = adv
+                .cross_collateralize
+                .iter()
+                .filter_map(|id| agreements.iter().position(|x| &x.id == id))
+                .filter(|&j| j != ai)
+                .collect();
+            others.sort_by(|&x, &y| agreements[x].id.cmp(&agreements[y].id));
+            others.dedup();
+            order.extend(others);
+            for j in order {
+                if balances[ai][k].is_zero() {
+                    break;
+                }
+                let Some(pi) = agreements[j].party_index(party_id) else {
+                    continue;
+                };
+                let Some(row) = rows.iter_mut().find(|r| r.agreement == j && r.party == pi) else {
+                    continue;
+                };
+                let Some(avail) = row.available else { continue };
+                if !avail.is_positive() {
+                    continue;
+                }
+                let take = avail.min(balances[ai][k]);
+                row.available = Some(avail - take);
+                balances[ai][k] -= take;
+                let p = &mut results[j].parties[pi];
+                p.flows.recouped += take;
+                p.notes
+                    .push(format!("{take} recoups advance `{}` of `{}`", adv.id, a.id));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::dec;
+
+    #[test]
+    fn release_parts_sum_to_the_reserve() {
+        let m = |s: &str| Money(dec(s));
+        assert_eq!(
+            release_parts(
+                m("5.00"),
+                &ReleaseSchedule::Explicit(vec![dec("0.5"), dec("0.5")])
+            ),
+            vec![m("2.50"), m("2.50")]
+        );
+        assert_eq!(
+            release_parts(m("5.00"), &ReleaseSchedule::Equal(3)),
+            vec![m("1.67"), m("1.67"), m("1.66")]
+        );
+        assert_eq!(
+            release_parts(m("100.00"), &ReleaseSchedule::Equal(1)),
+            vec![m("100.00")]
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! The ledger: the state carried from one closed period to the next (SPEC 1),
+//! as plain data. `store` reads and writes it as one auditable JSON file per
+//! closed period; `opening` starts it from a spreadsheet's balances.
+//!
+//! Amounts are kept exact where later arithmetic needs them exact (lifetime
+//! revenue feeds milestones and catch-ups) and in cents where they are
+//! balances (carried, reserved, held, unrecouped).
+
+pub mod opening;
+pub mod store;
+
+use crate::codes::Source;
+use crate::money::Money;
+use crate::period::Period;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The state after the last closed period (or the opening balances).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// Per agreement id.
+    #[serde(default)]
+    pub agreements: BTreeMap<String, AgreementState>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AgreementState {
+    /// Lifetime units per source (all closed periods).
+    #[serde(default)]
+    pub units: BTreeMap<Source, i64>,
+    /// Lifetime net revenue per source, agreement currency, exact.
+    #[serde(default, with = "decimal_map")]
+    pub revenue: BTreeMap<Source, Decimal>,
+    /// Unrecouped balance per advance id.
+    #[serde(default)]
+    pub advances: BTreeMap<String, Money>,
+    /// Recouped so far per advance id (for `combined` gates).
+    #[serde(default)]
+    pub recouped: BTreeMap<String, Money>,
+    /// Whether the record-one gate has opened.
+    #[serde(default)]
+    pub gate_open: bool,
+    /// Milestones reached, with the period they were first reached in.
+    #[serde(default)]
+    pub milestones: BTreeMap<String, String>,
+    #[serde(default)]
+    pub parties: BTreeMap<String, PartyState>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartyState {
+    /// Carried forward: under the minimum (positive) or a deficit (negative).
+    #[serde(default)]
+    pub carried: Money,
+    /// Reserve releases due in the next closed periods, first = next.
+    #[serde(default)]
+    pub reserve_releases: Vec<Money>,
+    /// Earnings held by the record-one gate.
+    #[serde(default)]
+    pub gated: Money,
+    /// Earnings held until they vest.
+    #[serde(default)]
+    pub unvested: Money,
+    /// Lifetime earnings (rounded figures of each period).
+    #[serde(default)]
+    pub earned: Money,
+    /// Lifetime net payments, agreement currency.
+    #[serde(default)]
+    pub paid: Money,
+    /// Lifetime tax withheld.
+    #[serde(default)]
+    pub withheld: Money,
+}
+
+impl PartyState {
+    pub fn reserve_held(&self) -> Money {
+        self.reserve_releases.iter().sum()
+    }
+
+    /// Any balance that keeps the party on the payout table.
+    pub fn holds_balance(&self) -> bool {
+        !self.carried.is_zero()
+            || !self.reserve_held().is_zero()
+            || !self.gated.is_zero()
+            || !self.unvested.is_zero()
+    }
+}
+
+impl State {
+    pub fn agreement(&self, id: &str) -> Option<&AgreementState> {
+        self.agreements.get(id)
+    }
+    pub fn party(&self, agreement: &str, party: &str) -> Option<&PartyState> {
+        self.agreements.get(agreement)?.parties.get(party)
+    }
+}
+
+/// The record of one closed period (what `close` writes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeriodRecord {
+    pub format: String,
+    /// The period closed, or `opening` for opening balances.
+    pub period: String,
+    /// Opening balances: their as-of date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// SHA-256 of the previous period file, as written.
+    pub previous: Option<Link>,
+    /// Every statement file consumed, by its bytes.
+    #[serde(default)]
+    pub statements: Vec<Consumed>,
+    /// The period's payout rows, for the auditor (SPEC 4.1 fields).
+    #[serde(default)]
+    pub payouts: Vec<serde_json::Value>,
+    /// The state after this period.
+    pub state: State,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    pub file: String,
+    pub sha256: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Consumed {
+    pub file: String,
+    pub sha256: String,
+    pub lines: u64,
+}
+
+pub const FORMAT: &str = "royalty-ledger/1";
+
+impl PeriodRecord {
+    pub fn period(&self) -> Option<Period> {
+        Period::parse(&self.period)
+    }
+}
+
+/// Serialises exact decimals as strings, so no JSON reader turns them into floats.
+mod decimal_map {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        m: &BTreeMap<Source, Decimal>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let t: BTreeMap<&str, String> = m
+            .iter()
+            .map(|(k, v)| (k.name(), v.normalize().to_string()))
+            .collect();
+        t.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<Source, Decimal>, D::Error> {
+        let t: BTreeMap<String, String> = BTreeMap::deserialize(d)?;
+        let mut out = BTreeMap::new();
+        for (k, v) in t {
+            let src = Source::parse(&k)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown source `{k}`")))?;
+            let dec = crate::money::parse_decimal(&v)
+                .ok_or_else(|| serde::de::Error::custom(format!("`{v}` is not a decimal")))?;
+            out.insert(src, dec);
+        }
+        Ok(out)
+    }
+}

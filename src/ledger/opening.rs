@@ -1,0 +1,202 @@
+//! Opening balances (SPEC 3, last paragraph): how a label that moves over
+//! from spreadsheets starts its ledger. A TOML file states, as of a date, per
+//! agreement the lifetime units and revenue per source and the unrecouped
+//! advances, and per party the carried balance, reserves and held amounts:
+//!
+//! ```toml
+//! as_of = 2025-12-31
+//! [agreement.midnight-drive]
+//! units = { streaming = 8_750_000 }
+//! revenue = { streaming = "30625.00" }
+//! advances = { ava-advance = "3200.00" }     # unrecouped balance
+//! [agreement.midnight-drive.party.ava]
+//! carried = "12.40"                          # under the minimum, or a deficit if negative
+//! reserves = ["10.00", "5.00"]               # releases due in the next periods
+//! gated = "0.00"                             # held by a record-one gate
+//! earned = "4100.00"                         # lifetime earnings (vesting, combined gates)
+//! ```
+//! Every name is checked against the agreements, so a typo cannot open a
+//! balance nobody will ever pay.
+
+use super::{AgreementState, PartyState, State};
+use crate::agreement::Agreement;
+use crate::codes::Source;
+use crate::diag::{line_col, Diagnostic};
+use crate::money::{parse_decimal, Money};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOpening {
+    as_of: Spanned<toml::Value>,
+    #[serde(default)]
+    agreement: BTreeMap<String, Spanned<RawAgreementOpening>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAgreementOpening {
+    #[serde(default)]
+    units: BTreeMap<String, Spanned<i64>>,
+    #[serde(default)]
+    revenue: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    advances: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    gate_open: bool,
+    #[serde(default)]
+    party: BTreeMap<String, Spanned<RawPartyOpening>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPartyOpening {
+    #[serde(default)]
+    carried: Option<Spanned<String>>,
+    #[serde(default)]
+    reserves: Vec<Spanned<String>>,
+    #[serde(default)]
+    gated: Option<Spanned<String>>,
+    #[serde(default)]
+    unvested: Option<Spanned<String>>,
+    #[serde(default)]
+    earned: Option<Spanned<String>>,
+}
+
+/// Parses opening balances; `as_of` is returned as `YYYY-MM-DD`.
+pub fn parse(
+    text: &str,
+    file: &Path,
+    agreements: &[Agreement],
+) -> Result<(String, State), Vec<Diagnostic>> {
+    let at = |span: std::ops::Range<usize>| line_col(text, span.start);
+    let raw: RawOpening = toml::from_str(text).map_err(|e| {
+        let (l, c) = e.span().map(&at).unwrap_or((0, 0));
+        vec![Diagnostic::error(
+            file,
+            l,
+            c,
+            e.message().trim().replace('\n', " "),
+        )]
+    })?;
+    let mut diags = Vec::new();
+    let mut err = |span: std::ops::Range<usize>, msg: String| {
+        let (l, c) = at(span);
+        diags.push(Diagnostic::error(file, l, c, msg));
+    };
+    let as_of = match raw.as_of.get_ref() {
+        toml::Value::Datetime(d) if d.time.is_none() => d.to_string(),
+        _ => {
+            err(
+                raw.as_of.span(),
+                "`as_of`: expected a date such as 2025-12-31".into(),
+            );
+            String::new()
+        }
+    };
+    let money =
+        |v: &Spanned<String>, what: &str, err: &mut dyn FnMut(std::ops::Range<usize>, String)| {
+            parse_decimal(v.get_ref()).map(Money).unwrap_or_else(|| {
+                err(
+                    v.span(),
+                    format!("`{what}`: expected an amount such as \"12.34\""),
+                );
+                Money::ZERO
+            })
+        };
+    let mut state = State::default();
+    for (id, ra) in &raw.agreement {
+        let Some(a) = agreements.iter().find(|a| &a.id == id) else {
+            err(
+                ra.span(),
+                format!("opening balances for agreement `{id}`, which no agreement file defines"),
+            );
+            continue;
+        };
+        let ra = ra.get_ref();
+        let mut st = AgreementState {
+            gate_open: ra.gate_open,
+            ..AgreementState::default()
+        };
+        for (s, u) in &ra.units {
+            match Source::parse(s) {
+                Some(src) => {
+                    st.units.insert(src, *u.get_ref());
+                }
+                None => err(
+                    u.span(),
+                    format!(
+                        "unknown source `{s}`; expected one of: {}",
+                        Source::vocabulary()
+                    ),
+                ),
+            }
+        }
+        for (s, v) in &ra.revenue {
+            let m = money(v, "revenue", &mut err);
+            match Source::parse(s) {
+                Some(src) => {
+                    st.revenue.insert(src, m.0);
+                }
+                None => err(
+                    v.span(),
+                    format!(
+                        "unknown source `{s}`; expected one of: {}",
+                        Source::vocabulary()
+                    ),
+                ),
+            }
+        }
+        for (adv, v) in &ra.advances {
+            let m = money(v, "advances", &mut err);
+            match a.advances.iter().find(|x| &x.id == adv) {
+                Some(x) if m > x.amount || m.is_negative() => err(
+                    v.span(),
+                    format!(
+                        "unrecouped balance {m} of `{adv}` is not between 0 and its amount {}",
+                        x.amount
+                    ),
+                ),
+                Some(x) => {
+                    st.recouped.insert(adv.clone(), x.amount - m);
+                    st.advances.insert(adv.clone(), m);
+                }
+                None => err(v.span(), format!("agreement `{id}` has no advance `{adv}`")),
+            }
+        }
+        for (pid, rp) in &ra.party {
+            if a.party_index(pid).is_none() {
+                err(rp.span(), format!("agreement `{id}` has no party `{pid}`"));
+                continue;
+            }
+            let rp = rp.get_ref();
+            let mut one = |v: &Option<Spanned<String>>, what: &str| {
+                v.as_ref()
+                    .map(|v| money(v, what, &mut err))
+                    .unwrap_or_default()
+            };
+            let ps = PartyState {
+                carried: one(&rp.carried, "carried"),
+                gated: one(&rp.gated, "gated"),
+                unvested: one(&rp.unvested, "unvested"),
+                earned: one(&rp.earned, "earned"),
+                reserve_releases: rp
+                    .reserves
+                    .iter()
+                    .map(|v| money(v, "reserves", &mut err))
+                    .collect(),
+                ..PartyState::default()
+            };
+            st.parties.insert(pid.clone(), ps);
+        }
+        state.agreements.insert(id.clone(), st);
+    }
+    if diags.is_empty() {
+        Ok((as_of, state))
+    } else {
+        Err(diags)
+    }
+}

@@ -1,0 +1,45 @@
+//! The payment file (`close`, `run --payments FILE`): what a bank or payment
+//! service imports. One line per party with something to pay, in the party's
+//! payout currency; the reference is stable, so a payment can be traced back
+//! to its period, agreement and party.
+
+use super::rows::payout_rows;
+use crate::agreement::Agreement;
+use crate::engine::PeriodResult;
+
+pub const COLUMNS: [&str; 7] = [
+    "party",
+    "name",
+    "amount",
+    "currency",
+    "period",
+    "reference",
+    "agreement",
+];
+
+pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(COLUMNS).expect("in-memory write");
+    for row in payout_rows(r, agreements) {
+        if !row.paid_amount.is_positive() {
+            continue;
+        }
+        let name = agreements
+            .iter()
+            .find(|a| a.id == row.agreement)
+            .and_then(|a| a.parties.iter().find(|p| p.id == row.party))
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        w.write_record([
+            row.party.clone(),
+            name,
+            row.paid_amount.to_string(),
+            row.paid_currency.to_string(),
+            r.period.to_string(),
+            format!("ROY-{}-{}-{}", r.period, row.agreement, row.party),
+            row.agreement.clone(),
+        ])
+        .expect("in-memory write");
+    }
+    String::from_utf8(w.into_inner().expect("in-memory write")).expect("UTF-8")
+}
