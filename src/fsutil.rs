@@ -6,7 +6,16 @@ use crate::diag::{Error, Result};
 use std::io::Write;
 use std::path::Path;
 
+/// Fault injection for the crash tests: `ROYALTY_CRASH_AT=before-write` or
+/// `before-rename` aborts the process at that point, as a kill would.
+fn crash_point(name: &str) {
+    if std::env::var("ROYALTY_CRASH_AT").is_ok_and(|v| v == name) {
+        std::process::abort();
+    }
+}
+
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    crash_point("before-write");
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -18,6 +27,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|e| Error::io(path, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    crash_point("before-rename");
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     if let Ok(d) = std::fs::File::open(dir) {
         // Not every platform can sync a folder; the rename itself is atomic.

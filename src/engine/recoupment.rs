@@ -225,8 +225,8 @@ pub fn settle(
             let party = &a.parties[p.index];
             let f = &mut p.flows;
             let k = pos(&rows, r.index, p.index).expect("every party has a row");
-            let available = rows[k].available.unwrap_or_default();
-            let remaining = available - f.recouped;
+            // What recoupment left of the row's availability.
+            let remaining = rows[k].available.unwrap_or_default();
             if remaining.is_negative() {
                 f.carried_out = remaining;
                 p.notes

@@ -33,7 +33,7 @@ use toml::Spanned;
 struct RawOpening {
     as_of: Spanned<toml::Value>,
     #[serde(default)]
-    agreement: BTreeMap<String, Spanned<RawAgreementOpening>>,
+    agreement: BTreeMap<String, RawAgreementOpening>,
 }
 
 #[derive(Deserialize)]
@@ -48,7 +48,7 @@ struct RawAgreementOpening {
     #[serde(default)]
     gate_open: bool,
     #[serde(default)]
-    party: BTreeMap<String, Spanned<RawPartyOpening>>,
+    party: BTreeMap<String, RawPartyOpening>,
 }
 
 #[derive(Deserialize)]
@@ -64,6 +64,13 @@ struct RawPartyOpening {
     unvested: Option<Spanned<String>>,
     #[serde(default)]
     earned: Option<Spanned<String>>,
+}
+
+/// Where a table name first appears (toml gives no place for a table made
+/// only of dotted headers), as a byte span.
+fn place(text: &str, needle: &str) -> std::ops::Range<usize> {
+    let at = text.find(needle).unwrap_or(0);
+    at..at
 }
 
 /// Parses opening balances; `as_of` is returned as `YYYY-MM-DD`.
@@ -111,12 +118,11 @@ pub fn parse(
     for (id, ra) in &raw.agreement {
         let Some(a) = agreements.iter().find(|a| &a.id == id) else {
             err(
-                ra.span(),
+                place(text, &format!("agreement.{id}")),
                 format!("opening balances for agreement `{id}`, which no agreement file defines"),
             );
             continue;
         };
-        let ra = ra.get_ref();
         let mut st = AgreementState {
             gate_open: ra.gate_open,
             ..AgreementState::default()
@@ -169,10 +175,12 @@ pub fn parse(
         }
         for (pid, rp) in &ra.party {
             if a.party_index(pid).is_none() {
-                err(rp.span(), format!("agreement `{id}` has no party `{pid}`"));
+                err(
+                    place(text, &format!("party.{pid}")),
+                    format!("agreement `{id}` has no party `{pid}`"),
+                );
                 continue;
             }
-            let rp = rp.get_ref();
             let mut one = |v: &Option<Spanned<String>>, what: &str| {
                 v.as_ref()
                     .map(|v| money(v, what, &mut err))
