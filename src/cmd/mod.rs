@@ -4,6 +4,7 @@
 mod check;
 mod close;
 mod common;
+mod formats;
 mod ledger;
 mod run;
 
@@ -52,6 +53,8 @@ pub enum Command {
         than the last closed is refused with exit 3, and so is a ledger file altered by hand."
     )]
     Close(close::Args),
+    /// List the statement import profiles, or show one (`formats distrokid`).
+    Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances.
     Ledger(ledger::Args),
 }
@@ -62,6 +65,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Run(a) => run::exec(a),
         Command::Close(a) => close::exec(a),
         Command::Ledger(a) => ledger::exec(a),
+        Command::Formats(a) => formats::exec(a),
     }
 }
 
