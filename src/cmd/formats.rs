@@ -33,8 +33,8 @@ pub fn exec(a: Args) -> Result<u8> {
                 .max("canonical".len());
             let _ = writeln!(
                 out,
-                "{:width$}  {}",
-                "canonical", "the canonical statement CSV of SPEC 2.3 (built in)"
+                "{:width$}  the canonical statement CSV of SPEC 2.3 (built in)",
+                "canonical"
             );
             for p in &profiles {
                 let _ = writeln!(out, "{:width$}  {} ({})", p.name, p.description, p.origin);
