@@ -11,6 +11,7 @@ pub mod agreement;
 pub mod codes;
 pub mod diag;
 pub mod engine;
+pub mod events;
 pub mod fsutil;
 pub mod fx;
 pub mod import;

@@ -53,6 +53,16 @@ pub fn fx(path: Option<&Path>) -> Result<(FxTable, Vec<Diagnostic>)> {
     }
 }
 
+pub fn events(path: Option<&Path>) -> Result<(Vec<crate::events::Event>, Vec<Diagnostic>)> {
+    match path {
+        None => Ok((Vec::new(), Vec::new())),
+        Some(p) => {
+            let text = read_text(p)?;
+            Ok(crate::events::parse_events(&text, p))
+        }
+    }
+}
+
 /// Reads every statement into one `Revenue`, files in path order.
 pub fn statements(paths: &[PathBuf], opts: &ImportOptions) -> Result<(Revenue, Vec<FileOutcome>)> {
     let files = expand(paths, &STATEMENT_EXTENSIONS)?;

@@ -2,95 +2,11 @@
 //! worked examples of the ledger issue (published figures), the faults a
 //! ledger must survive, and the bad inputs of its sections.
 
-use assert_cmd::Command;
+mod lab;
+
+use lab::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-/// A label in a temporary folder.
-struct Lab {
-    dir: tempfile::TempDir,
-}
-
-impl Lab {
-    fn new(agreements: &[(&str, &str)]) -> Lab {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("agreements")).unwrap();
-        for (name, text) in agreements {
-            std::fs::write(dir.path().join("agreements").join(name), text).unwrap();
-        }
-        Lab { dir }
-    }
-    fn path(&self, p: &str) -> PathBuf {
-        self.dir.path().join(p)
-    }
-    fn write(&self, name: &str, text: &str) -> &Self {
-        let p = self.path(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-        self
-    }
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("royalty").unwrap();
-        c.current_dir(self.dir.path())
-            .args(args)
-            .args(["--agreements", "agreements"]);
-        if self.path("fx.csv").exists() {
-            c.args(["--fx", "fx.csv"]);
-        }
-        c
-    }
-    fn json(&self, command: &str, period: &str, statements: &str) -> Value {
-        let out = self
-            .cmd(&[
-                command,
-                "--period",
-                period,
-                "--statements",
-                statements,
-                "--format",
-                "json",
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{command} {period}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-    fn run(&self, period: &str, statements: &str) -> Value {
-        self.json("run", period, statements)
-    }
-    fn close(&self, period: &str, statements: &str) -> Value {
-        self.json("close", period, statements)
-    }
-}
-
-fn row<'a>(v: &'a Value, agreement: &str, party: &str) -> &'a Value {
-    v["payouts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["agreement"] == agreement && r["party"] == party)
-        .unwrap_or_else(|| panic!("no row {agreement}/{party} in {v:#}"))
-}
-
-fn assert_fields(r: &Value, want: &[(&str, &str)]) {
-    for (k, v) in want {
-        assert_eq!(r[k], *v, "field {k} of {r:#}");
-    }
-}
-
-const HEADER: &str = "period,isrc,source,territory,units,amount,currency\n";
-
-fn one_line(isrc: &str, source: &str, units: i64, amount: &str, currency: &str) -> String {
-    format!("{HEADER}2026-01,{isrc},{source},US,{units},{amount},{currency}\n")
-}
-
-fn agreement(id: &str, isrc: &str, body: &str) -> String {
-    format!("id = \"{id}\"\ncurrency = \"USD\"\n[[track]]\nisrc = \"{isrc}\"\n{body}")
-}
+use std::path::Path;
 
 #[test]
 fn passman_superstar_producer() {

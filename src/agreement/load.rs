@@ -2,7 +2,7 @@
 //! validated model, collecting every problem with its file:line:column
 //! (SPEC 2.2, the list of what `royalty check` rejects).
 
-use super::raw::{RawAgreement, RawNum, RawParty, S};
+use super::raw::{RawAgreement, RawNum, RawParty, RawRates, RawTable, S};
 use super::*;
 use crate::diag::{line_col, Diagnostic};
 use crate::money::{parse_decimal, parse_percent, Rate};
@@ -109,21 +109,6 @@ pub fn load_agreement_str(text: &str, file: &Path) -> Result<Agreement, Vec<Diag
 }
 
 fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
-    // Sections of SPEC 2.2 not applied by this version: refuse by name.
-    let later: [(&str, Option<std::ops::Range<usize>>); 3] = [
-        ("milestone", raw.milestone.as_ref().map(|v| v.span())),
-        ("amendment", raw.amendment.as_ref().map(|v| v.span())),
-        ("reversion", raw.reversion.as_ref().map(|v| v.span())),
-    ];
-    for (name, span) in later {
-        if let Some(span) = span {
-            cx.err(
-                span,
-                format!("section `{name}` is not supported yet by this version of royalty"),
-            );
-        }
-    }
-
     let id = raw.id.get_ref().clone();
     if id.is_empty()
         || !id
@@ -203,8 +188,6 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         );
     }
 
-    let terms = terms(&raw, &parties, cx);
-
     let mut payout = PayoutRules::default();
     if let Some(p) = &raw.payout {
         if let Some(m) = &p.get_ref().minimum {
@@ -220,6 +203,16 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         }
     }
 
+    let lock_in = payout.lock_in_until;
+    let (terms, reasons) = terms_and_amendments(&raw, &mut parties, currency, lock_in, cx);
+    let milestones = milestones(&raw, &parties, cx);
+    let reversion = raw
+        .reversion
+        .as_ref()
+        .and_then(|r| reversion(r, &parties, cx));
+    if let (Some(ts), Some(ms)) = (&terms, &milestones) {
+        over_a_hundred_with_escalations(ts, ms, &raw, cx);
+    }
     let advances = advances(&raw, &parties, cx);
     let gate = raw
         .gate
@@ -252,13 +245,367 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         end,
         tracks,
         parties,
-        terms: vec![terms?],
+        terms: terms?,
         payout,
         advances: advances?,
         gate,
         reserve,
         objection_days,
+        milestones: milestones?,
+        reversion,
+        amendment_reasons: reasons,
         file: cx.file.to_path_buf(),
+    })
+}
+
+/// With every escalation reached, no source may pay out more than 100%.
+fn over_a_hundred_with_escalations(
+    terms: &[Terms],
+    ms: &[Milestone],
+    raw: &RawAgreement,
+    cx: &mut Ctx,
+) {
+    for source in Source::ALL {
+        let inc: Decimal = ms
+            .iter()
+            .flat_map(|m| m.escalate.iter())
+            .filter(|(_, s, _)| *s == source)
+            .filter_map(|(_, _, r)| match r {
+                Rate::Share(x) => Some(*x),
+                Rate::PerUnit(_) => None,
+            })
+            .sum();
+        if inc.is_zero() {
+            continue;
+        }
+        for t in terms {
+            let base: Decimal = t
+                .rates
+                .iter()
+                .filter_map(|r| r[source.index()]?.share())
+                .sum();
+            if base + inc > Decimal::ONE {
+                let place = raw
+                    .milestone
+                    .first()
+                    .map(|m| m.id.span())
+                    .unwrap_or(raw.id.span());
+                cx.err(
+                    place,
+                    format!(
+                        "with every milestone reached the parties would get {} of {source} receipts; at most 100% can be paid out",
+                        crate::money::percent_string(base + inc)
+                    ),
+                );
+                return;
+            }
+        }
+    }
+}
+
+fn whole(cx: &mut Ctx, v: &S<RawNum>, what: &str) -> Option<u32> {
+    let d = cx.decimal(v, what)?;
+    let n = (d.scale() == 0 || d.fract().is_zero())
+        .then(|| u32::try_from(d.trunc().mantissa()).ok())
+        .flatten();
+    if n.is_none() {
+        cx.err_at(v, format!("`{what}` must be a whole, non-negative number"));
+    }
+    n
+}
+
+fn vesting(v: &super::raw::RawVesting, cx: &mut Ctx) -> Option<Vesting> {
+    let start = cx.date(&v.start, "vesting.start");
+    let months = whole(cx, &v.months, "vesting.months");
+    let cliff = match &v.cliff_months {
+        Some(c) => whole(cx, c, "vesting.cliff_months"),
+        None => Some(0),
+    };
+    if let (Some(m), Some(c)) = (months, cliff) {
+        if m == 0 {
+            cx.err_at(&v.months, "`vesting.months` must be at least 1");
+            return None;
+        }
+        if c > m {
+            let at = v.cliff_months.as_ref().expect("a cliff over 0 was given");
+            cx.err_at(
+                at,
+                format!("the cliff ({c} months) is longer than the vesting ({m} months)"),
+            );
+            return None;
+        }
+    }
+    Some(Vesting {
+        start: start?,
+        months: months?,
+        cliff_months: cliff?,
+    })
+}
+
+/// The original terms and one set per amendment, in date order; parties an
+/// amendment adds join the agreement from its date (SPEC 2.2 `[[amendment]]`).
+fn terms_and_amendments(
+    raw: &RawAgreement,
+    parties: &mut Vec<Party>,
+    currency: Option<Currency>,
+    lock_in: Option<Date>,
+    cx: &mut Ctx,
+) -> (Option<Vec<Terms>>, Vec<String>) {
+    let base_parties = parties.len();
+    let mut dated = Vec::new();
+    for am in &raw.amendment {
+        let Some(date) = cx.date(&am.effective, "amendment.effective") else {
+            continue;
+        };
+        if let Some(l) = lock_in {
+            if date < l {
+                cx.err_at(&am.effective, format!("the amendment takes effect on {date}, before the lock-in ends ({l}, [payout] lock_in_until)"));
+            }
+        }
+        if dated.iter().any(|(d, _): &(Date, _)| *d == date) {
+            cx.err_at(
+                &am.effective,
+                format!("a second amendment effective {date}"),
+            );
+        }
+        dated.push((date, am));
+    }
+    dated.sort_by_key(|(d, _)| *d);
+    let mut joined: Vec<usize> = Vec::new();
+    for (date, am) in &dated {
+        for p in &am.party {
+            if let Some(mut party) = party(p, currency, cx) {
+                if parties.iter().any(|q| q.id == party.id) {
+                    cx.err_at(&p.id, format!("duplicate party id `{}`", party.id));
+                    continue;
+                }
+                party.joins = Some(*date);
+                parties.push(party);
+                joined.push(parties.len() - 1);
+            }
+        }
+    }
+    let n = parties.len();
+    let mut out = Vec::new();
+    let mut reasons = vec![String::new()];
+    let mut cur = TermsInput {
+        rates: raw.rates.as_ref(),
+        pool: raw.pool.as_ref(),
+        split: raw.split.as_ref(),
+        tiers: raw.tiers.as_ref(),
+        anchor: raw.id.span(),
+        active: (0..n).map(|i| i < base_parties).collect(),
+    };
+    let mut ok = true;
+    match terms(&cur, parties, cx) {
+        Some(t) => out.push(t),
+        None => ok = false,
+    }
+    for (date, am) in &dated {
+        if am.rates.is_some() {
+            cur.rates = am.rates.as_ref();
+            cur.pool = None;
+            cur.split = None;
+            cur.tiers = None;
+        }
+        if am.pool.is_some() || am.split.is_some() || am.tiers.is_some() {
+            cur.rates = None;
+            cur.pool = am.pool.as_ref().or(cur.pool);
+            cur.split = am.split.as_ref().or(cur.split);
+            cur.tiers = am.tiers.as_ref().or(cur.tiers);
+        }
+        cur.anchor = am.effective.span();
+        for (i, p) in parties.iter().enumerate() {
+            if p.joins.is_some_and(|j| j <= *date) {
+                cur.active[i] = true;
+            }
+        }
+        match terms(&cur, parties, cx) {
+            Some(mut t) => {
+                t.effective = Some(*date);
+                out.push(t);
+                reasons.push(am.reason.clone().unwrap_or_default());
+            }
+            None => ok = false,
+        }
+    }
+    (ok.then_some(out), reasons)
+}
+
+fn milestones(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec<Milestone>> {
+    let mut out: Vec<Milestone> = Vec::new();
+    let before = cx.diags.len();
+    for m in &raw.milestone {
+        let id = m.id.get_ref().clone();
+        if out.iter().any(|x| x.id == id) {
+            cx.err_at(&m.id, format!("duplicate milestone id `{id}`"));
+        }
+        let sources: Vec<Source> = m
+            .sources
+            .iter()
+            .filter_map(|s| cx.source(s.get_ref(), s.span()))
+            .collect();
+        let metric = match m.metric.get_ref().as_str() {
+            "units" => Metric::Units,
+            "revenue" => Metric::Revenue,
+            "event" => match &m.event {
+                None => {
+                    cx.err_at(
+                        &m.metric,
+                        "an event milestone needs `event = { kind = \"chart\", at_most = 10 }`",
+                    );
+                    continue;
+                }
+                Some(e) => {
+                    let Some(kind) = crate::events::EventKind::parse(e.kind.get_ref()) else {
+                        cx.err_at(
+                            &e.kind,
+                            format!(
+                                "unknown event kind `{}`; expected one of {}",
+                                e.kind.get_ref(),
+                                crate::events::EventKind::vocabulary()
+                            ),
+                        );
+                        continue;
+                    };
+                    let at_most = e
+                        .at_most
+                        .as_ref()
+                        .and_then(|v| cx.decimal(v, "event.at_most"));
+                    let at_least = e
+                        .at_least
+                        .as_ref()
+                        .and_then(|v| cx.decimal(v, "event.at_least"));
+                    Metric::Event {
+                        kind,
+                        at_most,
+                        at_least,
+                    }
+                }
+            },
+            other => {
+                cx.err_at(
+                    &m.metric,
+                    format!("unknown metric `{other}`; expected units, revenue or event"),
+                );
+                continue;
+            }
+        };
+        let threshold = match (&metric, &m.threshold) {
+            (Metric::Event { .. }, _) => Decimal::ZERO,
+            (_, None) => {
+                cx.err_at(&m.id, format!("milestone `{id}` needs a `threshold`"));
+                continue;
+            }
+            (_, Some(t)) => {
+                let Some(d) = cx.decimal(t, "threshold") else {
+                    continue;
+                };
+                if d < Decimal::ZERO {
+                    cx.err_at(t, "a threshold must not be negative");
+                } else if metric == Metric::Units && !d.fract().is_zero() {
+                    cx.err_at(t, "a units threshold must be a whole number");
+                }
+                d
+            }
+        };
+        if !matches!(metric, Metric::Event { .. }) && sources.is_empty() && m.sources.is_empty() {
+            cx.err_at(
+                &m.metric,
+                format!("milestone `{id}` needs `sources`: which lines count towards it"),
+            );
+        }
+        let mode = match m.mode.as_ref().map(|x| x.get_ref().as_str()) {
+            None | Some("prospective") => Mode::Prospective,
+            Some("retroactive") => Mode::Retroactive,
+            Some(other) => {
+                cx.err_at(
+                    m.mode.as_ref().expect("matched"),
+                    format!("unknown mode `{other}`; expected prospective or retroactive"),
+                );
+                Mode::Prospective
+            }
+        };
+        let mut weights = Vec::new();
+        for (src, v) in &m.weights {
+            let Some(s) = cx.source(src, v.span()) else {
+                continue;
+            };
+            if let Some(w) = cx.decimal(v, "weights") {
+                weights.push((s, w));
+            }
+        }
+        let mut escalate = Vec::new();
+        for (pid, table) in &m.escalate {
+            let place = table
+                .values()
+                .next()
+                .map(|v| v.span())
+                .unwrap_or(m.id.span());
+            let Some(pi) = parties.iter().position(|p| &p.id == pid) else {
+                cx.err(
+                    place,
+                    format!(
+                        "milestone `{id}` escalates `{pid}`, who is not a party of this agreement"
+                    ),
+                );
+                continue;
+            };
+            for (src, v) in table {
+                let Some(s) = cx.source(src, v.span()) else {
+                    continue;
+                };
+                let inc = match v.get_ref() {
+                    RawNum::Text(t) => Rate::parse(t),
+                    RawNum::Int(_) => None,
+                };
+                match inc {
+                    Some(r @ (Rate::Share(x) | Rate::PerUnit(x))) if x >= Decimal::ZERO => escalate.push((pi, s, r)),
+                    Some(_) => cx.err_at(v, "an increment must not be negative"),
+                    None => cx.err_at(v, format!("escalate.{pid}.{src}: expected an increment such as \"+1%\" or \"+0.02/unit\"")),
+                }
+            }
+        }
+        let mut perks = Vec::new();
+        for (pid, list) in &m.perks {
+            let place = list.first().map(|v| v.span()).unwrap_or(m.id.span());
+            match parties.iter().position(|p| &p.id == pid) {
+                Some(pi) => perks.extend(list.iter().map(|p| (pi, p.get_ref().clone()))),
+                None => cx.err(place, format!("milestone `{id}` gives perks to `{pid}`, who is not a party of this agreement")),
+            }
+        }
+        out.push(Milestone {
+            id,
+            metric,
+            sources,
+            weights,
+            threshold,
+            mode,
+            escalate,
+            perks,
+        });
+    }
+    (cx.diags.len() == before).then_some(out)
+}
+
+fn reversion(r: &super::raw::RawReversion, parties: &[Party], cx: &mut Ctx) -> Option<Reversion> {
+    let amount = cx.decimal(&r.if_revenue_below, "reversion.if_revenue_below");
+    let by = cx.date(&r.by, "reversion.by");
+    if !parties.iter().any(|p| &p.id == r.to.get_ref()) {
+        cx.err_at(
+            &r.to,
+            format!(
+                "reversion.to names `{}`, who is not a party of this agreement",
+                r.to.get_ref()
+            ),
+        );
+        return None;
+    }
+    Some(Reversion {
+        if_revenue_below: crate::money::Money(amount?),
+        by: by?,
+        rights: r.rights.clone(),
+        to: r.to.get_ref().clone(),
     })
 }
 
@@ -481,14 +828,8 @@ fn party(p: &RawParty, agreement_currency: Option<Currency>, cx: &mut Ctx) -> Op
         }
         d
     });
-    for (name, v) in [("vesting", &p.vesting), ("departed", &p.departed)] {
-        if let Some(v) = v {
-            cx.err_at(
-                v,
-                format!("party `{name}` is not supported yet by this version of royalty"),
-            );
-        }
-    }
+    let vesting = p.vesting.as_ref().and_then(|v| vesting(v, cx));
+    let departed = p.departed.as_ref().and_then(|d| cx.date(d, "departed"));
     Some(Party {
         id,
         name: p.name.clone().unwrap_or_default(),
@@ -496,8 +837,14 @@ fn party(p: &RawParty, agreement_currency: Option<Currency>, cx: &mut Ctx) -> Op
         tier: p.tier.as_ref().map(|t| t.get_ref().clone()),
         hours,
         deliverables: p.deliverables.clone(),
-        payout_currency: payout_currency?,
+        // An unknown agreement currency is reported once, where it is
+        // written; the party stays, so no second, false error follows.
+        payout_currency: payout_currency
+            .unwrap_or(Currency::parse("USD").expect("USD is ISO 4217")),
         withholding,
+        vesting,
+        departed,
+        joins: None,
         payout_currency_at: line_col(
             cx.text,
             p.payout_currency
@@ -509,9 +856,22 @@ fn party(p: &RawParty, agreement_currency: Option<Currency>, cx: &mut Ctx) -> Op
     })
 }
 
+/// The fields that make one set of terms: the agreement's own, or an
+/// amendment's laid over the terms before it. `active` says which parties
+/// have joined by the time these terms take effect.
+pub(super) struct TermsInput<'a> {
+    pub rates: Option<&'a RawRates>,
+    pub pool: Option<&'a RawTable>,
+    pub split: Option<&'a S<BTreeMap<String, S<toml::Value>>>>,
+    pub tiers: Option<&'a RawTable>,
+    /// Where to point when the problem has no better place.
+    pub anchor: std::ops::Range<usize>,
+    pub active: Vec<bool>,
+}
+
 /// Resolves `[rates]`, or `[pool]` x `[split]` (explicit or weighted), into
 /// one rate per party and source.
-fn terms(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
+fn terms(raw: &TermsInput, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
     let n = parties.len();
     let mut t = Terms {
         effective: None,
@@ -521,7 +881,7 @@ fn terms(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
         pool: [None; 9],
     };
     let before = cx.diags.len();
-    match (&raw.rates, &raw.pool) {
+    match (raw.rates, raw.pool) {
         (Some(_), Some(pool)) => {
             cx.err_at(
                 pool,
@@ -529,15 +889,19 @@ fn terms(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
             );
         }
         (None, None) => cx.err(
-            raw.id.span(),
+            raw.anchor.clone(),
             "the agreement sets no rates: add [rates.<party>] or [pool] with [split]",
         ),
         (Some(rates), None) => {
-            if let Some(s) = &raw.split {
+            if let Some(s) = raw.split {
                 cx.err_at(s, "[split] goes with [pool]; this agreement uses [rates]");
             }
             for (pid, table) in rates {
-                let Some(pi) = parties.iter().position(|p| &p.id == pid) else {
+                let Some(pi) = parties
+                    .iter()
+                    .position(|p| &p.id == pid)
+                    .filter(|&i| raw.active[i])
+                else {
                     cx.err_at(table, format!("rates for `{pid}`, who is not a party of this agreement (no [[party]] with id = \"{pid}\")"));
                     continue;
                 };
@@ -573,7 +937,7 @@ fn terms(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
                         .values()
                         .find(|t| t.get_ref().keys().any(|k| Source::parse(k) == Some(source)))
                         .map(|t| t.span())
-                        .unwrap_or_else(|| raw.id.span());
+                        .unwrap_or_else(|| raw.anchor.clone());
                     cx.err(span, format!(
                         "rates give the parties {} of {source} receipts in total; at most 100% can be paid out",
                         crate::money::percent_string(total)
@@ -593,7 +957,7 @@ fn terms(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
                     t.pool[source.index()] = Some(x);
                 }
             }
-            match &raw.split {
+            match raw.split {
                 None => cx.err_at(pool, "[pool] needs a [split] saying how parties share it"),
                 Some(split) => split_shares(split, raw, parties, &mut t, cx),
             }
@@ -615,7 +979,7 @@ fn terms(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
 
 fn split_shares(
     split: &S<BTreeMap<String, S<toml::Value>>>,
-    raw: &RawAgreement,
+    raw: &TermsInput,
     parties: &[Party],
     t: &mut Terms,
     cx: &mut Ctx,
@@ -642,7 +1006,7 @@ fn split_shares(
         }
         t.form = ShareForm::PoolWeighted { by_hours };
         let mut tiers: BTreeMap<String, Decimal> = BTreeMap::new();
-        match &raw.tiers {
+        match raw.tiers {
             None => cx.err_at(
                 split,
                 "a weighted split needs [tiers] giving each tier's weight",
@@ -659,7 +1023,7 @@ fn split_shares(
             }
         }
         let mut weights = vec![Decimal::ZERO; parties.len()];
-        for (pi, p) in parties.iter().enumerate() {
+        for (pi, p) in parties.iter().enumerate().filter(|(i, _)| raw.active[*i]) {
             let Some(tier) = &p.tier else {
                 cx.err_at(
                     split,
@@ -714,7 +1078,7 @@ fn split_shares(
         }
     } else {
         t.form = ShareForm::PoolSplit;
-        if let Some(tiers) = &raw.tiers {
+        if let Some(tiers) = raw.tiers {
             cx.err_at(
                 tiers,
                 "[tiers] only apply to a weighted split (split = { method = \"weighted\" })",

@@ -34,6 +34,10 @@ pub struct Agreement {
     pub advances: Vec<Advance>,
     pub gate: Option<Gate>,
     pub reserve: Option<Reserve>,
+    pub milestones: Vec<Milestone>,
+    pub reversion: Option<Reversion>,
+    /// Why each amended terms set exists (`reason`), by `terms` index.
+    pub amendment_reasons: Vec<String>,
     /// Statements bind once this many days pass unchallenged (`[dispute]`).
     pub objection_days: Option<u32>,
     /// The file it was read from (for messages).
@@ -58,9 +62,81 @@ pub struct Party {
     pub payout_currency: Currency,
     /// Tax withheld from each payment, as a fraction (SPEC 3 step 10).
     pub withholding: Decimal,
+    pub vesting: Option<Vesting>,
+    /// The party left: earnings not vested by then are forfeited to the label.
+    pub departed: Option<Date>,
+    /// Set for a party an amendment adds: it earns from this date on.
+    pub joins: Option<Date>,
     /// Line and column of `payout_currency` (or of the party's id), for
     /// the message when its exchange rate is missing.
     pub payout_currency_at: (usize, usize),
+}
+
+/// Vesting of a party's earnings (SPEC 3 step 6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Vesting {
+    pub start: Date,
+    pub months: u32,
+    pub cliff_months: u32,
+}
+
+/// What a milestone counts (SPEC 2.2 `[[milestone]]`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Metric {
+    /// Cumulative units of `sources`, each weighted (1 when not given).
+    Units,
+    /// Cumulative net revenue of `sources`, agreement currency.
+    Revenue,
+    /// An events-file line of this kind meeting the condition.
+    Event {
+        kind: crate::events::EventKind,
+        at_most: Option<Decimal>,
+        at_least: Option<Decimal>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Prospective,
+    Retroactive,
+}
+
+#[derive(Clone, Debug)]
+pub struct Milestone {
+    pub id: String,
+    pub metric: Metric,
+    pub sources: Vec<Source>,
+    /// Multiplier per source for the metric (e.g. 0.002: 500 streams = 1 unit).
+    pub weights: Vec<(Source, Decimal)>,
+    pub threshold: Decimal,
+    pub mode: Mode,
+    /// (party, source, increment): added to the base rate once reached.
+    pub escalate: Vec<(usize, Source, crate::money::Rate)>,
+    /// (party, perk): recognition unlocked when reached.
+    pub perks: Vec<(usize, String)>,
+}
+
+impl Milestone {
+    pub fn weight(&self, s: Source) -> Decimal {
+        self.weights
+            .iter()
+            .find(|(x, _)| *x == s)
+            .map(|(_, w)| *w)
+            .unwrap_or(Decimal::ONE)
+    }
+    pub fn concerns(&self, party: usize) -> bool {
+        self.escalate.iter().any(|(p, _, _)| *p == party)
+            || self.perks.iter().any(|(p, _)| *p == party)
+    }
+}
+
+/// If the project falters, rights revert (SPEC 2.2 `[reversion]`).
+#[derive(Clone, Debug)]
+pub struct Reversion {
+    pub if_revenue_below: Money,
+    pub by: Date,
+    pub rights: Vec<String>,
+    pub to: String,
 }
 
 /// What one party earns from one source: a share of net receipts

@@ -13,6 +13,8 @@ pub type S<T> = Spanned<T>;
 /// `[rates.<party>]` tables: party -> source -> rate. The outer table is
 /// never `Spanned`: a table made only of `[rates.x]` headers has no place of
 /// its own, and toml refuses to span it (toml-rs issue 798).
+/// A table of source (or tier) -> number.
+pub type RawTable = S<BTreeMap<String, S<RawNum>>>;
 pub type RawRates = BTreeMap<String, S<BTreeMap<String, S<RawNum>>>>;
 
 #[derive(Debug, Deserialize)]
@@ -45,7 +47,7 @@ pub struct RawAgreement {
     // Sections of SPEC 2.2 that this version reads but does not apply yet:
     // each is refused by name in `load`, never silently ignored.
     #[serde(default)]
-    pub milestone: Option<S<toml::Value>>,
+    pub milestone: Vec<RawMilestone>,
     #[serde(default)]
     pub advance: Vec<RawAdvance>,
     #[serde(default)]
@@ -53,9 +55,9 @@ pub struct RawAgreement {
     #[serde(default)]
     pub reserve: Option<RawReserve>,
     #[serde(default)]
-    pub amendment: Option<S<toml::Value>>,
+    pub amendment: Vec<RawAmendment>,
     #[serde(default)]
-    pub reversion: Option<S<toml::Value>>,
+    pub reversion: Option<RawReversion>,
     #[serde(default)]
     pub dispute: Option<RawDispute>,
 }
@@ -93,9 +95,82 @@ pub struct RawParty {
     #[serde(default)]
     pub withholding: Option<S<RawNum>>,
     #[serde(default)]
-    pub vesting: Option<S<toml::Value>>,
+    pub vesting: Option<RawVesting>,
     #[serde(default)]
     pub departed: Option<S<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVesting {
+    pub start: S<toml::Value>,
+    pub months: S<RawNum>,
+    #[serde(default)]
+    pub cliff_months: Option<S<RawNum>>,
+}
+
+/// Escalations and perks are keyed by party; the party tables are often
+/// written as dotted keys (`escalate.cy = {...}`), which toml cannot span,
+/// so only the leaves carry places.
+pub type RawEscalate = BTreeMap<String, BTreeMap<String, S<RawNum>>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMilestone {
+    pub id: S<String>,
+    pub metric: S<String>,
+    #[serde(default)]
+    pub sources: Vec<S<String>>,
+    #[serde(default)]
+    pub threshold: Option<S<RawNum>>,
+    #[serde(default)]
+    pub mode: Option<S<String>>,
+    #[serde(default)]
+    pub event: Option<RawEventCondition>,
+    #[serde(default)]
+    pub weights: BTreeMap<String, S<RawNum>>,
+    #[serde(default)]
+    pub escalate: RawEscalate,
+    #[serde(default)]
+    pub perks: BTreeMap<String, Vec<S<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEventCondition {
+    pub kind: S<String>,
+    #[serde(default)]
+    pub at_most: Option<S<RawNum>>,
+    #[serde(default)]
+    pub at_least: Option<S<RawNum>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAmendment {
+    pub effective: S<toml::Value>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub rates: Option<RawRates>,
+    #[serde(default)]
+    pub pool: Option<S<BTreeMap<String, S<RawNum>>>>,
+    #[serde(default)]
+    pub split: Option<S<BTreeMap<String, S<toml::Value>>>>,
+    #[serde(default)]
+    pub tiers: Option<S<BTreeMap<String, S<RawNum>>>>,
+    #[serde(default)]
+    pub party: Vec<RawParty>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReversion {
+    pub if_revenue_below: S<RawNum>,
+    pub by: S<toml::Value>,
+    #[serde(default)]
+    pub rights: Vec<String>,
+    pub to: S<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -25,6 +25,7 @@ pub fn exec(a: Args) -> Result<u8> {
             files: &loaded.revenue.files,
             fx: &loaded.fx,
             opening: &royalty::ledger::State::default(),
+            events: &loaded.events,
         });
         match r {
             Err(royalty::diag::Error::Input(d)) => diags.extend(d),

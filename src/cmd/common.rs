@@ -134,6 +134,7 @@ pub struct Loaded {
     pub settings: Settings,
     pub agreements: Vec<Agreement>,
     pub fx: FxTable,
+    pub events: Vec<royalty::events::Event>,
     pub revenue: Revenue,
     pub outcomes: Vec<FileOutcome>,
     /// Warnings and errors of every file, in file order.
@@ -164,6 +165,8 @@ pub fn load(c: &Common, require_statements: bool, keep_unmatched: bool) -> Resul
     diagnostics.extend(d);
     let (fx, d) = royalty::load::fx(settings.fx.as_deref())?;
     diagnostics.extend(d);
+    let (events, d) = royalty::load::events(settings.events.as_deref())?;
+    diagnostics.extend(d);
     let mut opts = c.import_options(&settings);
     if keep_unmatched {
         opts.known_isrcs = Some(
@@ -184,6 +187,7 @@ pub fn load(c: &Common, require_statements: bool, keep_unmatched: bool) -> Resul
         settings,
         agreements,
         fx,
+        events,
         revenue,
         outcomes,
         diagnostics,
@@ -230,6 +234,7 @@ impl Prepared {
             files: &self.loaded.revenue.files,
             fx: &self.loaded.fx,
             opening: &self.opening,
+            events: &self.loaded.events,
         })
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod allocate;
 mod conserve;
+pub mod milestone;
 pub mod recoupment;
 pub mod result;
 
@@ -33,6 +34,8 @@ pub struct Input<'a> {
     pub fx: &'a FxTable,
     /// The ledger's state before the period (empty for a new ledger).
     pub opening: &'a State,
+    /// Chart positions, deals... (SPEC 2.5).
+    pub events: &'a [crate::events::Event],
 }
 
 /// Which agreement each ISRC may belong to.
@@ -83,7 +86,7 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
     let mut missing: Vec<Diagnostic> = Vec::new();
     let mut agreements = Vec::with_capacity(input.agreements.len());
     for (i, (a, g)) in input.agreements.iter().zip(&grouped).enumerate() {
-        match price(i, a, g, input.fx, on) {
+        match price(i, a, g, input, on) {
             Ok(r) => agreements.push(r),
             Err(m) => {
                 let file = input
@@ -116,6 +119,15 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
         input.fx,
     )
     .map_err(Error::Input)?;
+    let mut closing = closing;
+    for r in &agreements {
+        let st = closing.agreements.entry(r.id.clone()).or_default();
+        for m in r.milestones.iter().filter(|m| m.in_force()) {
+            st.milestones
+                .entry(m.id.clone())
+                .or_insert_with(|| input.period.to_string());
+        }
+    }
 
     let mut result = PeriodResult {
         period: input.period,
@@ -138,9 +150,11 @@ fn price(
     index: usize,
     a: &Agreement,
     g: &Grouped,
-    fx: &FxTable,
+    input: &Input,
     on: jiff::civil::Date,
 ) -> std::result::Result<AgreementResult, Vec<crate::fx::MissingRate>> {
+    let fx = input.fx;
+    let opening = input.opening.agreement(&a.id);
     // Step 2: convert each currency's sum exactly; the rate is one per
     // currency for the whole period, so converting sums equals converting lines.
     let mut rates: BTreeMap<Currency, Decimal> = BTreeMap::new();
@@ -243,9 +257,97 @@ fn price(
                 units: u,
                 rate,
                 exact,
+                milestone: None,
+                fraction: Decimal::ONE,
+                catch_up: false,
             });
         }
     }
+
+    // Step 4: milestone increments, on the fraction of the period in force,
+    // and a retroactive milestone's catch-up on earlier revenue.
+    let standings = milestone::evaluate(
+        a,
+        opening,
+        &units,
+        &revenue_by_source,
+        input.events,
+        input.period,
+    );
+    let last_terms = a.terms.len() - 1;
+    for (m, st) in a.milestones.iter().zip(&standings) {
+        if !st.in_force() {
+            continue;
+        }
+        for &(pi, source, inc) in &m.escalate {
+            let rate = match inc {
+                crate::money::Rate::Share(x) => RateTerm::Share {
+                    num: x,
+                    den: Decimal::ONE,
+                },
+                crate::money::Rate::PerUnit(x) => RateTerm::PerUnit(x),
+            };
+            let base = revenue_by_source.get(&source).copied().unwrap_or_default();
+            let u = units.get(&source).copied().unwrap_or_default();
+            let mut add = |base: Decimal, u: i64, fraction: Decimal, catch_up: bool| {
+                let exact = rate.apply(base, u) * fraction;
+                if exact.is_zero() {
+                    return;
+                }
+                scaled[pi] += exact * denom;
+                parties[pi].earned_exact += exact;
+                parties[pi].lines.push(EarningLine {
+                    source,
+                    terms: last_terms,
+                    base,
+                    units: u,
+                    rate,
+                    exact,
+                    milestone: Some(m.id.clone()),
+                    fraction,
+                    catch_up,
+                });
+            };
+            add(base, u, st.fraction, false);
+            if st.catch_up {
+                let earlier = opening
+                    .and_then(|o| o.revenue.get(&source))
+                    .copied()
+                    .unwrap_or_default();
+                let earlier_units = opening
+                    .and_then(|o| o.units.get(&source))
+                    .copied()
+                    .unwrap_or_default();
+                add(earlier, earlier_units, Decimal::ONE, true);
+            }
+        }
+    }
+    for p in parties.iter_mut() {
+        for (m, st) in a.milestones.iter().zip(&standings) {
+            if st.in_force() && m.concerns(p.index) {
+                p.milestones.push(m.id.clone());
+            }
+            if st.first_time {
+                p.perks.extend(
+                    m.perks
+                        .iter()
+                        .filter(|(pi, _)| *pi == p.index)
+                        .map(|(_, perk)| perk.clone()),
+                );
+            }
+        }
+    }
+    let lifetime_revenue = opening
+        .map(|o| o.revenue.values().copied().sum())
+        .unwrap_or(Decimal::ZERO)
+        + revenue_exact;
+    let reversion = a.reversion.as_ref().map(|r| ReversionStanding {
+        triggered: input.period.last_day() >= r.by && lifetime_revenue < r.if_revenue_below.0,
+        rights: r.rights.clone(),
+        to: r.to.clone(),
+        by: r.by,
+        if_revenue_below: r.if_revenue_below,
+    });
 
     // Step 5: round the total once and share the cents out.
     let rounded = allocate::allocate(revenue_exact, &scaled, denom);
@@ -268,5 +370,8 @@ fn price(
         lines,
         conversions: conversions.into_values().collect(),
         parties,
+        milestones: standings,
+        lifetime_revenue,
+        reversion,
     })
 }

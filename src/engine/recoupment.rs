@@ -42,6 +42,36 @@ pub fn release_parts(reserved: Money, schedule: &ReleaseSchedule) -> Vec<Money> 
     parts
 }
 
+/// SPEC 3 step 6, vesting: the held balance is (1 - v) x lifetime earnings,
+/// v = 0 before the cliff, else min(1, m / months), m = whole months from the
+/// vesting start to the day after the period. A party that departed has v
+/// frozen at its departure, and what is not vested goes to the label.
+fn vest(party: &crate::agreement::Party, ps: &PartyState, f: &mut Flows, period: Period) {
+    let Some(v) = party.vesting else { return };
+    let departed = party.departed.filter(|d| *d <= period.last_day());
+    let until = departed.unwrap_or_else(|| {
+        period
+            .last_day()
+            .tomorrow()
+            .expect("a date after the period")
+    });
+    let m = crate::period::whole_months(v.start, until).max(0) as u32;
+    let vested = if m < v.cliff_months {
+        Decimal::ZERO
+    } else {
+        (Decimal::from(m) / Decimal::from(v.months)).min(Decimal::ONE)
+    };
+    let lifetime = ps.earned + f.earned;
+    let not_vested = Money(round_cents((Decimal::ONE - vested) * lifetime.0));
+    if departed.is_some() {
+        // The hold is released, and what never vests is forfeited.
+        f.unvested = -ps.unvested;
+        f.forfeited = not_vested - ps.forfeited;
+    } else {
+        f.unvested = not_vested - ps.unvested;
+    }
+}
+
 /// Is `date` (an advance's) on or before the end of the period?
 fn active(date: Option<jiff::civil::Date>, period: Period) -> bool {
     date.is_none_or(|d| d <= period.last_day())
@@ -96,6 +126,7 @@ pub fn settle(
                 }
             }
             q.push(queue);
+            vest(&a.parties[p.index], &ps, f, period);
             let gated_party = a
                 .gate
                 .as_ref()
@@ -189,7 +220,7 @@ pub fn settle(
                     ));
                 }
             } else {
-                f.gated = f.earned - f.reserved + f.released;
+                f.gated = f.earned - f.reserved + f.released - f.unvested - f.forfeited;
                 p.notes.push(format!(
                     "held by the record-one gate until `{}` is recouped",
                     adv.id
@@ -282,6 +313,7 @@ pub fn settle(
             }
             ps.gated += f.gated;
             ps.unvested += f.unvested;
+            ps.forfeited += f.forfeited;
             ps.earned += f.earned;
             ps.paid += f.paid;
             ps.withheld += f.withheld;

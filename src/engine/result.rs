@@ -74,6 +74,21 @@ pub struct AgreementResult {
     pub lines: u64,
     pub conversions: Vec<Conversion>,
     pub parties: Vec<PartyResult>,
+    pub milestones: Vec<super::milestone::Standing>,
+    /// Lifetime net revenue after this period (ledger + this period), exact.
+    pub lifetime_revenue: Decimal,
+    pub reversion: Option<ReversionStanding>,
+}
+
+/// A reversion clause this period (SPEC 2.2 `[reversion]`).
+#[derive(Clone, Debug)]
+pub struct ReversionStanding {
+    /// The condition held at its date: the rights revert.
+    pub triggered: bool,
+    pub rights: Vec<String>,
+    pub to: String,
+    pub by: jiff::civil::Date,
+    pub if_revenue_below: Money,
 }
 
 /// One party's earnings on one source under one set of terms.
@@ -87,6 +102,12 @@ pub struct EarningLine {
     pub units: i64,
     pub rate: RateTerm,
     pub exact: Decimal,
+    /// Set on the increment of a milestone (SPEC 3 step 4).
+    pub milestone: Option<String>,
+    /// The share of the base the rate applies to (a prospective crossing).
+    pub fraction: Decimal,
+    /// A retroactive milestone's catch-up on earlier periods' revenue.
+    pub catch_up: bool,
 }
 
 /// The flows of SPEC 4.1 for one party and period, in the agreement currency

@@ -76,7 +76,31 @@ pub fn choose_text(line: &[u8], profiles: &[Profile]) -> Choice {
             .map(|c| norm(c))
             .collect()
     };
-    choose(profiles, split, &String::from_utf8_lossy(line))
+    match choose(profiles, split, &String::from_utf8_lossy(line)) {
+        // An empty file, a canonical header missing a column, or canonical
+        // data without its header: the canonical reader says precisely what
+        // is wrong (or, for an empty file, warns and adds nothing).
+        Choice::Unknown(_) if line.trim_ascii().is_empty() || canonical_like(&comma) => {
+            Choice::Canonical
+        }
+        other => other,
+    }
+}
+
+/// Most of the canonical columns, or a first line that is canonical data.
+fn canonical_like(cells: &[Vec<u8>]) -> bool {
+    let names: Vec<String> = cells.iter().map(|c| norm(c)).collect();
+    let named = canonical::REQUIRED
+        .iter()
+        .filter(|r| names.iter().any(|n| n == *r))
+        .count();
+    let data = cells
+        .iter()
+        .any(|c| crate::codes::Isrc::parse_bytes(c).is_some())
+        && cells
+            .iter()
+            .any(|c| crate::period::Usage::parse_bytes(c).is_some());
+    named >= 3 || data
 }
 
 /// Chooses the layout of a workbook sheet from its first row.

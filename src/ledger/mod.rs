@@ -62,6 +62,9 @@ pub struct PartyState {
     /// Earnings held until they vest.
     #[serde(default)]
     pub unvested: Money,
+    /// Lifetime forfeitures to the label (departure before vesting).
+    #[serde(default)]
+    pub forfeited: Money,
     /// Lifetime earnings (rounded figures of each period).
     #[serde(default)]
     pub earned: Money,

@@ -38,7 +38,7 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
     let doc = RunJson {
         period: r.period,
         payouts: payout_rows(r, agreements),
-        agreements: agreement_rows(r),
+        agreements: agreement_rows(r, agreements),
         unmatched: SetAside::from(&r.unmatched),
         out_of_term: SetAside::from(&r.out_of_term),
         statements: r

@@ -7,6 +7,7 @@
 pub mod csv_out;
 pub mod json;
 pub mod payments;
+pub mod progress;
 pub mod rows;
 pub mod table;
 pub mod unmatched;

@@ -42,6 +42,10 @@ pub struct AgreementRow {
     pub forfeited: Money,
     pub units: BTreeMap<String, i64>,
     pub lines: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<super::progress::MilestoneRow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reversion: Option<super::progress::ReversionRow>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -125,7 +129,7 @@ pub fn payout_rows(r: &PeriodResult, agreements: &[Agreement]) -> Vec<PayoutRow>
     rows
 }
 
-pub fn agreement_rows(r: &PeriodResult) -> Vec<AgreementRow> {
+pub fn agreement_rows(r: &PeriodResult, agreements: &[Agreement]) -> Vec<AgreementRow> {
     r.agreements
         .iter()
         .map(|a| AgreementRow {
@@ -140,6 +144,8 @@ pub fn agreement_rows(r: &PeriodResult) -> Vec<AgreementRow> {
                 .map(|(s, u): (&Source, &i64)| (s.name().to_string(), *u))
                 .collect(),
             lines: a.lines,
+            milestones: super::progress::milestone_rows(&agreements[a.index], a),
+            reversion: super::progress::reversion_row(a),
         })
         .collect()
 }

@@ -65,7 +65,7 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
         &["agreement", "lines", "revenue", "parties", "label retained"],
         1,
     );
-    for a in agreement_rows(r) {
+    for a in agreement_rows(r, agreements) {
         let parties = a.revenue - a.label_retained;
         t.add_row(vec![
             a.agreement,
@@ -76,6 +76,16 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
         ]);
     }
     let _ = writeln!(out, "\nAgreements\n{t}");
+
+    let mut words = Vec::new();
+    for a in &r.agreements {
+        for line in super::progress::sentences(&agreements[a.index], a) {
+            words.push(format!("  {}: {line}", a.id));
+        }
+    }
+    if !words.is_empty() {
+        let _ = writeln!(out, "\nMilestones and terms\n{}", words.join("\n"));
+    }
 
     for (name, b) in [
         ("Unmatched (no agreement covers the ISRC)", &r.unmatched),

@@ -1,0 +1,225 @@
+//! Milestones and reversion in plain words (issue: "the run output tells a
+//! reader in plain words which milestones unlocked, what they changed, and
+//! what comes next"), and the same facts as data for the JSON.
+
+use crate::agreement::{Agreement, Metric, Mode};
+use crate::codes::Source;
+use crate::engine::AgreementResult;
+use crate::money::{percent_string, Money, Rate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MilestoneRow {
+    pub id: String,
+    /// `reached` (first this period), `in_force` (since an earlier one) or `pending`.
+    pub status: &'static str,
+    pub reached_in: Option<String>,
+    /// Share of this period's revenue the increments apply to.
+    pub fraction: String,
+    /// Units or revenue metrics: the lifetime total after this period.
+    pub progress: Option<String>,
+    pub threshold: Option<String>,
+    pub to_go: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReversionRow {
+    pub triggered: bool,
+    pub rights: Vec<String>,
+    pub to: String,
+    pub from: String,
+    pub if_revenue_below: Money,
+    pub lifetime_revenue: Money,
+}
+
+fn status(first: bool, in_force: bool) -> &'static str {
+    match (in_force, first) {
+        (true, true) => "reached",
+        (true, false) => "in_force",
+        _ => "pending",
+    }
+}
+
+pub fn milestone_rows(a: &Agreement, r: &AgreementResult) -> Vec<MilestoneRow> {
+    a.milestones
+        .iter()
+        .zip(&r.milestones)
+        .map(|(m, s)| {
+            let counted = !matches!(m.metric, Metric::Event { .. });
+            MilestoneRow {
+                id: m.id.clone(),
+                status: status(s.first_time, s.in_force()),
+                reached_in: s.reached_in.clone().filter(|_| s.in_force()),
+                fraction: s.fraction.round_dp(6).normalize().to_string(),
+                progress: counted.then(|| s.after.normalize().to_string()),
+                threshold: counted.then(|| s.threshold.normalize().to_string()),
+                to_go: if counted {
+                    s.to_go().map(|d| d.normalize().to_string())
+                } else {
+                    None
+                },
+            }
+        })
+        .collect()
+}
+
+pub fn reversion_row(r: &AgreementResult) -> Option<ReversionRow> {
+    r.reversion.as_ref().map(|v| ReversionRow {
+        triggered: v.triggered,
+        rights: v.rights.clone(),
+        to: v.to.clone(),
+        from: v.by.to_string(),
+        if_revenue_below: v.if_revenue_below,
+        lifetime_revenue: Money(crate::money::round_cents(r.lifetime_revenue)),
+    })
+}
+
+/// 1240551 -> "1,240,551" (whole part only; the rest as written).
+pub fn thousands(d: Decimal) -> String {
+    let s = d.normalize().to_string();
+    let (sign, s) = s.strip_prefix('-').map(|r| ("-", r)).unwrap_or(("", &s));
+    let (int, frac) = s
+        .split_once('.')
+        .map(|(i, f)| (i, Some(f)))
+        .unwrap_or((s, None));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!(
+        "{sign}{out}{}",
+        frac.map(|f| format!(".{f}")).unwrap_or_default()
+    )
+}
+
+fn unit_word(sources: &[Source]) -> &'static str {
+    match sources {
+        [Source::Streaming] => "streams",
+        [Source::Video] => "views",
+        [Source::Download] => "downloads",
+        _ => "units",
+    }
+}
+
+fn increment(r: &Rate) -> String {
+    match r {
+        Rate::Share(x) => format!("+{}", percent_string(*x)),
+        Rate::PerUnit(x) => format!("+{}/unit", x.normalize()),
+    }
+}
+
+/// The milestone and reversion lines of one agreement, for people.
+pub fn sentences(a: &Agreement, r: &AgreementResult) -> Vec<String> {
+    let mut out = Vec::new();
+    for (m, s) in a.milestones.iter().zip(&r.milestones) {
+        let changes: Vec<String> = m
+            .escalate
+            .iter()
+            .map(|(pi, src, inc)| format!("{} {} on {src}", a.parties[*pi].id, increment(inc)))
+            .collect();
+        let changes = if changes.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", changes.join(", "))
+        };
+        let what = match &m.metric {
+            Metric::Units => format!("{} {}", thousands(m.threshold), unit_word(&m.sources)),
+            Metric::Revenue => format!("{} {} of revenue", thousands(m.threshold), a.currency),
+            Metric::Event { kind, .. } => format!("a {} event", kind.name()),
+        };
+        if s.in_force() {
+            let how = if s.fraction < Decimal::ONE {
+                format!(
+                    ", on the {} of this period's revenue past the threshold",
+                    percent_string(s.fraction.round_dp(4))
+                )
+            } else {
+                String::new()
+            };
+            let when = if s.first_time {
+                "reached this period".to_string()
+            } else {
+                format!(
+                    "in force since {}",
+                    s.reached_in.clone().unwrap_or_default()
+                )
+            };
+            let event = s
+                .event
+                .as_ref()
+                .map(|e| format!(" ({})", e.trim()))
+                .unwrap_or_default();
+            out.push(format!("{} ({what}) {when}{event}{how}{changes}", m.id));
+            if s.catch_up {
+                out.push(format!(
+                    "  {} is retroactive: a catch-up on all earlier revenue is paid this period",
+                    m.id
+                ));
+            }
+            if s.first_time {
+                for (pi, perk) in &m.perks {
+                    out.push(format!("  perk unlocked for {}: {perk}", a.parties[*pi].id));
+                }
+            }
+        } else {
+            let next = match (&m.metric, s.to_go()) {
+                (Metric::Units, Some(d)) => {
+                    format!("{} {} to go", thousands(d), unit_word(&m.sources))
+                }
+                (Metric::Revenue, Some(d)) => {
+                    format!("{} {} to go", thousands(d.round_dp(2)), a.currency)
+                }
+                (Metric::Event { .. }, _) => "waiting for the event".into(),
+                _ => "at the threshold; it applies from the next period".into(),
+            };
+            let mode = if m.mode == Mode::Retroactive {
+                ", retroactive"
+            } else {
+                ""
+            };
+            out.push(format!("next: {} ({what}{mode}): {next}{changes}", m.id));
+        }
+    }
+    if let Some(v) = reversion_row(r) {
+        if v.triggered {
+            out.push(format!(
+                "reversion: lifetime revenue {} {} stayed under {} by {}: the {} rights revert to {} from {}",
+                v.lifetime_revenue,
+                a.currency,
+                v.if_revenue_below,
+                v.from,
+                v.rights.join(", "),
+                v.to,
+                v.from
+            ));
+        } else {
+            out.push(format!(
+                "reversion: the {} rights revert to {} if lifetime revenue is under {} {} on {} (now {})",
+                v.rights.join(", "),
+                v.to,
+                v.if_revenue_below,
+                a.currency,
+                v.from,
+                v.lifetime_revenue
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::dec;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(dec("1240551")), "1,240,551");
+        assert_eq!(thousands(dec("999")), "999");
+        assert_eq!(thousands(dec("-1000.5")), "-1,000.5");
+    }
+}
