@@ -37,6 +37,15 @@ pub fn check(r: &PeriodResult, agreements: &[Agreement]) -> super::Checks {
                     a.id, p.id, f.earned, rhs.0
                 ));
             }
+            // The roll-forward: closing = opening + earned - paid - withheld - recouped - forfeited.
+            if p.balance_close
+                != p.balance_open + f.earned - f.paid - f.withheld - f.recouped - f.forfeited
+            {
+                problems.push(format!(
+                    "{}/{}: balance {} -> {} does not roll forward",
+                    a.id, p.id, p.balance_open, p.balance_close
+                ));
+            }
             if f.paid != f.payable - f.withheld {
                 problems.push(format!("{}/{}: paid != payable - withheld", a.id, p.id));
             }

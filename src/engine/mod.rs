@@ -236,6 +236,9 @@ fn price(
             milestones: Vec::new(),
             perks: Vec::new(),
             notes: Vec::new(),
+            balance_open: Money::ZERO,
+            balance_close: Money::ZERO,
+            joined: p.joins.is_none_or(|j| j <= input.period.last_day()),
         })
         .collect();
     let mut scaled = vec![Decimal::ZERO; parties.len()];

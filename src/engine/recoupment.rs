@@ -216,7 +216,7 @@ pub fn settle(
                 f.gated = -held;
                 if !held.is_zero() {
                     p.notes.push(format!(
-                        "the record-one gate opened: {held} held since the first unit is released"
+                        "the record-one gate opened: the {held} held since the first unit is released"
                     ));
                 }
             } else {
@@ -305,6 +305,9 @@ pub fn settle(
                 .filter(|(_, adv)| adv.party == p.index)
                 .map(|(k, _)| balances[r.index][k])
                 .sum();
+            let before = opening.party(&a.id, &p.id).cloned().unwrap_or_default();
+            p.balance_open =
+                before.carried + before.reserve_held() + before.gated + before.unvested;
             let ps: &mut PartyState = st.parties.entry(p.id.clone()).or_default();
             ps.carried = f.carried_out;
             ps.reserve_releases = std::mem::take(&mut queues[r.index][p.index]);
@@ -317,6 +320,7 @@ pub fn settle(
             ps.earned += f.earned;
             ps.paid += f.paid;
             ps.withheld += f.withheld;
+            p.balance_close = ps.carried + ps.reserve_held() + ps.gated + ps.unvested;
         }
     }
     if missing.is_empty() {

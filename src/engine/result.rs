@@ -148,6 +148,13 @@ pub struct PartyResult {
     pub perks: Vec<String>,
     /// Why a payable was carried, for people (threshold, deficit).
     pub notes: Vec<String>,
+    /// What the label holds for the party (carried + reserves + gated +
+    /// unvested) before and after the period: closing = opening + earned -
+    /// paid - withheld - recouped - forfeited.
+    pub balance_open: Money,
+    pub balance_close: Money,
+    /// False for a party an amendment adds later than this period.
+    pub joined: bool,
 }
 
 /// The results of the self-checks run on every computation.

@@ -31,6 +31,14 @@ pub struct PayoutRow {
     pub unrecouped: Money,
     pub milestones: Vec<String>,
     pub perks: Vec<String>,
+    /// For the table only: what the label holds for the party before and
+    /// after the period (kept out of the JSON and CSV contract of 4.1).
+    #[serde(skip)]
+    pub balance_open: Money,
+    #[serde(skip)]
+    pub balance_close: Money,
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -72,7 +80,8 @@ impl SetAside {
 /// period, and any party still holding a balance (SPEC 4.1).
 fn shows(agreement_active: bool, p: &PartyResult) -> bool {
     let f = &p.flows;
-    agreement_active
+    (agreement_active && p.joined)
+        || !p.balance_close.is_zero()
         || [
             f.earned,
             f.released,
@@ -123,6 +132,9 @@ pub fn payout_rows(r: &PeriodResult, agreements: &[Agreement]) -> Vec<PayoutRow>
                 unrecouped: f.unrecouped,
                 milestones: p.milestones.clone(),
                 perks: p.perks.clone(),
+                balance_open: p.balance_open,
+                balance_close: p.balance_close,
+                notes: p.notes.clone(),
             });
         }
     }

@@ -22,44 +22,56 @@ fn table(header: &[&str], right_from: usize) -> Table {
 pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Payouts for {}", r.period);
+    let mut notes: Vec<String> = Vec::new();
+    // Balance: what the label holds for the party (carried, reserves, held
+    // by a gate or vesting). closing = opening + earned - recouped - paid -
+    // withheld - forfeited.
     let mut t = table(
         &[
             "agreement",
             "party",
-            "role",
+            "opening",
             "earned",
-            "deducted",
-            "carried",
+            "recouped",
+            "reserve",
+            "held",
             "payable",
             "withheld",
             "paid",
             "paid in",
+            "closing",
+            "unrecouped",
         ],
-        3,
+        2,
     );
     for row in payout_rows(r, agreements) {
-        let a = agreements.iter().find(|a| a.id == row.agreement);
-        let role = a
-            .and_then(|a| a.parties.iter().find(|p| p.id == row.party))
-            .map(|p| p.role.clone())
-            .unwrap_or_default();
-        let deducted =
-            row.recouped + row.reserved - row.released + row.unvested + row.gated + row.forfeited;
-        let carried = row.carried_out - row.carried_in;
+        let reserve = row.reserved - row.released;
+        let held = row.unvested + row.gated + row.forfeited;
         t.add_row(vec![
             row.agreement.clone(),
             row.party.clone(),
-            role,
+            row.balance_open.to_string(),
             format!("{} {}", row.earned, row.currency),
-            deducted.to_string(),
-            carried.to_string(),
+            row.recouped.to_string(),
+            reserve.to_string(),
+            held.to_string(),
             row.payable.to_string(),
             row.withheld.to_string(),
             row.paid.to_string(),
             format!("{} {}", row.paid_amount, row.paid_currency),
+            row.balance_close.to_string(),
+            row.unrecouped.to_string(),
         ]);
+        notes.extend(
+            row.notes
+                .iter()
+                .map(|n| format!("  {}/{}: {n}", row.agreement, row.party)),
+        );
     }
     let _ = writeln!(out, "{t}");
+    if !notes.is_empty() {
+        let _ = writeln!(out, "\nWhy\n{}", notes.join("\n"));
+    }
 
     let mut t = table(
         &["agreement", "lines", "revenue", "parties", "label retained"],
