@@ -148,20 +148,31 @@ impl Currency {
         Self::parse_bytes(s.trim().as_bytes())
     }
 
+    /// Checked against a table of all 26^3 letter triples, built once:
+    /// statements carry a currency on every line.
     pub fn parse_bytes(b: &[u8]) -> Option<Currency> {
-        if b.len() != 3 {
+        static KNOWN: std::sync::OnceLock<Vec<bool>> = std::sync::OnceLock::new();
+        let [a, b2, c] = <[u8; 3]>::try_from(b).ok()?;
+        let up = [
+            a.to_ascii_uppercase(),
+            b2.to_ascii_uppercase(),
+            c.to_ascii_uppercase(),
+        ];
+        if !up.iter().all(u8::is_ascii_uppercase) {
             return None;
         }
-        let up = [
-            b[0].to_ascii_uppercase(),
-            b[1].to_ascii_uppercase(),
-            b[2].to_ascii_uppercase(),
-        ];
-        let code = std::str::from_utf8(&up).ok()?;
-        ISO_4217
-            .split_ascii_whitespace()
-            .any(|c| c == code)
-            .then_some(Currency(up))
+        let index = |x: [u8; 3]| {
+            ((x[0] - b'A') as usize * 26 + (x[1] - b'A') as usize) * 26 + (x[2] - b'A') as usize
+        };
+        let known = KNOWN.get_or_init(|| {
+            let mut t = vec![false; 26 * 26 * 26];
+            for code in ISO_4217.split_ascii_whitespace() {
+                let x: [u8; 3] = code.as_bytes().try_into().expect("three letters");
+                t[index(x)] = true;
+            }
+            t
+        });
+        known[index(up)].then_some(Currency(up))
     }
 
     pub fn as_str(&self) -> &str {

@@ -49,6 +49,10 @@ pub struct Common {
     /// Accept a statement file whose bytes were already given (or consumed).
     #[arg(long)]
     pub allow_duplicate: bool,
+    /// Threads for reading large statements (default: all cores). The
+    /// result is the same whatever the number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// Output options of the commands that print results.
@@ -125,6 +129,7 @@ impl Common {
             sheet: self.sheet.clone(),
             profile_paths: s.profiles.clone(),
             known_isrcs: None,
+            threads: self.threads.unwrap_or(0),
         }
     }
 }

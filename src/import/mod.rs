@@ -40,6 +40,8 @@ pub struct ImportOptions {
     /// When set, lines whose ISRC is not in it are kept in
     /// `ReadOutcome::unmatched` (for `run --unmatched FILE`).
     pub known_isrcs: Option<HashSet<Isrc>>,
+    /// Threads for parsing large statements (0: all cores).
+    pub threads: usize,
 }
 
 /// Rows a profile skipped for one reason, with what they carried: they are
@@ -198,6 +200,7 @@ pub fn read_file(path: &Path, opts: &ImportOptions, revenue: &mut Revenue) -> Re
         summary: &mut out.summary,
         known: opts.known_isrcs.as_ref(),
         unmatched: &mut out.unmatched,
+        threads: opts.threads,
     };
     let io = |e| Error::io(path, e);
     let (raw_prefix, raw_eof) = read_prefix(&mut hashing).map_err(io)?;

@@ -5,12 +5,12 @@
 //! and no bad row is summed in.
 
 use super::number::{decimal_from_bytes, int_from_bytes};
-use super::{RevenueLine, Sink, MAX_DIAGNOSTICS_PER_FILE};
+use super::{RevenueLine, Sink};
 use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::diag::Diagnostic;
 use crate::period::Usage;
 use rust_decimal::Decimal;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 /// Columns of the canonical format; the last two are optional.
@@ -37,6 +37,25 @@ pub struct Columns {
     currency: usize,
     tax_withheld: Option<usize>,
     count: usize,
+}
+
+impl Columns {
+    /// The highest cell position a row must be split up to.
+    pub fn last_needed(&self) -> usize {
+        [
+            self.period,
+            self.isrc,
+            self.source,
+            self.territory,
+            self.units,
+            self.amount,
+            self.currency,
+        ]
+        .into_iter()
+        .chain(self.tax_withheld)
+        .max()
+        .unwrap_or(0)
+    }
 }
 
 fn normalise(h: &[u8]) -> String {
@@ -90,32 +109,47 @@ impl Columns {
     }
 }
 
-/// 1-based character column where field `i` starts (exact for unquoted cells).
-fn column_of(rec: &csv::ByteRecord, i: usize) -> usize {
-    1 + rec.iter().take(i).map(|f| f.len() + 1).sum::<usize>()
+/// The cells of one row, however they were split.
+pub trait Cells {
+    fn count(&self) -> usize;
+    fn cell(&self, i: usize) -> &[u8];
+    /// 1-based column where cell `i` starts (exact for unquoted cells).
+    fn column(&self, i: usize) -> usize;
+}
+
+impl Cells for csv::ByteRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> &[u8] {
+        self.get(i).unwrap_or(b"")
+    }
+    fn column(&self, i: usize) -> usize {
+        1 + self.iter().take(i).map(|f| f.len() + 1).sum::<usize>()
+    }
 }
 
 /// Parses one record into a line, or says what is wrong with which cell.
 pub fn parse_record(
     cols: &Columns,
-    rec: &csv::ByteRecord,
+    rec: &impl Cells,
     line: u64,
 ) -> Result<RevenueLine, (usize, String)> {
-    if rec.len() < cols.count {
+    if rec.count() < cols.count {
         return Err((
             0,
             format!(
                 "the row has {} cells, the header {}: a cell is missing",
-                rec.len(),
+                rec.count(),
                 cols.count
             ),
         ));
     }
-    let cell = |i: usize| rec.get(i).unwrap_or(b"");
+    let cell = |i: usize| rec.cell(i);
     let bad = |i: usize, name: &str, expected: &str| {
         let found = String::from_utf8_lossy(cell(i)).into_owned();
         (
-            column_of(rec, i),
+            rec.column(i),
             format!("{name}: expected {expected}, found `{found}`"),
         )
     };
@@ -181,75 +215,57 @@ pub fn parse_record(
     })
 }
 
-/// Reads a canonical statement, adding each good line into `revenue`.
-/// Returns the problems found (errors make the whole run fail: a bad line is
-/// never skipped silently).
+/// Reads a canonical statement into the sink: the header here, the rows by
+/// the chunked, parallel reader of `fast`. Returns the problems found
+/// (errors make the whole run fail: a bad line is never skipped silently).
 pub fn read(input: impl Read, path: &Path, sink: &mut Sink) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
+    let mut input = std::io::BufReader::with_capacity(1 << 16, input);
+    let mut line_no = 0u64;
+    let mut header = Vec::new();
+    // The header: the first line that is not blank.
+    loop {
+        header.clear();
+        match input.read_until(b'\n', &mut header) {
+            Ok(0) => {
+                return vec![Diagnostic::warning(
+                    path,
+                    0,
+                    0,
+                    "the statement is empty: it adds no revenue",
+                )];
+            }
+            Ok(_) => line_no += 1,
+            Err(e) => {
+                return vec![Diagnostic::error(
+                    path,
+                    line_no as usize + 1,
+                    0,
+                    format!("unreadable: {e}"),
+                )]
+            }
+        }
+        if !header.trim_ascii().is_empty() {
+            break;
+        }
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(input);
+        .from_reader(&header[..]);
     let mut rec = csv::ByteRecord::new();
-    let mut errors = 0usize;
-    let mut cols: Option<Columns> = None;
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                diags.push(Diagnostic::error(
-                    path,
-                    line,
-                    0,
-                    format!("unreadable CSV: {e}"),
-                ));
-                break;
-            }
-        }
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        let Some(c) = &cols else {
-            match Columns::from_header(&rec) {
-                Ok(c) => cols = Some(c),
-                Err(msg) => {
-                    diags.push(Diagnostic::error(path, line as usize, 1, msg));
-                    return diags;
-                }
-            }
-            continue;
-        };
-        match parse_record(c, &rec, line) {
-            Ok(l) => sink.push(&l),
-            Err((col, msg)) => {
-                errors += 1;
-                if errors <= MAX_DIAGNOSTICS_PER_FILE {
-                    diags.push(Diagnostic::error(path, line as usize, col, msg));
-                }
-            }
-        }
-    }
-    if errors > MAX_DIAGNOSTICS_PER_FILE {
-        diags.push(Diagnostic::error(
+    if let Err(e) = rdr.read_byte_record(&mut rec) {
+        return vec![Diagnostic::error(
             path,
-            0,
-            0,
-            format!(
-                "{} more bad rows not listed",
-                errors - MAX_DIAGNOSTICS_PER_FILE
-            ),
-        ));
+            line_no as usize,
+            1,
+            format!("unreadable CSV header: {e}"),
+        )];
     }
-    if cols.is_none() && diags.is_empty() {
-        diags.push(Diagnostic::warning(
-            path,
-            0,
-            0,
-            "the statement is empty: it adds no revenue",
-        ));
-    }
-    diags
+    let cols = match Columns::from_header(&rec) {
+        Ok(c) => c,
+        Err(msg) => return vec![Diagnostic::error(path, line_no as usize, 1, msg)],
+    };
+    super::fast::aggregate(input, &cols, path, line_no + 1, sink)
 }
 
 #[cfg(test)]
@@ -266,6 +282,7 @@ mod tests {
             summary: &mut sum,
             known: None,
             unmatched: &mut unmatched,
+            threads: 1,
         };
         let d = read(s.as_bytes(), Path::new("s.csv"), &mut sink);
         (rev, sum, d)

@@ -8,6 +8,7 @@
 //! out-of-term).
 
 pub mod canonical;
+pub mod fast;
 pub mod number;
 
 use crate::codes::{Currency, Isrc, Source, Territory};
@@ -134,9 +135,22 @@ pub struct Sink<'a> {
     /// When set, lines whose ISRC is not in it are also kept in `unmatched`.
     pub known: Option<&'a std::collections::HashSet<Isrc>>,
     pub unmatched: &'a mut Vec<RevenueLine>,
+    /// Threads for parsing large statements (0: all cores).
+    pub threads: usize,
 }
 
 impl Sink<'_> {
+    /// Adds sums read elsewhere (e.g. by the parallel reader) for one key.
+    pub fn add_sums(&mut self, key: Key, s: &Sums) {
+        self.revenue.sums.entry(key).or_default().merge(s);
+        self.summary
+            .totals
+            .entry(key.currency)
+            .or_default()
+            .merge(s);
+        self.summary.lines += s.lines;
+    }
+
     pub fn push(&mut self, l: &RevenueLine) {
         self.revenue.add_line(self.summary, l);
         if let Some(known) = self.known {
