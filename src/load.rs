@@ -53,6 +53,18 @@ pub fn fx(path: Option<&Path>) -> Result<(FxTable, Vec<Diagnostic>)> {
     }
 }
 
+/// Adds an aggregate file (`royalty aggregate`) into `revenue`; returns the
+/// statement files it summarises.
+pub fn aggregate(
+    path: &Path,
+    revenue: &mut Revenue,
+) -> Result<(Vec<crate::statement::FileSummary>, Vec<Diagnostic>)> {
+    let text = read_text(path)?;
+    let before = revenue.files.len();
+    let d = crate::statement::aggregate::read(&text, path, revenue);
+    Ok((revenue.files[before..].to_vec(), d))
+}
+
 pub fn events(path: Option<&Path>) -> Result<(Vec<crate::events::Event>, Vec<Diagnostic>)> {
     match path {
         None => Ok((Vec::new(), Vec::new())),
@@ -64,9 +76,16 @@ pub fn events(path: Option<&Path>) -> Result<(Vec<crate::events::Event>, Vec<Dia
 }
 
 /// Reads every statement into one `Revenue`, files in path order.
-pub fn statements(paths: &[PathBuf], opts: &ImportOptions) -> Result<(Revenue, Vec<FileOutcome>)> {
+pub fn statements(
+    paths: &[PathBuf],
+    opts: &ImportOptions,
+    by_territory: bool,
+) -> Result<(Revenue, Vec<FileOutcome>)> {
     let files = expand(paths, &STATEMENT_EXTENSIONS)?;
-    let mut revenue = Revenue::default();
+    let mut revenue = Revenue {
+        by_territory,
+        ..Revenue::default()
+    };
     let mut outcomes = Vec::with_capacity(files.len());
     for f in files {
         let o = read_file(&f, opts, &mut revenue)?;

@@ -49,6 +49,10 @@ pub struct Common {
     /// Accept a statement file whose bytes were already given (or consumed).
     #[arg(long)]
     pub allow_duplicate: bool,
+    /// Pre-summed statements written by `royalty aggregate` (or by DuckDB or
+    /// Spark, docs/scaling.md), added to the statements exactly.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub aggregates: Vec<PathBuf>,
     /// Threads for reading large statements (default: all cores). The
     /// result is the same whatever the number.
     #[arg(long, value_name = "N")]
@@ -130,6 +134,7 @@ impl Common {
             profile_paths: s.profiles.clone(),
             known_isrcs: None,
             threads: self.threads.unwrap_or(0),
+            progress: std::io::stderr().is_terminal(),
         }
     }
 }
@@ -152,15 +157,36 @@ impl Loaded {
     }
 }
 
+/// What a command needs loaded.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    pub require_statements: bool,
+    pub keep_unmatched: bool,
+    /// Keep sums per territory (`aggregate`).
+    pub by_territory: bool,
+}
+
 /// Loads agreements, fx and statements, collecting every problem.
 pub fn load(c: &Common, require_statements: bool, keep_unmatched: bool) -> Result<Loaded> {
+    load_with(
+        c,
+        LoadOptions {
+            require_statements,
+            keep_unmatched,
+            by_territory: false,
+        },
+    )
+}
+
+pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
+    let (require_statements, keep_unmatched) = (o.require_statements, o.keep_unmatched);
     let settings = c.settings()?;
     if settings.agreements.is_empty() {
         return Err(Error::Usage(
             "no agreements: give --agreements PATH or run in a folder with a royalty.toml".into(),
         ));
     }
-    if require_statements && settings.statements.is_empty() {
+    if require_statements && settings.statements.is_empty() && c.aggregates.is_empty() {
         return Err(Error::Usage(
             "no statements: give --statements PATH or set `statements` in royalty.toml".into(),
         ));
@@ -181,7 +207,17 @@ pub fn load(c: &Common, require_statements: bool, keep_unmatched: bool) -> Resul
                 .collect(),
         );
     }
-    let (revenue, outcomes) = royalty::load::statements(&settings.statements, &opts)?;
+    let (mut revenue, mut outcomes) =
+        royalty::load::statements(&settings.statements, &opts, o.by_territory)?;
+    for path in &c.aggregates {
+        let (files, d) = royalty::load::aggregate(path, &mut revenue)?;
+        diagnostics.extend(d);
+        outcomes.extend(files.into_iter().map(|summary| FileOutcome {
+            summary,
+            ..FileOutcome::default()
+        }));
+    }
+    revenue.sort_files();
     for o in &outcomes {
         diagnostics.extend(o.diagnostics.iter().cloned());
     }

@@ -1,6 +1,7 @@
 //! One module per command (SPEC 4); this file holds the argument model and
 //! the options every command shares.
 
+mod aggregate;
 mod check;
 mod close;
 mod common;
@@ -53,6 +54,8 @@ pub enum Command {
         than the last closed is refused with exit 3, and so is a ledger file altered by hand."
     )]
     Close(close::Args),
+    /// Write the statements' sums as a mergeable CSV (for `run --aggregates`).
+    Aggregate(aggregate::Args),
     /// List the statement import profiles, or show one (`formats distrokid`).
     Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances.
@@ -66,6 +69,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Close(a) => close::exec(a),
         Command::Ledger(a) => ledger::exec(a),
         Command::Formats(a) => formats::exec(a),
+        Command::Aggregate(a) => aggregate::exec(a),
     }
 }
 

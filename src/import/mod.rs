@@ -28,6 +28,25 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
+/// Statements larger than this show a progress bar on a terminal.
+pub const PROGRESS_BYTES: u64 = 50 << 20;
+
+/// A progress bar on standard error for a large statement, only when asked
+/// (the command knows whether standard error is a terminal: batch jobs see
+/// nothing).
+fn progress(f: std::fs::File, path: &Path, wanted: bool) -> Box<dyn Read + Send> {
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    if !wanted || len < PROGRESS_BYTES {
+        return Box::new(f);
+    }
+    let bar = indicatif::ProgressBar::new(len).with_message(path.display().to_string());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} {bar:40} {bytes}/{total_bytes} {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Box::new(bar.wrap_read(f))
+}
+
 /// Options for reading statements.
 #[derive(Clone, Debug, Default)]
 pub struct ImportOptions {
@@ -42,6 +61,8 @@ pub struct ImportOptions {
     pub known_isrcs: Option<HashSet<Isrc>>,
     /// Threads for parsing large statements (0: all cores).
     pub threads: usize,
+    /// Show a progress bar for large files (standard error is a terminal).
+    pub progress: bool,
 }
 
 /// Rows a profile skipped for one reason, with what they carried: they are
@@ -186,6 +207,7 @@ pub fn read_file(path: &Path, opts: &ImportOptions, revenue: &mut Revenue) -> Re
         None => None,
     };
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let f = progress(f, path, opts.progress);
     let mut hashing = HashingReader::new(std::io::BufReader::with_capacity(1 << 16, f));
     let mut out = FileOutcome {
         summary: FileSummary {

@@ -177,6 +177,7 @@ fn split(line: &[u8]) -> Split<'_> {
 }
 
 struct Ctx<'a> {
+    by_territory: bool,
     cols: &'a Columns,
     known: Option<&'a std::collections::HashSet<crate::codes::Isrc>>,
 }
@@ -184,12 +185,7 @@ struct Ctx<'a> {
 fn take(p: &mut Partial, ctx: &Ctx, rel_line: u64, parsed: Result<RevenueLine, (usize, String)>) {
     match parsed {
         Ok(l) => {
-            let key = Key {
-                isrc: l.isrc,
-                source: l.source,
-                usage: l.usage,
-                currency: l.currency,
-            };
+            let key = Key::of(&l, ctx.by_territory);
             p.sums.entry(key).or_default().add(&l);
             if ctx.known.is_some_and(|k| !k.contains(&l.isrc)) {
                 p.unmatched.push(l);
@@ -322,6 +318,7 @@ pub fn aggregate(
     sink: &mut Sink,
 ) -> Vec<Diagnostic> {
     let ctx = Ctx {
+        by_territory: sink.revenue.by_territory,
         cols,
         known: sink.known,
     };

@@ -7,6 +7,7 @@
 //! for reconciliation (SPEC 3: statement totals = matched + unmatched +
 //! out-of-term).
 
+pub mod aggregate;
 pub mod canonical;
 pub mod fast;
 pub mod number;
@@ -41,6 +42,26 @@ pub struct Key {
     pub source: Source,
     pub usage: Usage,
     pub currency: Currency,
+    /// `WW` unless the sums are kept per territory (`royalty aggregate`):
+    /// no term of the contract depends on it, and keeping it would multiply
+    /// the number of sums by the number of territories.
+    pub territory: Territory,
+}
+
+impl Key {
+    pub fn of(l: &RevenueLine, by_territory: bool) -> Key {
+        Key {
+            isrc: l.isrc,
+            source: l.source,
+            usage: l.usage,
+            currency: l.currency,
+            territory: if by_territory {
+                l.territory
+            } else {
+                Territory::WORLD
+            },
+        }
+    }
 }
 
 /// Exact sums of the lines sharing a key.
@@ -84,16 +105,13 @@ pub struct FileSummary {
 pub struct Revenue {
     pub sums: HashMap<Key, Sums>,
     pub files: Vec<FileSummary>,
+    /// Keep sums per territory (for `royalty aggregate`).
+    pub by_territory: bool,
 }
 
 impl Revenue {
     pub fn add_line(&mut self, file: &mut FileSummary, l: &RevenueLine) {
-        let key = Key {
-            isrc: l.isrc,
-            source: l.source,
-            usage: l.usage,
-            currency: l.currency,
-        };
+        let key = Key::of(l, self.by_territory);
         self.sums
             .entry(key)
             .or_default()
