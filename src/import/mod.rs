@@ -325,10 +325,7 @@ fn read_text(
     *format = p.name.clone();
     match p.kind {
         profile::Kind::DdexDsr => dsr::read(p, input, path, sink),
-        profile::Kind::Table => {
-            let mut rows = table::CsvRows::new(input, p.delimiter, p.quoting);
-            table::read(p, &mut rows, path, sink)
-        }
+        profile::Kind::Table => table::read_delimited(p, input, path, sink),
     }
 }
 

@@ -41,6 +41,19 @@ impl Default for NumberStyle {
 }
 
 impl NumberStyle {
+    /// Digits with at most a leading `-` and one `.` read as the decimal
+    /// point under this style (the point is not a thousands separator here).
+    fn plain(&self, b: &[u8]) -> bool {
+        let digits = b.strip_prefix(b"-").unwrap_or(b);
+        let dots = digits.iter().filter(|c| **c == b'.').count();
+        !digits.is_empty()
+            && digits.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+            && (dots == 0
+                || (dots == 1
+                    && self.decimal != DecimalMark::Comma
+                    && self.thousands != Some(b'.')))
+    }
+
     fn is_null(&self, b: &[u8]) -> bool {
         (b.is_empty() && self.empty_is_zero) || self.nulls.iter().any(|n| n.eq_ignore_ascii_case(b))
     }
@@ -48,6 +61,12 @@ impl NumberStyle {
     /// An amount: exact decimal, scientific notation accepted.
     pub fn decimal(&self, b: &[u8]) -> Option<Decimal> {
         let b = b.trim_ascii();
+        if self.plain(b) {
+            // The common case, `-12.345678`: no separators to interpret.
+            if let Some(d) = crate::statement::number::decimal_from_bytes(b) {
+                return Some(d);
+            }
+        }
         if self.is_null(b) {
             return Some(Decimal::ZERO);
         }
@@ -57,6 +76,9 @@ impl NumberStyle {
     /// A whole number (units). `2.0` is accepted, `2.5` and `1E3` are not.
     pub fn integer(&self, b: &[u8]) -> Option<i64> {
         let b = b.trim_ascii();
+        if !b.is_empty() && b.iter().all(u8::is_ascii_digit) && b.len() <= 18 {
+            return crate::statement::number::int_from_bytes(b);
+        }
         if self.is_null(b) {
             return Some(0);
         }

@@ -13,142 +13,19 @@ use super::Skipped;
 use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::diag::Diagnostic;
 use crate::period::Usage;
+use crate::statement::canonical::Cells;
+use crate::statement::fast::{chunked, split, Acc, FxMap};
+use crate::statement::Key;
 use crate::statement::{RevenueLine, Sink, MAX_DIAGNOSTICS_PER_FILE};
 use csv::ByteRecord;
 use rust_decimal::Decimal;
-use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
-use std::rc::Rc;
 
 /// A stream of rows with their 1-based line numbers.
 pub trait Rows {
     fn next_row(&mut self, rec: &mut ByteRecord) -> Result<Option<u64>, (u64, String)>;
-}
-
-/// Rows of a delimited text file.
-pub struct CsvRows<R: Read> {
-    rdr: csv::Reader<BlankLines<R>>,
-    blanks: Rc<RefCell<VecDeque<(u64, u64)>>>,
-}
-
-impl<R: Read> CsvRows<R> {
-    pub fn new(r: R, delimiter: u8, quoting: bool) -> Self {
-        let blanks = Rc::new(RefCell::new(VecDeque::new()));
-        let input = BlankLines {
-            inner: r,
-            offset: 0,
-            state: Scan::Start,
-            blanks: blanks.clone(),
-        };
-        let rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .quoting(quoting)
-            .buffer_capacity(1 << 16)
-            .from_reader(input);
-        CsvRows { rdr, blanks }
-    }
-}
-
-impl<R: Read> Rows for CsvRows<R> {
-    fn next_row(&mut self, rec: &mut ByteRecord) -> Result<Option<u64>, (u64, String)> {
-        match self.rdr.read_byte_record(rec) {
-            Ok(false) => Ok(None),
-            Ok(true) => {
-                let pos = rec
-                    .position()
-                    .map(|p| (p.line(), p.byte()))
-                    .unwrap_or((0, 0));
-                Ok(Some(pos.0 + self.blank_lines_at(pos.1)))
-            }
-            Err(e) => Err((
-                e.position().map(|p| p.line()).unwrap_or(0),
-                format!("unreadable line: {e}"),
-            )),
-        }
-    }
-}
-
-impl<R: Read> CsvRows<R> {
-    /// The csv crate skips blank lines but reports a record after them at
-    /// the first blank line's number and offset: count the blank lines that
-    /// start where the record is said to start, to give its real line.
-    fn blank_lines_at(&self, mut at: u64) -> u64 {
-        let mut q = self.blanks.borrow_mut();
-        let mut n = 0;
-        while let Some(&(start, len)) = q.front() {
-            if start < at {
-                q.pop_front();
-            } else if start == at {
-                n += 1;
-                at += len;
-                q.pop_front();
-            } else {
-                break;
-            }
-        }
-        n
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Scan {
-    Mid,
-    Start,
-    Cr(u64),
-}
-
-/// Passes bytes through, noting where blank lines start (rare: the queue
-/// stays tiny, and lines are found with memchr).
-struct BlankLines<R> {
-    inner: R,
-    offset: u64,
-    state: Scan,
-    blanks: Rc<RefCell<VecDeque<(u64, u64)>>>,
-}
-
-impl<R: Read> Read for BlankLines<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let b = &buf[..n];
-        let mut i = 0;
-        while i < b.len() {
-            match self.state {
-                Scan::Mid => match memchr::memchr(b'\n', &b[i..]) {
-                    Some(j) => {
-                        i += j + 1;
-                        self.state = Scan::Start;
-                    }
-                    None => i = b.len(),
-                },
-                Scan::Start => {
-                    match b[i] {
-                        b'\n' => self
-                            .blanks
-                            .borrow_mut()
-                            .push_back((self.offset + i as u64, 1)),
-                        b'\r' => self.state = Scan::Cr(self.offset + i as u64),
-                        _ => self.state = Scan::Mid,
-                    }
-                    i += 1;
-                }
-                Scan::Cr(start) => {
-                    if b[i] == b'\n' {
-                        self.blanks.borrow_mut().push_back((start, 2));
-                        self.state = Scan::Start;
-                        i += 1;
-                    } else {
-                        self.state = Scan::Mid;
-                    }
-                }
-            }
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
 }
 
 /// Rows of a workbook sheet, already turned into text.
@@ -290,11 +167,6 @@ fn bind<'p>(p: &'p Profile, header: &ByteRecord) -> Result<Bound<'p>, String> {
     })
 }
 
-/// 1-based character column where cell `i` starts (exact for unquoted cells).
-fn column_of(rec: &ByteRecord, i: usize) -> usize {
-    1 + rec.iter().take(i).map(|f| f.len() + 1).sum::<usize>()
-}
-
 /// Strips what spreadsheets add around identifiers: a leading `'`, an
 /// `="..."` wrapper, spaces.
 fn clean_id(b: &[u8]) -> &[u8] {
@@ -315,6 +187,8 @@ pub struct Reader<'a> {
     errors: usize,
     territories: HashMap<Box<[u8]>, Option<Territory>>,
     unknown_territories: Vec<(String, u64, u64)>,
+    /// Source per cell, when every source rule reads the same column.
+    sources: FxMap<Box<[u8]>, crate::codes::Source>,
 }
 
 impl<'a> Reader<'a> {
@@ -326,6 +200,7 @@ impl<'a> Reader<'a> {
             errors: 0,
             territories: HashMap::new(),
             unknown_territories: Vec::new(),
+            sources: FxMap::default(),
         }
     }
 
@@ -396,6 +271,42 @@ impl<'a> Reader<'a> {
         e.rows += 1;
     }
 
+    /// Takes in what another reader saw in a later chunk of the same file,
+    /// its line numbers shifted by `offset`.
+    fn absorb(&mut self, other: Reader, offset: u64) {
+        for mut d in other.diags {
+            d.line += offset as usize;
+            if self.diags.len() < MAX_DIAGNOSTICS_PER_FILE {
+                self.diags.push(d);
+            }
+        }
+        self.errors += other.errors;
+        for s in other.skipped {
+            match self.skipped.iter_mut().find(|x| x.reason == s.reason) {
+                Some(x) => {
+                    x.lines.extend(s.lines.iter().map(|l| l + offset));
+                    for (c, a) in s.sums {
+                        let e = x.sums.entry(c).or_default();
+                        e.amount += a.amount;
+                        e.units += a.units;
+                        e.rows += a.rows;
+                    }
+                }
+                None => {
+                    let mut s = s;
+                    s.lines.iter_mut().for_each(|l| *l += offset);
+                    self.skipped.push(s);
+                }
+            }
+        }
+        for (name, line, n) in other.unknown_territories {
+            match self.unknown_territories.iter_mut().find(|u| u.0 == name) {
+                Some(u) => u.2 += n,
+                None => self.unknown_territories.push((name, line + offset, n)),
+            }
+        }
+    }
+
     /// Final warnings: skipped rows, unknown territories, too many errors.
     pub fn finish(mut self) -> (Vec<Diagnostic>, Vec<Skipped>) {
         for s in &self.skipped {
@@ -456,6 +367,188 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// What one chunk of a delimited file gave.
+struct ChunkOut<'a> {
+    lines: u64,
+    rd: Reader<'a>,
+    sums: FxMap<Key, Acc>,
+    unmatched: Vec<RevenueLine>,
+}
+
+/// Reads a delimited text statement through profile `p`, in chunks of
+/// whole lines parsed in parallel (`statement::fast::chunked`): the header
+/// here, then every row, with the same checks as `read`. Per-chunk state
+/// (errors, skipped rows, unknown territories) is merged in chunk order, so
+/// the result does not depend on the number of threads.
+pub fn read_delimited(
+    p: &Profile,
+    input: impl Read,
+    path: &Path,
+    sink: &mut Sink,
+) -> (Vec<Diagnostic>, Vec<Skipped>) {
+    use std::io::BufRead;
+    let mut input = std::io::BufReader::with_capacity(1 << 16, input);
+    let mut rd = Reader::new(path);
+    let mut header = Vec::new();
+    let mut header_line = 0u64;
+    loop {
+        header.clear();
+        match input.read_until(b'\n', &mut header) {
+            Ok(0) => {
+                rd.diags.push(Diagnostic::warning(
+                    path,
+                    0,
+                    0,
+                    "the statement is empty: it adds no revenue",
+                ));
+                return rd.finish();
+            }
+            Ok(_) => header_line += 1,
+            Err(e) => {
+                rd.error(header_line + 1, 0, format!("unreadable line: {e}"));
+                return rd.finish();
+            }
+        }
+        if !header.trim_ascii().is_empty() {
+            break;
+        }
+    }
+    let mut rec = ByteRecord::new();
+    let mut hdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(p.delimiter)
+        .quoting(p.quoting)
+        .from_reader(&header[..]);
+    if let Err(e) = hdr.read_byte_record(&mut rec) {
+        rd.error(header_line, 0, format!("unreadable line: {e}"));
+        return rd.finish();
+    }
+    let b = match bind(p, &rec) {
+        Ok(b) => b,
+        Err(m) => {
+            let header: Vec<String> = rec
+                .iter()
+                .map(|h| String::from_utf8_lossy(h).into_owned())
+                .collect();
+            rd.error(
+                header_line,
+                1,
+                format!("{m}; the header found is `{}`", header.join(", ")),
+            );
+            return rd.finish();
+        }
+    };
+    let by_territory = sink.revenue.by_territory;
+    let known = sink.known;
+    let parse = |data: &[u8]| -> ChunkOut {
+        let mut out = ChunkOut {
+            lines: 0,
+            rd: Reader::new(path),
+            sums: FxMap::default(),
+            unmatched: Vec::new(),
+        };
+        let mut take =
+            |line: u64, r: Option<Result<RevenueLine, (usize, String)>>, rd: &mut Reader| match r {
+                Some(Ok(l)) => {
+                    out.sums
+                        .entry(Key::of(&l, by_territory))
+                        .or_default()
+                        .add(&l);
+                    if known.is_some_and(|k| !k.contains(&l.isrc)) {
+                        out.unmatched.push(l);
+                    }
+                }
+                Some(Err((col, msg))) => rd.error(line, col, msg),
+                None => {}
+            };
+        let mut rd = Reader::new(path);
+        if p.quoting && memchr::memchr(b'"', data).is_some() {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(p.delimiter)
+                .from_reader(data);
+            let mut rec = ByteRecord::new();
+            loop {
+                match r.read_byte_record(&mut rec) {
+                    Ok(false) => break,
+                    Ok(true) => {
+                        let line = rec.position().map(|x| x.line()).unwrap_or(0);
+                        if rec.iter().all(|c| c.trim_ascii().is_empty()) {
+                            continue;
+                        }
+                        let parsed = row(p, &b, &rec, line, &mut rd);
+                        take(line, parsed, &mut rd);
+                    }
+                    Err(e) => {
+                        rd.error(
+                            e.position().map(|x| x.line()).unwrap_or(0),
+                            0,
+                            format!("unreadable line: {e}"),
+                        );
+                        break;
+                    }
+                }
+            }
+            out.lines =
+                memchr::memchr_iter(b'\n', data).count() as u64 + u64::from(!data.ends_with(b"\n"));
+        } else {
+            let mut start = 0usize;
+            let mut rel = 0u64;
+            while start < data.len() {
+                let end = memchr::memchr(b'\n', &data[start..])
+                    .map(|i| start + i)
+                    .unwrap_or(data.len());
+                let mut line = &data[start..end];
+                start = end + 1;
+                rel += 1;
+                if let [rest @ .., b'\r'] = line {
+                    line = rest;
+                }
+                let cells = split(line, p.delimiter);
+                if (0..cells.count()).all(|i| cells.cell(i).trim_ascii().is_empty()) {
+                    continue;
+                }
+                let parsed = row(p, &b, &cells, rel, &mut rd);
+                take(rel, parsed, &mut rd);
+            }
+            out.lines = rel;
+        }
+        out.rd = rd;
+        out
+    };
+    let mut outs: Vec<Option<ChunkOut>> = Vec::new();
+    let mut all: FxMap<Key, Acc> = FxMap::default();
+    let io_error = chunked(&mut input, sink.threads, &parse, |i, mut o| {
+        for (k, a) in std::mem::take(&mut o.sums) {
+            all.entry(k).or_default().merge(&a);
+        }
+        if outs.len() <= i {
+            outs.resize_with(i + 1, || None);
+        }
+        outs[i] = Some(o);
+    });
+    let mut offset = header_line;
+    for o in outs.into_iter().flatten() {
+        for mut l in o.unmatched {
+            l.line += offset;
+            sink.unmatched.push(l);
+        }
+        rd.absorb(o.rd, offset);
+        offset += o.lines;
+    }
+    if let Some(e) = io_error {
+        rd.error(offset, 0, format!("reading stopped: {e}"));
+    }
+    let mut keys: Vec<(Key, Acc)> = all.into_iter().collect();
+    keys.sort_unstable_by_key(|(k, _)| *k);
+    for (k, a) in keys {
+        sink.add_sums(k, &a.sums());
+    }
+    rd.finish()
+}
+
 /// Reads a tabular statement through profile `p`.
 pub fn read(
     p: &Profile,
@@ -509,51 +602,61 @@ pub fn read(
         if rec.iter().all(|c| c.trim_ascii().is_empty()) {
             continue;
         }
-        if let Some((_, s)) = b
-            .skips
-            .iter()
-            .find(|(i, s)| rec.get(*i).is_some_and(|c| s.matcher.matches(c)))
-        {
-            let units = match b.units {
-                Units::Col(i) => rec.get(i).and_then(|c| p.numbers.integer(c)).unwrap_or(0),
-                Units::Fixed(u) => u,
-            };
-            let cur = match b.currency {
-                Cur::Col(i) => rec
-                    .get(i)
-                    .map(|c| String::from_utf8_lossy(c.trim_ascii()).into_owned()),
-                Cur::Fixed(c) => Some(c.to_string()),
-            };
-            let amount = rec.get(b.amount).and_then(|c| p.numbers.decimal(c));
-            rd.skip(&s.reason, s.totals, line, units, cur.zip(amount));
-            continue;
-        }
-        match parse_row(p, &b, &rec, line, &mut rd) {
-            Ok(l) => sink.push(&l),
-            Err((col, msg)) => rd.error(line, col, msg),
+        match row(p, &b, &rec, line, &mut rd) {
+            Some(Ok(l)) => sink.push(&l),
+            Some(Err((col, msg))) => rd.error(line, col, msg),
+            None => {}
         }
     }
     rd.finish()
 }
 
+/// One row: skipped by a rule (tallied, `None`), or parsed.
+fn row(
+    p: &Profile,
+    b: &Bound,
+    rec: &impl Cells,
+    line: u64,
+    rd: &mut Reader,
+) -> Option<Result<RevenueLine, (usize, String)>> {
+    let Some((_, s)) = b
+        .skips
+        .iter()
+        .find(|(i, s)| *i < rec.count() && s.matcher.matches(rec.cell(*i)))
+    else {
+        return Some(parse_row(p, b, rec, line, rd));
+    };
+    let units = match b.units {
+        Units::Col(i) => p.numbers.integer(rec.cell(i)).unwrap_or(0),
+        Units::Fixed(u) => u,
+    };
+    let cur = match b.currency {
+        Cur::Col(i) => Some(String::from_utf8_lossy(rec.cell(i).trim_ascii()).into_owned()),
+        Cur::Fixed(c) => Some(c.to_string()),
+    };
+    let amount = p.numbers.decimal(rec.cell(b.amount));
+    rd.skip(&s.reason, s.totals, line, units, cur.zip(amount));
+    None
+}
+
 fn parse_row(
     p: &Profile,
     b: &Bound,
-    rec: &ByteRecord,
+    rec: &impl Cells,
     line: u64,
     rd: &mut Reader,
 ) -> Result<RevenueLine, (usize, String)> {
     // Fewer cells than the header: a ragged or cut-off line. More cells
     // (beyond empty trailing ones) would shift every column: refused too.
-    let extra_filled = rec.iter().skip(b.count).any(|c| !c.trim_ascii().is_empty());
-    if rec.len() < b.count || extra_filled {
+    let extra_filled = (b.count..rec.count()).any(|i| !rec.cell(i).trim_ascii().is_empty());
+    if rec.count() < b.count || extra_filled {
         return Err((
             0,
             format!(
                 "the row has {} cells, the header {}: {}",
-                rec.len(),
+                rec.count(),
                 b.count,
-                if rec.len() < b.count {
+                if rec.count() < b.count {
                     "a cell is missing (a cut-off or ragged line?)"
                 } else {
                     "a cell too many (an unquoted delimiter inside a value?)"
@@ -561,11 +664,11 @@ fn parse_row(
             ),
         ));
     }
-    let cell = |i: usize| rec.get(i).unwrap_or(b"");
+    let cell = |i: usize| rec.cell(i);
     let bad = |i: usize, expected: &str| {
         let found = String::from_utf8_lossy(cell(i)).into_owned();
         (
-            column_of(rec, i),
+            rec.column(i),
             format!(
                 "{}: expected {expected}, found `{found}`",
                 b.header[i].trim()
@@ -621,12 +724,29 @@ fn parse_row(
         Some(i) => rd.territory(cell(i), &p.territories, line),
         None => Territory::WORLD,
     };
-    let source = b
-        .rules
-        .iter()
-        .find(|(i, m, _)| m.matches(cell(*i)))
-        .map(|r| r.2)
-        .unwrap_or(p.default_source);
+    let by_rules = || {
+        b.rules
+            .iter()
+            .find(|(i, m, _)| m.matches(cell(*i)))
+            .map(|r| r.2)
+            .unwrap_or(p.default_source)
+    };
+    // Stores repeat on every line: remember each one's source.
+    let source = match b.rules.first() {
+        Some((col, _, _)) if b.rules.iter().all(|(i, _, _)| i == col) => {
+            match rd.sources.get(cell(*col)) {
+                Some(s) => *s,
+                None => {
+                    let s = by_rules();
+                    if rd.sources.len() < 4096 {
+                        rd.sources.insert(cell(*col).into(), s);
+                    }
+                    s
+                }
+            }
+        }
+        _ => by_rules(),
+    };
     Ok(RevenueLine {
         line,
         usage,

@@ -64,7 +64,7 @@ pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// Exact sums of one key: amounts as integers scaled by 10^SCALE.
 #[derive(Clone, Copy, Default, Debug)]
-struct Acc {
+pub struct Acc {
     units: i64,
     amount: i128,
     tax: i128,
@@ -80,7 +80,7 @@ fn scaled(d: Decimal) -> Option<i128> {
 }
 
 impl Acc {
-    fn add(&mut self, l: &RevenueLine) {
+    pub fn add(&mut self, l: &RevenueLine) {
         self.units += l.units;
         match scaled(l.amount) {
             Some(v) => self.amount += v,
@@ -92,7 +92,7 @@ impl Acc {
         }
         self.lines += 1;
     }
-    fn merge(&mut self, o: &Acc) {
+    pub fn merge(&mut self, o: &Acc) {
         self.units += o.units;
         self.amount += o.amount;
         self.tax += o.tax;
@@ -100,7 +100,7 @@ impl Acc {
         self.tax_extra += o.tax_extra;
         self.lines += o.lines;
     }
-    fn sums(&self) -> Sums {
+    pub fn sums(&self) -> Sums {
         let d =
             |v: i128, extra: Decimal| (Decimal::from_i128_with_scale(v, SCALE) + extra).normalize();
         Sums {
@@ -124,10 +124,10 @@ struct Partial {
 }
 
 /// One line split at commas, up to the last cell needed.
-struct Split<'a> {
+pub struct Split<'a> {
     line: &'a [u8],
     /// Start and end of each cell.
-    bounds: [(u32, u32); 48],
+    bounds: [(u32, u32); 64],
     n: usize,
     total: usize,
 }
@@ -153,15 +153,17 @@ impl Cells for Split<'_> {
     }
 }
 
-fn split(line: &[u8]) -> Split<'_> {
+/// Splits a line at `delimiter` (no quoting): the fast path of every
+/// delimited reader.
+pub fn split(line: &[u8], delimiter: u8) -> Split<'_> {
     let mut s = Split {
         line,
-        bounds: [(0, 0); 48],
+        bounds: [(0, 0); 64],
         n: 0,
         total: 1,
     };
     let mut start = 0usize;
-    for at in memchr::memchr_iter(b',', line) {
+    for at in memchr::memchr_iter(delimiter, line) {
         if s.n < s.bounds.len() {
             s.bounds[s.n] = (start as u32, at as u32);
             s.n += 1;
@@ -203,7 +205,7 @@ fn take(p: &mut Partial, ctx: &Ctx, rel_line: u64, parsed: Result<RevenueLine, (
 /// Parses one chunk of whole lines.
 fn parse_chunk(data: &[u8], ctx: &Ctx) -> Partial {
     let mut p = Partial::default();
-    if memchr::memchr(b'"', data).is_some() || ctx.cols.last_needed() >= 48 {
+    if memchr::memchr(b'"', data).is_some() || ctx.cols.last_needed() >= 64 {
         return parse_chunk_csv(data, ctx);
     }
     let mut start = 0usize;
@@ -221,7 +223,7 @@ fn parse_chunk(data: &[u8], ctx: &Ctx) -> Partial {
         if line.is_empty() {
             continue;
         }
-        let cells = split(line);
+        let cells = split(line, b',');
         let parsed = parse_record(ctx.cols, &cells, rel);
         take(&mut p, ctx, rel, parsed);
     }
@@ -268,16 +270,9 @@ fn next_chunk(
     buf.append(carry);
     let mut eof = false;
     while buf.len() < CHUNK {
-        let old = buf.len();
-        buf.resize(old + (CHUNK - old).max(1 << 16), 0);
-        let n = loop {
-            match input.read(&mut buf[old..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
-        };
-        buf.truncate(old + n);
+        // `read_to_end` fills spare capacity without zeroing it first.
+        let want = (CHUNK - buf.len()) as u64;
+        let n = input.by_ref().take(want).read_to_end(buf)?;
         if n == 0 {
             eof = true;
             break;
@@ -299,7 +294,7 @@ fn next_chunk(
     Ok(!buf.is_empty() || !eof)
 }
 
-fn threads(requested: usize) -> usize {
+fn threads_for(requested: usize) -> usize {
     if requested > 0 {
         requested
     } else {
@@ -307,6 +302,88 @@ fn threads(requested: usize) -> usize {
             .map(|n| n.get())
             .unwrap_or(1)
     }
+}
+
+/// Cuts `input` into chunks of whole lines and parses them with `parse` on
+/// `threads` worker threads (0: all cores; 1: on this thread), while this
+/// thread reads (and so hashes) the next chunks. `done` receives each
+/// chunk's result with its index, on this thread, in any order.
+pub fn chunked<P: Send>(
+    input: &mut impl Read,
+    threads: usize,
+    parse: &(dyn Fn(&[u8]) -> P + Sync),
+    mut done: impl FnMut(usize, P),
+) -> Option<std::io::Error> {
+    let n = threads_for(threads);
+    let mut carry = Vec::new();
+    let mut io_error = None;
+    if n <= 1 {
+        let mut buf = Vec::with_capacity(CHUNK + (1 << 16));
+        let mut idx = 0;
+        loop {
+            match next_chunk(input, &mut buf, &mut carry) {
+                Ok(true) if buf.is_empty() => continue,
+                Ok(true) => {
+                    done(idx, parse(&buf));
+                    idx += 1;
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    io_error = Some(e);
+                    break;
+                }
+            }
+        }
+        return io_error;
+    }
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(n);
+    let work_rx = std::sync::Mutex::new(work_rx);
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, P, Vec<u8>)>();
+    let mut free: Vec<Vec<u8>> = Vec::new();
+    std::thread::scope(|scope| {
+        for _ in 0..n {
+            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            scope.spawn(move || loop {
+                let job = work_rx.lock().expect("no worker panics").recv();
+                let Ok((idx, buf)) = job else { break };
+                let p = parse(&buf);
+                if done_tx.send((idx, p, buf)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done_tx);
+        let mut idx = 0;
+        loop {
+            let mut buf = free
+                .pop()
+                .unwrap_or_else(|| Vec::with_capacity(CHUNK + (1 << 16)));
+            match next_chunk(input, &mut buf, &mut carry) {
+                Ok(true) if buf.is_empty() => continue,
+                Ok(true) => {
+                    if work_tx.send((idx, buf)).is_err() {
+                        break;
+                    }
+                    idx += 1;
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    io_error = Some(e);
+                    break;
+                }
+            }
+            // Take what the workers finished, and reuse their buffers.
+            while let Ok((i, p, b)) = done_rx.try_recv() {
+                done(i, p);
+                free.push(b);
+            }
+        }
+        drop(work_tx);
+        for (i, p, _) in done_rx.iter() {
+            done(i, p);
+        }
+    });
+    io_error
 }
 
 /// Reads every row after the header into the sink.
@@ -322,76 +399,14 @@ pub fn aggregate(
         cols,
         known: sink.known,
     };
-    let n = threads(sink.threads);
     let mut partials: Vec<Partial> = Vec::new();
     let mut all: FxMap<Key, Acc> = FxMap::default();
-    let mut io_error = None;
-    let mut carry = Vec::new();
-    if n <= 1 {
-        let mut buf = Vec::with_capacity(CHUNK + (1 << 16));
-        loop {
-            match next_chunk(&mut input, &mut buf, &mut carry) {
-                Ok(true) if buf.is_empty() => continue,
-                Ok(true) => {
-                    let i = partials.len();
-                    place(&mut partials, &mut all, i, parse_chunk(&buf, &ctx));
-                }
-                Ok(false) => break,
-                Err(e) => {
-                    io_error = Some(e);
-                    break;
-                }
-            }
-        }
-    } else {
-        let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(n);
-        let work_rx = std::sync::Mutex::new(work_rx);
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, Partial, Vec<u8>)>();
-        let (free_tx, free_rx) = std::sync::mpsc::channel::<Vec<u8>>();
-        std::thread::scope(|scope| {
-            for _ in 0..n {
-                let (work_rx, done_tx, ctx) = (&work_rx, done_tx.clone(), &ctx);
-                scope.spawn(move || loop {
-                    let job = work_rx.lock().expect("no worker panics").recv();
-                    let Ok((idx, buf)) = job else { break };
-                    let p = parse_chunk(&buf, ctx);
-                    if done_tx.send((idx, p, buf)).is_err() {
-                        break;
-                    }
-                });
-            }
-            drop(done_tx);
-            let mut idx = 0;
-            loop {
-                let mut buf = free_rx
-                    .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(CHUNK + (1 << 16)));
-                match next_chunk(&mut input, &mut buf, &mut carry) {
-                    Ok(true) if buf.is_empty() => continue,
-                    Ok(true) => {
-                        if work_tx.send((idx, buf)).is_err() {
-                            break;
-                        }
-                        idx += 1;
-                    }
-                    Ok(false) => break,
-                    Err(e) => {
-                        io_error = Some(e);
-                        break;
-                    }
-                }
-                // Recycle buffers the workers are done with.
-                while let Ok((i, p, b)) = done_rx.try_recv() {
-                    place(&mut partials, &mut all, i, p);
-                    let _ = free_tx.send(b);
-                }
-            }
-            drop(work_tx);
-            for (i, p, _) in done_rx.iter() {
-                place(&mut partials, &mut all, i, p);
-            }
-        });
-    }
+    let io_error = chunked(
+        &mut input,
+        sink.threads,
+        &|data| parse_chunk(data, &ctx),
+        |i, p| place(&mut partials, &mut all, i, p),
+    );
     merge(partials, all, path, first_line, sink, io_error)
 }
 
