@@ -99,7 +99,19 @@ pub fn settle(
     for r in results.iter_mut() {
         let a = &agreements[r.index];
         let mut q = Vec::new();
+        let (revenue, tax) = (r.revenue_exact, r.tax_withheld_at_source);
         for p in r.parties.iter_mut() {
+            // Tax withheld at source is passed through pro rata to exact
+            // earnings, for the party's statement; never deducted again.
+            if !revenue.is_zero() && !tax.is_zero() {
+                p.flows.tax_at_source = Money(round_cents(tax * p.earned_exact / revenue));
+                if !p.flows.tax_at_source.is_zero() {
+                    p.notes.push(format!(
+                        "{} of tax withheld at source is passed through (already deducted by the payer)",
+                        p.flows.tax_at_source
+                    ));
+                }
+            }
             let ps = opening.party(&a.id, &p.id).cloned().unwrap_or_default();
             let f = &mut p.flows;
             f.carried_in = ps.carried;
