@@ -14,7 +14,7 @@ use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::diag::Diagnostic;
 use crate::period::Usage;
 use crate::statement::canonical::Cells;
-use crate::statement::fast::{chunked, split, Acc, FxMap};
+use crate::statement::fast::{chunked, line_count, lines, split, Acc, FxMap};
 use crate::statement::Key;
 use crate::statement::{RevenueLine, Sink, MAX_DIAGNOSTICS_PER_FILE};
 use csv::ByteRecord;
@@ -367,6 +367,31 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Binds the profile to the header, or reports why it cannot, with the
+/// header as found.
+fn bind_or_report<'p>(
+    p: &'p Profile,
+    rec: &ByteRecord,
+    line: u64,
+    rd: &mut Reader,
+) -> Option<Bound<'p>> {
+    match bind(p, rec) {
+        Ok(b) => Some(b),
+        Err(m) => {
+            let header: Vec<String> = rec
+                .iter()
+                .map(|h| String::from_utf8_lossy(h).into_owned())
+                .collect();
+            rd.error(
+                line,
+                1,
+                format!("{m}; the header found is `{}`", header.join(", ")),
+            );
+            None
+        }
+    }
+}
+
 /// What one chunk of a delimited file gave.
 struct ChunkOut<'a> {
     lines: u64,
@@ -386,33 +411,24 @@ pub fn read_delimited(
     path: &Path,
     sink: &mut Sink,
 ) -> (Vec<Diagnostic>, Vec<Skipped>) {
-    use std::io::BufRead;
     let mut input = std::io::BufReader::with_capacity(1 << 16, input);
     let mut rd = Reader::new(path);
-    let mut header = Vec::new();
-    let mut header_line = 0u64;
-    loop {
-        header.clear();
-        match input.read_until(b'\n', &mut header) {
-            Ok(0) => {
-                rd.diags.push(Diagnostic::warning(
-                    path,
-                    0,
-                    0,
-                    "the statement is empty: it adds no revenue",
-                ));
-                return rd.finish();
-            }
-            Ok(_) => header_line += 1,
-            Err(e) => {
-                rd.error(header_line + 1, 0, format!("unreadable line: {e}"));
-                return rd.finish();
-            }
+    let (header_line, header) = match crate::statement::fast::header_line(&mut input) {
+        Ok(Some(h)) => h,
+        Ok(None) => {
+            rd.diags.push(Diagnostic::warning(
+                path,
+                0,
+                0,
+                "the statement is empty: it adds no revenue",
+            ));
+            return rd.finish();
         }
-        if !header.trim_ascii().is_empty() {
-            break;
+        Err(e) => {
+            rd.error(1, 0, format!("unreadable line: {e}"));
+            return rd.finish();
         }
-    }
+    };
     let mut rec = ByteRecord::new();
     let mut hdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -424,20 +440,8 @@ pub fn read_delimited(
         rd.error(header_line, 0, format!("unreadable line: {e}"));
         return rd.finish();
     }
-    let b = match bind(p, &rec) {
-        Ok(b) => b,
-        Err(m) => {
-            let header: Vec<String> = rec
-                .iter()
-                .map(|h| String::from_utf8_lossy(h).into_owned())
-                .collect();
-            rd.error(
-                header_line,
-                1,
-                format!("{m}; the header found is `{}`", header.join(", ")),
-            );
-            return rd.finish();
-        }
+    let Some(b) = bind_or_report(p, &rec, header_line, &mut rd) else {
+        return rd.finish();
     };
     let by_territory = sink.revenue.by_territory;
     let known = sink.known;
@@ -491,21 +495,8 @@ pub fn read_delimited(
                     }
                 }
             }
-            out.lines =
-                memchr::memchr_iter(b'\n', data).count() as u64 + u64::from(!data.ends_with(b"\n"));
         } else {
-            let mut start = 0usize;
-            let mut rel = 0u64;
-            while start < data.len() {
-                let end = memchr::memchr(b'\n', &data[start..])
-                    .map(|i| start + i)
-                    .unwrap_or(data.len());
-                let mut line = &data[start..end];
-                start = end + 1;
-                rel += 1;
-                if let [rest @ .., b'\r'] = line {
-                    line = rest;
-                }
+            for (rel, line) in lines(data) {
                 let cells = split(line, p.delimiter);
                 if (0..cells.count()).all(|i| cells.cell(i).trim_ascii().is_empty()) {
                     continue;
@@ -513,8 +504,8 @@ pub fn read_delimited(
                 let parsed = row(p, &b, &cells, rel, &mut rd);
                 take(rel, parsed, &mut rd);
             }
-            out.lines = rel;
         }
+        out.lines = line_count(data);
         out.rd = rd;
         out
     };
@@ -574,20 +565,8 @@ pub fn read(
             return rd.finish();
         }
     };
-    let b = match bind(p, &rec) {
-        Ok(b) => b,
-        Err(m) => {
-            let header: Vec<String> = rec
-                .iter()
-                .map(|h| String::from_utf8_lossy(h).into_owned())
-                .collect();
-            rd.error(
-                header_line,
-                1,
-                format!("{m}; the header found is `{}`", header.join(", ")),
-            );
-            return rd.finish();
-        }
+    let Some(b) = bind_or_report(p, &rec, header_line, &mut rd) else {
+        return rd.finish();
     };
     loop {
         let line = match rows.next_row(&mut rec) {

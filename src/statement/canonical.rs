@@ -10,7 +10,7 @@ use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::diag::Diagnostic;
 use crate::period::Usage;
 use rust_decimal::Decimal;
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::Path;
 
 /// Columns of the canonical format; the last two are optional.
@@ -220,34 +220,18 @@ pub fn parse_record(
 /// (errors make the whole run fail: a bad line is never skipped silently).
 pub fn read(input: impl Read, path: &Path, sink: &mut Sink) -> Vec<Diagnostic> {
     let mut input = std::io::BufReader::with_capacity(1 << 16, input);
-    let mut line_no = 0u64;
-    let mut header = Vec::new();
-    // The header: the first line that is not blank.
-    loop {
-        header.clear();
-        match input.read_until(b'\n', &mut header) {
-            Ok(0) => {
-                return vec![Diagnostic::warning(
-                    path,
-                    0,
-                    0,
-                    "the statement is empty: it adds no revenue",
-                )];
-            }
-            Ok(_) => line_no += 1,
-            Err(e) => {
-                return vec![Diagnostic::error(
-                    path,
-                    line_no as usize + 1,
-                    0,
-                    format!("unreadable: {e}"),
-                )]
-            }
+    let (line_no, header) = match super::fast::header_line(&mut input) {
+        Ok(Some(h)) => h,
+        Ok(None) => {
+            return vec![Diagnostic::warning(
+                path,
+                0,
+                0,
+                "the statement is empty: it adds no revenue",
+            )]
         }
-        if !header.trim_ascii().is_empty() {
-            break;
-        }
-    }
+        Err(e) => return vec![Diagnostic::error(path, 1, 0, format!("unreadable: {e}"))],
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

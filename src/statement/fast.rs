@@ -202,15 +202,14 @@ fn take(p: &mut Partial, ctx: &Ctx, rel_line: u64, parsed: Result<RevenueLine, (
     }
 }
 
-/// Parses one chunk of whole lines.
-fn parse_chunk(data: &[u8], ctx: &Ctx) -> Partial {
-    let mut p = Partial::default();
-    if memchr::memchr(b'"', data).is_some() || ctx.cols.last_needed() >= 64 {
-        return parse_chunk_csv(data, ctx);
-    }
+/// The lines of a chunk, numbered from 1 within it, without their `\r`.
+pub fn lines(data: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
     let mut start = 0usize;
     let mut rel = 0u64;
-    while start < data.len() {
+    std::iter::from_fn(move || {
+        if start >= data.len() {
+            return None;
+        }
         let end = memchr::memchr(b'\n', &data[start..])
             .map(|i| start + i)
             .unwrap_or(data.len());
@@ -220,6 +219,40 @@ fn parse_chunk(data: &[u8], ctx: &Ctx) -> Partial {
         if let [rest @ .., b'\r'] = line {
             line = rest;
         }
+        Some((rel, line))
+    })
+}
+
+/// Physical lines in a chunk (a last line without its newline counts).
+pub fn line_count(data: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', data).count() as u64
+        + u64::from(!data.is_empty() && !data.ends_with(b"\n"))
+}
+
+/// Reads up to the first line that is not blank: the header. Returns its
+/// line number and bytes, or `None` for an input with no such line.
+pub fn header_line(input: &mut impl std::io::BufRead) -> std::io::Result<Option<(u64, Vec<u8>)>> {
+    let mut line_no = 0u64;
+    let mut header = Vec::new();
+    loop {
+        header.clear();
+        if input.read_until(b'\n', &mut header)? == 0 {
+            return Ok(None);
+        }
+        line_no += 1;
+        if !header.trim_ascii().is_empty() {
+            return Ok(Some((line_no, header)));
+        }
+    }
+}
+
+/// Parses one chunk of whole lines.
+fn parse_chunk(data: &[u8], ctx: &Ctx) -> Partial {
+    let mut p = Partial::default();
+    if memchr::memchr(b'"', data).is_some() || ctx.cols.last_needed() >= 64 {
+        return parse_chunk_csv(data, ctx);
+    }
+    for (rel, line) in lines(data) {
         if line.is_empty() {
             continue;
         }
@@ -227,7 +260,7 @@ fn parse_chunk(data: &[u8], ctx: &Ctx) -> Partial {
         let parsed = parse_record(ctx.cols, &cells, rel);
         take(&mut p, ctx, rel, parsed);
     }
-    p.lines = rel;
+    p.lines = line_count(data);
     p
 }
 
@@ -254,8 +287,7 @@ fn parse_chunk_csv(data: &[u8], ctx: &Ctx) -> Partial {
             }
         }
     }
-    p.lines = memchr::memchr_iter(b'\n', data).count() as u64
-        + u64::from(!data.ends_with(b"\n") && !data.is_empty());
+    p.lines = line_count(data);
     p
 }
 
