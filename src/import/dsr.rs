@@ -442,7 +442,13 @@ fn usage_line(
     }))
 }
 
-/// FOOT's counts must agree with the body: a cut or edited file is refused.
+/// FOOT's counts against the body. Blocks and summary records carry the
+/// revenue: a disagreement there refuses the file. A disagreement in the
+/// number of lines alone is a warning with both figures: DDEX's own
+/// reference library accepts its test report DSR_TEST2, which omits an
+/// optional LI01.01 record and keeps the original line count (its
+/// conformance test "minoccurs_zero"), so a line count cannot by itself
+/// prove a usage is missing (docs/formats.md).
 fn check_foot(
     rd: &mut Reader,
     head: Option<&(Vec<String>, Vec<String>)>,
@@ -502,6 +508,15 @@ fn check_foot(
     for (name, what, actual) in checks {
         match rec.get(name).map(|v| v.parse::<u64>()) {
             Some(Ok(n)) if n == actual => {}
+            Some(Ok(n)) if name.starts_with("NumberOfLines") => rd.diags.push(Diagnostic::warning(
+                rd.path,
+                line as usize,
+                0,
+                format!(
+                    "FOOT {name} says {n} {what}, the file has {actual}; its blocks and summary records agree, \
+                     so every usage block is here, but check with the sender that no line was lost"
+                ),
+            )),
             Some(Ok(n)) => rd.error(line, 0, format!("FOOT {name} says {n} {what}, the file has {actual}: the file is incomplete or was edited")),
             _ => rd.error(line, 0, format!("FOOT {name}: expected a count, found `{}`", rec.get(name).unwrap_or(""))),
         }
