@@ -4,6 +4,7 @@
 mod check;
 mod close;
 mod common;
+mod explain;
 mod formats;
 mod ledger;
 mod run;
@@ -53,6 +54,19 @@ pub enum Command {
         than the last closed is refused with exit 3, and so is a ledger file altered by hand."
     )]
     Close(close::Args),
+    /// The full trace of one party's payout, or of one track's revenue.
+    #[command(
+        long_about = "The full trace of one party's payout for the period (--party AGREEMENT/PARTY, \
+        or --party PARTY when only one agreement has that party): every earning line (terms, \
+        source, base amount in the agreement currency, units, rate, exact earnings), the \
+        agreement's currency conversions, the exact total and the cent the largest-remainder \
+        rounding gave, then each deduction in the order of SPEC 3 down to the payment and its \
+        currency, and the notes. With --track ISRC: the track's lines per source and currency, \
+        which agreement and terms priced them and what each party earned on them, or that they \
+        are unmatched or out of term. Text by default; --format json gives the same as data. \
+        An unknown or ambiguous party is a usage error (exit 2)."
+    )]
+    Explain(explain::Args),
     /// List the statement import profiles, or show one (`formats distrokid`).
     Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances.
@@ -66,6 +80,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Close(a) => close::exec(a),
         Command::Ledger(a) => ledger::exec(a),
         Command::Formats(a) => formats::exec(a),
+        Command::Explain(a) => explain::exec(a),
     }
 }
 

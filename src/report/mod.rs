@@ -5,6 +5,7 @@
 //! go (stdout or an atomically written file).
 
 pub mod csv_out;
+pub mod explain;
 pub mod json;
 pub mod payments;
 pub mod rows;
