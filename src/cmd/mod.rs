@@ -7,6 +7,7 @@ mod common;
 mod explain;
 mod formats;
 mod ledger;
+mod reconcile;
 mod run;
 
 use clap::{Parser, Subcommand};
@@ -67,6 +68,20 @@ pub enum Command {
         An unknown or ambiguous party is a usage error (exit 2)."
     )]
     Explain(explain::Args),
+    /// Control totals, conservation, ledger roll-forward, distributor totals, disputes.
+    #[command(
+        long_about = "Reconcile the period: control totals per statement file (lines, units and the \
+        exact amount per currency); the conservation checks (per agreement revenue = parties' earned \
+        + label retained; per currency statement totals = matched + unmatched + out of term); the \
+        ledger roll-forward per party (opening balance + earned - recouped - forfeited - paid - \
+        withheld = closing balance, a balance being what is carried, reserved, gated or unvested); \
+        differences against the totals a distributor reported (--expect FILE, a CSV \
+        file,currency,amount[,lines] where file is the statement's file name; our total is rounded \
+        half-to-even to the decimals of the reported one); and, for agreements with a [dispute] \
+        section, the deadline to object (period end + objection_days), judged on --as-of DATE \
+        (no clock is read). Exit 1 when a reported total differs. Changes nothing."
+    )]
+    Reconcile(reconcile::Args),
     /// List the statement import profiles, or show one (`formats distrokid`).
     Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances.
@@ -81,6 +96,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Ledger(a) => ledger::exec(a),
         Command::Formats(a) => formats::exec(a),
         Command::Explain(a) => explain::exec(a),
+        Command::Reconcile(a) => reconcile::exec(a),
     }
 }
 

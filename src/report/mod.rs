@@ -8,6 +8,7 @@ pub mod csv_out;
 pub mod explain;
 pub mod json;
 pub mod payments;
+pub mod reconcile;
 pub mod rows;
 pub mod table;
 pub mod unmatched;
