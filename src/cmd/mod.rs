@@ -4,6 +4,7 @@
 mod check;
 mod close;
 mod common;
+mod credits;
 mod explain;
 mod formats;
 mod ledger;
@@ -82,6 +83,16 @@ pub enum Command {
         (no clock is read). Exit 1 when a reported total differs. Changes nothing."
     )]
     Reconcile(reconcile::Args),
+    /// The attribution sheet: track, ISRC, party, role, hours, deliverables, share.
+    #[command(
+        long_about = "The attribution sheet: one row per agreement, track and party (agreements in id \
+        order, tracks and parties in file order) with the party's name, role, hours invested, \
+        deliverables (joined with \"; \") and share: the party's rate per source, e.g. \
+        \"streaming 4%, sync 10%\", under the terms in force on the last day of the period (the \
+        original terms when no period is given). Reads the agreements only. \
+        --format table, csv or json."
+    )]
+    Credits(credits::Args),
     /// List the statement import profiles, or show one (`formats distrokid`).
     Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances.
@@ -96,6 +107,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Ledger(a) => ledger::exec(a),
         Command::Formats(a) => formats::exec(a),
         Command::Explain(a) => explain::exec(a),
+        Command::Credits(a) => credits::exec(a),
         Command::Reconcile(a) => reconcile::exec(a),
     }
 }

@@ -4,6 +4,7 @@
 //! cannot disagree. Writers produce strings; the command decides where they
 //! go (stdout or an atomically written file).
 
+pub mod credits;
 pub mod csv_out;
 pub mod explain;
 pub mod json;
