@@ -5,6 +5,7 @@ mod check;
 mod close;
 mod common;
 mod credits;
+mod describe;
 mod explain;
 mod formats;
 mod ledger;
@@ -93,6 +94,16 @@ pub enum Command {
         --format table, csv or json."
     )]
     Credits(credits::Args),
+    /// An agreement's terms in plain language, with a worked example.
+    #[command(
+        long_about = "Describe an agreement in plain language: who is in it and what they did, which \
+        tracks, the rates per source (or the pool and how it is split), amendments, advances, the \
+        record-one gate, reserves, the payout minimum and withholding, the payout currencies. Then \
+        a worked example: sample receipts on the first track for every source the agreement pays \
+        on (e.g. 10,000.00 of streaming), computed by the real engine from an empty ledger, shown \
+        in the agreement currency. An unknown id is a usage error (exit 2)."
+    )]
+    Describe(describe::Args),
     /// List the statement import profiles, or show one (`formats distrokid`).
     Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances.
@@ -107,6 +118,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Ledger(a) => ledger::exec(a),
         Command::Formats(a) => formats::exec(a),
         Command::Explain(a) => explain::exec(a),
+        Command::Describe(a) => describe::exec(a),
         Command::Credits(a) => credits::exec(a),
         Command::Reconcile(a) => reconcile::exec(a),
     }

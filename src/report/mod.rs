@@ -6,6 +6,7 @@
 
 pub mod credits;
 pub mod csv_out;
+pub mod describe;
 pub mod explain;
 pub mod json;
 pub mod payments;
