@@ -8,6 +8,7 @@ mod credits;
 mod describe;
 mod explain;
 mod formats;
+mod init;
 mod ledger;
 mod reconcile;
 mod run;
@@ -104,6 +105,15 @@ pub enum Command {
         in the agreement currency. An unknown id is a usage error (exit 2)."
     )]
     Describe(describe::Args),
+    /// Create a project folder to start from: royalty.toml, an agreement template, a statement, fx.
+    #[command(
+        long_about = "Create a project folder to start from in DIR (default: the current folder): \
+        royalty.toml, agreements/example.toml (a commented agreement template), \
+        statements/example-distributor.csv (a small statement in the canonical format) and fx.csv. \
+        The result passes `royalty check` and `royalty run` as it is. Existing files are never \
+        overwritten: if any of these exists, nothing is written (exit 2)."
+    )]
+    Init(init::Args),
     /// List the statement import profiles, or show one (`formats distrokid`).
     Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances.
@@ -118,6 +128,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Ledger(a) => ledger::exec(a),
         Command::Formats(a) => formats::exec(a),
         Command::Explain(a) => explain::exec(a),
+        Command::Init(a) => init::exec(a),
         Command::Describe(a) => describe::exec(a),
         Command::Credits(a) => credits::exec(a),
         Command::Reconcile(a) => reconcile::exec(a),
