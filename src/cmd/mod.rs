@@ -12,6 +12,7 @@ mod init;
 mod ledger;
 mod reconcile;
 mod run;
+mod statements;
 
 use clap::{Parser, Subcommand};
 use royalty::diag::{Error, Result};
@@ -114,6 +115,17 @@ pub enum Command {
         overwritten: if any of these exists, nothing is written (exit 2)."
     )]
     Init(init::Args),
+    /// One statement per party for the period: Markdown or self-contained HTML.
+    #[command(
+        long_about = "Write one statement per party for the period: earnings by source (net \
+        receipts, units, rate, earnings, with a bar chart in HTML), the steps from earned to paid, \
+        the payment in the party's currency and the notes. --format md (default) or html \
+        (self-contained: inline CSS, no script, no external file). With --output DIR, one file per \
+        party with a payout row, named <agreement>--<party>.md or .html; with --party \
+        AGREEMENT/PARTY (or PARTY when unambiguous) and no --output, that statement is printed. \
+        Changes nothing in the ledger."
+    )]
+    Statements(statements::Args),
     /// List the statement import profiles, or show one (`formats distrokid`).
     Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances.
@@ -128,6 +140,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Ledger(a) => ledger::exec(a),
         Command::Formats(a) => formats::exec(a),
         Command::Explain(a) => explain::exec(a),
+        Command::Statements(a) => statements::exec(a),
         Command::Init(a) => init::exec(a),
         Command::Describe(a) => describe::exec(a),
         Command::Credits(a) => credits::exec(a),

@@ -12,6 +12,7 @@ pub mod json;
 pub mod payments;
 pub mod reconcile;
 pub mod rows;
+pub mod statement_doc;
 pub mod table;
 pub mod unmatched;
 
