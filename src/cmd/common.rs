@@ -322,3 +322,19 @@ pub fn load_agreements(c: &Common) -> Result<(Settings, Vec<Agreement>)> {
     print_warnings(&d);
     Ok((settings, agreements))
 }
+
+impl Prepared {
+    /// Computes the period on other revenue (a hypothetical one, for
+    /// `whatif`), from the same agreements, rates and opening state.
+    pub fn compute_on(&self, revenue: &Revenue) -> Result<royalty::engine::PeriodResult> {
+        let sorted = revenue.sorted();
+        royalty::engine::compute(&royalty::engine::Input {
+            period: self.period,
+            agreements: &self.loaded.agreements,
+            revenue: &sorted,
+            files: &revenue.files,
+            fx: &self.loaded.fx,
+            opening: &self.opening,
+        })
+    }
+}

@@ -13,6 +13,7 @@ mod ledger;
 mod reconcile;
 mod run;
 mod statements;
+mod whatif;
 
 use clap::{Parser, Subcommand};
 use royalty::diag::{Error, Result};
@@ -126,6 +127,19 @@ pub enum Command {
         Changes nothing in the ledger."
     )]
     Statements(statements::Args),
+    /// Preview payouts for hypothetical revenue, beside the baseline; never touches the ledger.
+    #[command(
+        long_about = "Preview the period's payouts with hypothetical revenue added to the statements \
+        given (the baseline), side by side per party: earned and payable, baseline, scenario and \
+        delta, and the milestones the scenario unlocks. The revenue comes from flags, applied to \
+        the first track of each agreement (or of --agreement ID only), in the agreement's \
+        currency, dated in the period's first month: --streams 10M (x --stream-rate, default \
+        0.004), --downloads N (x --download-rate, default 0.70), --physical N (x \
+        --physical-rate, default 10.00), --sync AMOUNT (one use); and/or from a scenario \
+        statement file (--scenario FILE, canonical CSV or any known format). Nothing is written: \
+        not the ledger, not a payment file."
+    )]
+    Whatif(whatif::Args),
     /// List the statement import profiles, or show one (`formats distrokid`).
     Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances.
@@ -140,6 +154,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Ledger(a) => ledger::exec(a),
         Command::Formats(a) => formats::exec(a),
         Command::Explain(a) => explain::exec(a),
+        Command::Whatif(a) => whatif::exec(a),
         Command::Statements(a) => statements::exec(a),
         Command::Init(a) => init::exec(a),
         Command::Describe(a) => describe::exec(a),

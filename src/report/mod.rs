@@ -15,6 +15,7 @@ pub mod rows;
 pub mod statement_doc;
 pub mod table;
 pub mod unmatched;
+pub mod whatif;
 
 use std::str::FromStr;
 
