@@ -98,6 +98,17 @@ fn unknown_or_ambiguous_names_are_usage_errors() {
             "no agreement `nope`",
         ),
         (vec!["explain", "--track", "XX"], "is not an ISRC"),
+        (
+            vec![
+                "explain",
+                "--party",
+                "ava",
+                "--agreements",
+                "agreements",
+                "tests/fixtures/describe/gated-single.toml",
+            ],
+            "party `ava` is in several agreements; give one of: gated-single/ava, midnight-drive/ava",
+        ),
     ] {
         let (_l, mut c) = royalty(&args);
         c.assert().code(2).stderr(predicates::str::contains(msg));
