@@ -353,3 +353,35 @@ pub fn print_warnings(d: &[Diagnostic]) {
         eprintln!("{w}");
     }
 }
+
+/// Loads only the agreements (for commands that need no statements:
+/// `credits`, `describe`); any problem in them is an input error (exit 1).
+pub fn load_agreements(c: &Common) -> Result<(Settings, Vec<Agreement>)> {
+    let settings = c.settings()?;
+    if settings.agreements.is_empty() {
+        return Err(Error::Usage(
+            "no agreements: give --agreements PATH or run in a folder with a royalty.toml".into(),
+        ));
+    }
+    let (agreements, d) = royalty::load::agreements(&settings.agreements)?;
+    royalty::diag::fail_on_errors(&d)?;
+    print_warnings(&d);
+    Ok((settings, agreements))
+}
+
+impl Prepared {
+    /// Computes the period on other revenue (a hypothetical one, for
+    /// `whatif`), from the same agreements, rates and opening state.
+    pub fn compute_on(&self, revenue: &Revenue) -> Result<royalty::engine::PeriodResult> {
+        let sorted = revenue.sorted();
+        royalty::engine::compute(&royalty::engine::Input {
+            period: self.period,
+            agreements: &self.loaded.agreements,
+            revenue: &sorted,
+            files: &revenue.files,
+            fx: &self.loaded.fx,
+            opening: &self.opening,
+            events: &self.loaded.events,
+        })
+    }
+}

@@ -5,9 +5,16 @@ mod aggregate;
 mod check;
 mod close;
 mod common;
+mod credits;
+mod describe;
+mod explain;
 mod formats;
+mod init;
 mod ledger;
+mod reconcile;
 mod run;
+mod statements;
+mod whatif;
 
 use clap::{Parser, Subcommand};
 use royalty::diag::{Error, Result};
@@ -56,6 +63,86 @@ pub enum Command {
     Close(close::Args),
     /// Write the statements' sums as a mergeable CSV (for `run --aggregates`).
     Aggregate(aggregate::Args),
+    /// The full trace of one party's payout, or of one track's revenue.
+    #[command(
+        long_about = "The full trace of one party's payout for the period (--party AGREEMENT/PARTY, \
+        or --party PARTY when only one agreement has that party): every earning line (terms, \
+        source, base amount in the agreement currency, units, rate, exact earnings), the \
+        agreement's currency conversions, the exact total and the cent the largest-remainder \
+        rounding gave, then each deduction in the order of SPEC 3 down to the payment and its \
+        currency, and the notes. With --track ISRC: the track's lines per source and currency, \
+        which agreement and terms priced them and what each party earned on them, or that they \
+        are unmatched or out of term. Text by default; --format json gives the same as data. \
+        An unknown or ambiguous party is a usage error (exit 2)."
+    )]
+    Explain(explain::Args),
+    /// Control totals, conservation, ledger roll-forward, distributor totals, disputes.
+    #[command(
+        long_about = "Reconcile the period: control totals per statement file (lines, units and the \
+        exact amount per currency); the conservation checks (per agreement revenue = parties' earned \
+        + label retained; per currency statement totals = matched + unmatched + out of term); the \
+        ledger roll-forward per party (opening balance + earned - recouped - forfeited - paid - \
+        withheld = closing balance, a balance being what is carried, reserved, gated or unvested); \
+        differences against the totals a distributor reported (--expect FILE, a CSV \
+        file,currency,amount[,lines] where file is the statement's file name; our total is rounded \
+        half-to-even to the decimals of the reported one); and, for agreements with a [dispute] \
+        section, the deadline to object (period end + objection_days), judged on --as-of DATE \
+        (no clock is read). Exit 1 when a reported total differs. Changes nothing."
+    )]
+    Reconcile(reconcile::Args),
+    /// The attribution sheet: track, ISRC, party, role, hours, deliverables, share.
+    #[command(
+        long_about = "The attribution sheet: one row per agreement, track and party (agreements in id \
+        order, tracks and parties in file order) with the party's name, role, hours invested, \
+        deliverables (joined with \"; \") and share: the party's rate per source, e.g. \
+        \"streaming 4%, sync 10%\", under the terms in force on the last day of the period (the \
+        original terms when no period is given). Reads the agreements only. \
+        --format table, csv or json."
+    )]
+    Credits(credits::Args),
+    /// An agreement's terms in plain language, with a worked example.
+    #[command(
+        long_about = "Describe an agreement in plain language: who is in it and what they did, which \
+        tracks, the rates per source (or the pool and how it is split), amendments, advances, the \
+        record-one gate, reserves, the payout minimum and withholding, the payout currencies. Then \
+        a worked example: sample receipts on the first track for every source the agreement pays \
+        on (e.g. 10,000.00 of streaming), computed by the real engine from an empty ledger, shown \
+        in the agreement currency. An unknown id is a usage error (exit 2)."
+    )]
+    Describe(describe::Args),
+    /// Create a project folder to start from: royalty.toml, an agreement template, a statement, fx.
+    #[command(
+        long_about = "Create a project folder to start from in DIR (default: the current folder): \
+        royalty.toml, agreements/example.toml (a commented agreement template), \
+        statements/example-distributor.csv (a small statement in the canonical format) and fx.csv. \
+        The result passes `royalty check` and `royalty run` as it is. Existing files are never \
+        overwritten: if any of these exists, nothing is written (exit 2)."
+    )]
+    Init(init::Args),
+    /// One statement per party for the period: Markdown or self-contained HTML.
+    #[command(
+        long_about = "Write one statement per party for the period: earnings by source (net \
+        receipts, units, rate, earnings, with a bar chart in HTML), the steps from earned to paid, \
+        the payment in the party's currency and the notes. --format md (default) or html \
+        (self-contained: inline CSS, no script, no external file). With --output DIR, one file per \
+        party with a payout row, named <agreement>--<party>.md or .html; with --party \
+        AGREEMENT/PARTY (or PARTY when unambiguous) and no --output, that statement is printed. \
+        Changes nothing in the ledger."
+    )]
+    Statements(statements::Args),
+    /// Preview payouts for hypothetical revenue, beside the baseline; never touches the ledger.
+    #[command(
+        long_about = "Preview the period's payouts with hypothetical revenue added to the statements \
+        given (the baseline), side by side per party: earned and payable, baseline, scenario and \
+        delta, and the milestones the scenario unlocks. The revenue comes from flags, applied to \
+        the first track of each agreement (or of --agreement ID only), in the agreement's \
+        currency, dated in the period's first month: --streams 10M (x --stream-rate, default \
+        0.004), --downloads N (x --download-rate, default 0.70), --physical N (x \
+        --physical-rate, default 10.00), --sync AMOUNT (one use); and/or from a scenario \
+        statement file (--scenario FILE, canonical CSV or any known format). Nothing is written: \
+        not the ledger, not a payment file."
+    )]
+    Whatif(whatif::Args),
     /// List the statement import profiles, or show one (`formats distrokid`).
     Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances.
@@ -70,6 +157,13 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Ledger(a) => ledger::exec(a),
         Command::Formats(a) => formats::exec(a),
         Command::Aggregate(a) => aggregate::exec(a),
+        Command::Explain(a) => explain::exec(a),
+        Command::Whatif(a) => whatif::exec(a),
+        Command::Statements(a) => statements::exec(a),
+        Command::Init(a) => init::exec(a),
+        Command::Describe(a) => describe::exec(a),
+        Command::Credits(a) => credits::exec(a),
+        Command::Reconcile(a) => reconcile::exec(a),
     }
 }
 

@@ -4,13 +4,19 @@
 //! cannot disagree. Writers produce strings; the command decides where they
 //! go (stdout or an atomically written file).
 
+pub mod credits;
 pub mod csv_out;
+pub mod describe;
+pub mod explain;
 pub mod json;
 pub mod payments;
 pub mod progress;
+pub mod reconcile;
 pub mod rows;
+pub mod statement_doc;
 pub mod table;
 pub mod unmatched;
+pub mod whatif;
 
 use std::str::FromStr;
 

@@ -1,0 +1,39 @@
+//! `royalty describe AGREEMENT_ID`: an agreement in plain language with a
+//! worked example (SPEC 4). Wiring only: `royalty::report::describe` writes
+//! the text and runs the engine on sample numbers. An unknown id is a usage
+//! error (exit 2), listing the ids there are.
+
+use super::common::{load_agreements, Common, OutputArgs};
+use royalty::diag::{Error, Result};
+use royalty::report::describe;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The agreement's id.
+    #[arg(value_name = "AGREEMENT_ID")]
+    pub id: String,
+    #[command(flatten)]
+    pub common: Common,
+    /// Write to this file (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+pub fn exec(a: Args) -> Result<u8> {
+    let (settings, agreements) = load_agreements(&a.common)?;
+    let Some(ag) = agreements.iter().find(|x| x.id == a.id) else {
+        let ids: Vec<&str> = agreements.iter().map(|x| x.id.as_str()).collect();
+        return Err(Error::Usage(format!(
+            "no agreement `{}`; the agreements are: {}",
+            a.id,
+            ids.join(", ")
+        )));
+    };
+    let text = describe::text(ag, settings.period)?;
+    let out = OutputArgs {
+        format: None,
+        output: a.output,
+    };
+    out.emit(&text)?;
+    Ok(0)
+}

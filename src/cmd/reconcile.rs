@@ -1,0 +1,71 @@
+//! `royalty reconcile`: control totals, conservation, ledger roll-forward,
+//! the distributor's totals and dispute deadlines (SPEC 4). Wiring only: the
+//! figures are compared in `royalty::report::reconcile`.
+//!
+//! Exit codes: 0 when everything agrees; 1 when a distributor's total
+//! differs (`--expect`): the statements given do not match what was
+//! reported, an input problem; 70 if the roll-forward fails (a bug).
+
+use super::common::{prepare, print_warnings, Common, OutputArgs};
+use royalty::diag::{Error, Result};
+use royalty::report::{reconcile, Format};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Totals the distributor reported: CSV `file,currency,amount[,lines]`.
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
+    /// Date the dispute deadlines are judged on (default: none, all open).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<jiff::civil::Date>,
+}
+
+pub fn exec(a: Args) -> Result<u8> {
+    let format = a.out.format();
+    if format == Format::Csv {
+        return Err(Error::Usage("reconcile writes table or json".into()));
+    }
+    let expected = match &a.expect {
+        None => Vec::new(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+            let (e, d) = reconcile::parse_expected(&text, p);
+            royalty::diag::fail_on_errors(&d)?;
+            e
+        }
+    };
+    let prepared = prepare(&a.common, false)?;
+    print_warnings(&prepared.loaded.diagnostics);
+    let result = prepared.compute()?;
+    let r = reconcile::reconcile(
+        &result,
+        &prepared.loaded.agreements,
+        &prepared.opening,
+        &expected,
+        a.as_of,
+    );
+    let text = match format {
+        Format::Json => reconcile::json(&r),
+        _ => reconcile::text(&r),
+    };
+    a.out.emit(&text)?;
+    if r.ledger != "ok" || r.conservation != "ok" {
+        return Err(Error::Invariant(
+            "reconciliation failed: see the FAILED lines above".into(),
+        ));
+    }
+    if r.differences > 0 {
+        eprintln!(
+            "royalty: {} difference{} against the distributor's totals",
+            r.differences,
+            if r.differences == 1 { "" } else { "s" }
+        );
+        return Ok(1);
+    }
+    Ok(0)
+}

@@ -1,0 +1,71 @@
+//! `royalty statements`: one statement per party for the period (SPEC 4),
+//! Markdown or self-contained HTML. Wiring only: the documents are written by
+//! `royalty::report::statement_doc`.
+//!
+//! With `--output DIR`, one file per party that has a payout row (SPEC 4.1:
+//! a party of an agreement with revenue, or holding a balance), named
+//! `<agreement>--<party>.md|html`, each written whole (`write_atomic`).
+//! With `--party` and no `--output`, the one statement goes to stdout.
+
+use super::common::{prepare, print_warnings, Common};
+use royalty::diag::{Error, Result};
+use royalty::report::explain::resolve_party;
+use royalty::report::rows::payout_rows;
+use royalty::report::statement_doc::{render, DocFormat};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: Common,
+    /// md (default) or html.
+    #[arg(long, value_name = "FORMAT", default_value = "md")]
+    pub format: DocFormat,
+    /// Folder to write one statement per party into (created if missing).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Only this party: AGREEMENT/PARTY, or PARTY when unambiguous.
+    #[arg(long, value_name = "AGREEMENT/PARTY")]
+    pub party: Option<String>,
+}
+
+pub fn exec(a: Args) -> Result<u8> {
+    if a.output.is_none() && a.party.is_none() {
+        return Err(Error::Usage(
+            "give --output DIR for every party's statement, or --party to print one".into(),
+        ));
+    }
+    let prepared = prepare(&a.common, false)?;
+    print_warnings(&prepared.loaded.diagnostics);
+    let result = prepared.compute()?;
+    let agreements = &prepared.loaded.agreements;
+    let chosen: Vec<(usize, usize)> = match &a.party {
+        Some(spec) => vec![resolve_party(agreements, spec)?],
+        None => payout_rows(&result, agreements)
+            .iter()
+            .filter_map(|row| {
+                let ai = agreements.iter().position(|x| x.id == row.agreement)?;
+                Some((ai, agreements[ai].party_index(&row.party)?))
+            })
+            .collect(),
+    };
+    let Some(dir) = &a.output else {
+        let (ai, pi) = chosen[0];
+        print!("{}", render(a.format, &result, agreements, ai, pi));
+        return Ok(0);
+    };
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    for (ai, pi) in &chosen {
+        let ag = &agreements[*ai];
+        let name = format!("{}--{}.{}", ag.id, ag.parties[*pi].id, a.format.extension());
+        let text = render(a.format, &result, agreements, *ai, *pi);
+        royalty::fsutil::write_atomic(&dir.join(&name), text.as_bytes())?;
+    }
+    eprintln!(
+        "wrote {} statement{} into {}",
+        chosen.len(),
+        if chosen.len() == 1 { "" } else { "s" },
+        dir.display()
+    );
+    Ok(0)
+}

@@ -1,0 +1,519 @@
+//! `reconcile`: the accountant's proof that nothing was lost or invented
+//! (SPEC 4 `reconcile`, SPEC 3 "Invariants").
+//!
+//! - control totals per statement file, exact, per currency (`FileSummary`);
+//! - conservation: per agreement, revenue = parties' earned + label retained;
+//!   per currency, statement totals = matched + unmatched + out-of-term;
+//! - the ledger roll-forward per party: opening balance + earned - recouped -
+//!   forfeited - paid - withheld = closing balance, where a balance is what
+//!   the ledger holds for the party (carried + reserves + gated + unvested);
+//! - differences against the totals a distributor reported (`--expect`);
+//! - open disputes: statements bind `objection_days` after the period end
+//!   (SPEC 2.2 `[dispute]`). No wall clock is read (outputs are
+//!   deterministic): the status is relative to `--as-of`, else "open".
+//!
+//! Pure: the command reads the files, this module only compares figures.
+
+use crate::agreement::Agreement;
+use crate::codes::Currency;
+use crate::diag::Diagnostic;
+use crate::engine::PeriodResult;
+use crate::ledger::{PartyState, State};
+use crate::money::{parse_decimal, Money};
+use crate::period::Period;
+use crate::report::explain::exact;
+use jiff::civil::Date;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+#[derive(Serialize)]
+pub struct FileTotals {
+    pub file: String,
+    pub format: String,
+    pub lines: u64,
+    pub currencies: Vec<CurrencyTotals>,
+}
+
+#[derive(Serialize)]
+pub struct CurrencyTotals {
+    pub currency: Currency,
+    pub lines: u64,
+    pub units: i64,
+    /// Exact sum of the lines.
+    pub amount: String,
+}
+
+#[derive(Serialize)]
+pub struct AgreementCheck {
+    pub agreement: String,
+    pub currency: Currency,
+    pub revenue: Money,
+    pub parties_earned: Money,
+    pub label_retained: Money,
+    pub ok: bool,
+}
+
+#[derive(Serialize)]
+pub struct CurrencyCheck {
+    pub currency: Currency,
+    pub statements: String,
+    pub matched: String,
+    pub unmatched: String,
+    pub out_of_term: String,
+    pub ok: bool,
+}
+
+#[derive(Serialize)]
+pub struct RollForward {
+    pub agreement: String,
+    pub party: String,
+    pub currency: Currency,
+    pub opening: Money,
+    pub earned: Money,
+    pub recouped: Money,
+    pub forfeited: Money,
+    pub paid: Money,
+    pub withheld: Money,
+    pub closing: Money,
+    pub ok: bool,
+}
+
+/// One line of a distributor's reported totals (`--expect`).
+#[derive(Clone, Debug)]
+pub struct Expected {
+    pub line: usize,
+    pub file: String,
+    pub currency: Currency,
+    pub amount: Decimal,
+    pub lines: Option<u64>,
+}
+
+#[derive(Serialize)]
+pub struct Difference {
+    pub file: String,
+    pub currency: Currency,
+    pub expected: String,
+    /// Our total, rounded half-to-even to as many decimals as the expected one.
+    pub actual: String,
+    pub difference: String,
+    pub expected_lines: Option<u64>,
+    pub actual_lines: u64,
+    pub ok: bool,
+}
+
+#[derive(Serialize)]
+pub struct Dispute {
+    pub agreement: String,
+    pub objection_days: u32,
+    pub statement_date: String,
+    pub deadline: String,
+    pub status: String,
+}
+
+#[derive(Serialize)]
+pub struct Reconciliation {
+    pub period: Period,
+    pub files: Vec<FileTotals>,
+    pub agreements: Vec<AgreementCheck>,
+    pub currencies: Vec<CurrencyCheck>,
+    pub conservation: &'static str,
+    pub roll_forward: Vec<RollForward>,
+    pub ledger: &'static str,
+    pub expected: Vec<Difference>,
+    pub differences: usize,
+    pub disputes: Vec<Dispute>,
+}
+
+fn balance(s: Option<&PartyState>) -> Money {
+    s.map(|s| s.carried + s.reserve_held() + s.gated + s.unvested)
+        .unwrap_or_default()
+}
+
+fn ok(b: bool) -> &'static str {
+    if b {
+        "ok"
+    } else {
+        "FAILED"
+    }
+}
+
+pub fn reconcile(
+    r: &PeriodResult,
+    agreements: &[Agreement],
+    opening: &State,
+    expected: &[Expected],
+    as_of: Option<Date>,
+) -> Reconciliation {
+    let files: Vec<FileTotals> = r
+        .files
+        .iter()
+        .map(|f| FileTotals {
+            file: f.path.display().to_string(),
+            format: f.format.clone(),
+            lines: f.lines,
+            currencies: f
+                .totals
+                .iter()
+                .map(|(c, s)| CurrencyTotals {
+                    currency: *c,
+                    lines: s.lines,
+                    units: s.units,
+                    amount: exact(s.amount),
+                })
+                .collect(),
+        })
+        .collect();
+
+    let agreement_checks: Vec<AgreementCheck> = r
+        .agreements
+        .iter()
+        .map(|a| {
+            let earned: Money = a.parties.iter().map(|p| p.flows.earned).sum();
+            AgreementCheck {
+                agreement: a.id.clone(),
+                currency: a.currency,
+                revenue: a.revenue,
+                parties_earned: earned,
+                label_retained: a.label_retained,
+                ok: a.revenue == earned + a.label_retained,
+            }
+        })
+        .collect();
+
+    // Per currency, in the statements' own currencies (before conversion).
+    let mut sums: BTreeMap<Currency, [Decimal; 4]> = BTreeMap::new();
+    for f in &r.files {
+        for (c, s) in &f.totals {
+            sums.entry(*c).or_default()[0] += s.amount;
+        }
+    }
+    for a in &r.agreements {
+        for c in &a.conversions {
+            sums.entry(c.currency).or_default()[1] += c.amount;
+        }
+    }
+    for (i, b) in [(2, &r.unmatched), (3, &r.out_of_term)] {
+        for (c, s) in &b.by_currency {
+            sums.entry(*c).or_default()[i] += s.amount;
+        }
+    }
+    let currencies: Vec<CurrencyCheck> = sums
+        .into_iter()
+        .map(|(c, [st, m, u, o])| CurrencyCheck {
+            currency: c,
+            statements: exact(st),
+            matched: exact(m),
+            unmatched: exact(u),
+            out_of_term: exact(o),
+            ok: st == m + u + o,
+        })
+        .collect();
+    let conserved = agreement_checks.iter().all(|a| a.ok) && currencies.iter().all(|c| c.ok);
+
+    let mut roll_forward = Vec::new();
+    for ar in &r.agreements {
+        let a = &agreements[ar.index];
+        for p in &ar.parties {
+            let id = &a.parties[p.index].id;
+            let open = balance(opening.party(&a.id, id));
+            let close = balance(r.closing.party(&a.id, id));
+            let f = &p.flows;
+            let all = [
+                open,
+                close,
+                f.earned,
+                f.recouped,
+                f.forfeited,
+                f.paid,
+                f.withheld,
+            ];
+            if all.iter().all(|m| m.is_zero()) {
+                continue;
+            }
+            roll_forward.push(RollForward {
+                agreement: a.id.clone(),
+                party: id.clone(),
+                currency: a.currency,
+                opening: open,
+                earned: f.earned,
+                recouped: f.recouped,
+                forfeited: f.forfeited,
+                paid: f.paid,
+                withheld: f.withheld,
+                closing: close,
+                ok: open + f.earned - f.recouped - f.forfeited - f.paid - f.withheld == close,
+            });
+        }
+    }
+    let rolled = roll_forward.iter().all(|x| x.ok);
+
+    let expected: Vec<Difference> = expected.iter().map(|e| compare(r, e)).collect();
+    let differences = expected.iter().filter(|d| !d.ok).count();
+
+    let end = r.period.last_day();
+    let disputes = agreements
+        .iter()
+        .filter_map(|a| {
+            let days = a.objection_days?;
+            let deadline = end
+                .checked_add(jiff::Span::new().days(i64::from(days)))
+                .unwrap_or(end);
+            let status = match as_of {
+                Some(d) if d > deadline => format!("binding since {deadline}"),
+                _ => format!("open until {deadline}"),
+            };
+            Some(Dispute {
+                agreement: a.id.clone(),
+                objection_days: days,
+                statement_date: end.to_string(),
+                deadline: deadline.to_string(),
+                status,
+            })
+        })
+        .collect();
+
+    Reconciliation {
+        period: r.period,
+        files,
+        agreements: agreement_checks,
+        currencies,
+        conservation: ok(conserved),
+        roll_forward,
+        ledger: ok(rolled),
+        expected,
+        differences,
+        disputes,
+    }
+}
+
+/// Compares one reported total with the file of that name (by file name or
+/// by the path as given).
+fn compare(r: &PeriodResult, e: &Expected) -> Difference {
+    let file = r.files.iter().find(|f| {
+        f.path.display().to_string() == e.file
+            || f.path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy() == e.file)
+    });
+    let sums = file
+        .and_then(|f| f.totals.get(&e.currency))
+        .copied()
+        .unwrap_or_default();
+    let dp = e.amount.scale().max(2);
+    let actual = sums
+        .amount
+        .round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
+    let mut diff = actual - e.amount;
+    diff.rescale(dp);
+    let mut act = actual;
+    act.rescale(dp);
+    let lines_ok = e.lines.is_none_or(|l| l == sums.lines);
+    Difference {
+        file: match file {
+            Some(_) => e.file.clone(),
+            None => format!("{} (no such statement file)", e.file),
+        },
+        currency: e.currency,
+        expected: e.amount.to_string(),
+        actual: act.to_string(),
+        difference: diff.to_string(),
+        expected_lines: e.lines,
+        actual_lines: sums.lines,
+        ok: file.is_some() && diff.is_zero() && lines_ok,
+    }
+}
+
+/// Reads `file,currency,amount[,lines]` (header required, columns in that
+/// order or any order by name). Every problem is listed with its place.
+pub fn parse_expected(text: &str, path: &Path) -> (Vec<Expected>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(|s| s.to_ascii_lowercase()).collect(),
+        Err(e) => {
+            diags.push(Diagnostic::error(path, 1, 1, e.to_string()));
+            return (out, diags);
+        }
+    };
+    let col = |n: &str| header.iter().position(|h| h == n);
+    let (Some(fc), Some(cc), Some(ac)) = (col("file"), col("currency"), col("amount")) else {
+        diags.push(Diagnostic::error(
+            path,
+            1,
+            1,
+            "expected a header `file,currency,amount[,lines]`",
+        ));
+        return (out, diags);
+    };
+    let lc = col("lines");
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(Diagnostic::error(path, line, 1, e.to_string()));
+                continue;
+            }
+        };
+        let get = |c: usize| rec.get(c).unwrap_or("");
+        let file = get(fc).to_string();
+        let currency = Currency::parse(get(cc));
+        let amount = parse_decimal(get(ac));
+        let lines = match lc.map(get).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => s.parse::<u64>().map(Some).map_err(|_| s.to_string()),
+        };
+        if file.is_empty() {
+            diags.push(Diagnostic::error(path, line, fc + 1, "empty file name"));
+        }
+        if currency.is_none() {
+            diags.push(Diagnostic::error(
+                path,
+                line,
+                cc + 1,
+                format!("`{}` is not an ISO 4217 currency", get(cc)),
+            ));
+        }
+        if amount.is_none() {
+            diags.push(Diagnostic::error(
+                path,
+                line,
+                ac + 1,
+                format!("`{}` is not an amount like 1234.56", get(ac)),
+            ));
+        }
+        if let Err(s) = &lines {
+            diags.push(Diagnostic::error(
+                path,
+                line,
+                lc.unwrap_or(0) + 1,
+                format!("`{s}` is not a line count"),
+            ));
+        }
+        if let (false, Some(currency), Some(amount), Ok(lines)) =
+            (file.is_empty(), currency, amount, lines)
+        {
+            out.push(Expected {
+                line,
+                file,
+                currency,
+                amount,
+                lines,
+            });
+        }
+    }
+    (out, diags)
+}
+
+pub fn json(r: &Reconciliation) -> String {
+    crate::report::explain::json(r)
+}
+
+pub fn text(r: &Reconciliation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Reconciliation for {}", r.period);
+    let _ = writeln!(out, "\nControl totals per statement file (exact)");
+    for f in &r.files {
+        let _ = writeln!(out, "  {} ({}, {} lines)", f.file, f.format, f.lines);
+        for c in &f.currencies {
+            let _ = writeln!(
+                out,
+                "    {}  {} lines  {} units  {}",
+                c.currency, c.lines, c.units, c.amount
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nConservation: {} (revenue = parties' earned + label retained; statements = matched + unmatched + out of term)",
+        r.conservation
+    );
+    for a in &r.agreements {
+        let _ = writeln!(
+            out,
+            "  {} {}: {} = {} + {}  {}",
+            a.agreement,
+            a.currency,
+            a.revenue,
+            a.parties_earned,
+            a.label_retained,
+            ok(a.ok)
+        );
+    }
+    for c in &r.currencies {
+        let _ = writeln!(
+            out,
+            "  {}: {} = {} + {} + {}  {}",
+            c.currency,
+            c.statements,
+            c.matched,
+            c.unmatched,
+            c.out_of_term,
+            ok(c.ok)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nLedger roll-forward: {} (opening + earned - recouped - forfeited - paid - withheld = closing)",
+        r.ledger
+    );
+    for x in &r.roll_forward {
+        let _ = writeln!(
+            out,
+            "  {}/{} {}: {} + {} - {} - {} - {} - {} = {}  {}",
+            x.agreement,
+            x.party,
+            x.currency,
+            x.opening,
+            x.earned,
+            x.recouped,
+            x.forfeited,
+            x.paid,
+            x.withheld,
+            x.closing,
+            ok(x.ok)
+        );
+    }
+    if !r.expected.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nAgainst the distributor's totals: {} difference{}",
+            r.differences,
+            if r.differences == 1 { "" } else { "s" }
+        );
+        for d in &r.expected {
+            let lines = d
+                .expected_lines
+                .map(|l| format!(", lines {l} expected, {} read", d.actual_lines))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {} {}: expected {}, read {}, difference {}{lines}",
+                if d.ok { "ok        " } else { "DIFFERENCE" },
+                d.file,
+                d.currency,
+                d.expected,
+                d.actual,
+                d.difference
+            );
+        }
+    }
+    if !r.disputes.is_empty() {
+        let _ = writeln!(out, "\nDisputes (statement dated the period end)");
+        for d in &r.disputes {
+            let _ = writeln!(
+                out,
+                "  {}: {} days to object, {}",
+                d.agreement, d.objection_days, d.status
+            );
+        }
+    }
+    out
+}
