@@ -242,30 +242,22 @@ impl<'de> Deserialize<'de> for RawNum {
                     .map_err(|_| E::custom("whole number too large"))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawNum, E> {
+                // Refused, never used: only its text goes into the message,
+                // with the percentage it most likely meant (0.04 -> "4%").
+                let text = v.to_string();
+                let pct = rust_decimal::Decimal::from_str_exact(&text)
+                    .map(|d| {
+                        (d * rust_decimal::Decimal::ONE_HUNDRED)
+                            .normalize()
+                            .to_string()
+                    })
+                    .unwrap_or_else(|_| text.clone());
                 Err(E::custom(format!(
-                    "found the float {v}, expected a decimal string such as \"{v}\" or \"{}%\": \
-                     money and rates are never floats (SPEC 2.2)",
-                    FloatHint(v)
+                    "found the float {text}, expected a decimal string such as \"{text}\" or \"{pct}%\": \
+                     money and rates are never floats (SPEC 2.2)"
                 )))
             }
         }
         d.deserialize_any(V)
-    }
-}
-
-/// Suggests the percentage a float probably meant (0.04 -> 4), for the message.
-struct FloatHint(f64);
-impl fmt::Display for FloatHint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Display only; the value is refused, never used.
-        let text = format!("{}", self.0);
-        match rust_decimal::Decimal::from_str_exact(&text) {
-            Ok(d) => write!(
-                f,
-                "{}",
-                (d * rust_decimal::Decimal::ONE_HUNDRED).normalize()
-            ),
-            Err(_) => f.write_str(&text),
-        }
     }
 }
