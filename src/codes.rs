@@ -107,6 +107,10 @@ impl Isrc {
         ok.then_some(Isrc(out))
     }
 
+    pub fn bytes(&self) -> &[u8; 12] {
+        &self.0
+    }
+
     pub fn as_str(&self) -> &str {
         // Only ASCII letters and digits ever get in.
         std::str::from_utf8(&self.0).unwrap_or("????????????")
@@ -178,6 +182,10 @@ impl Currency {
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or("???")
     }
+
+    pub fn bytes(&self) -> &[u8; 3] {
+        &self.0
+    }
 }
 
 impl fmt::Display for Currency {
@@ -213,6 +221,10 @@ impl Territory {
 
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+
+    pub fn bytes(&self) -> &[u8; 2] {
+        &self.0
     }
 }
 

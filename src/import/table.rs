@@ -14,7 +14,7 @@ use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::diag::Diagnostic;
 use crate::period::Usage;
 use crate::statement::canonical::Cells;
-use crate::statement::fast::{chunked, line_count, lines, split, Acc, FxMap};
+use crate::statement::fast::{chunked, for_each_split, line_count, Acc, FxMap};
 use crate::statement::Key;
 use crate::statement::{RevenueLine, Sink, MAX_DIAGNOSTICS_PER_FILE};
 use csv::ByteRecord;
@@ -496,14 +496,13 @@ pub fn read_delimited(
                 }
             }
         } else {
-            for (rel, line) in lines(data) {
-                let cells = split(line, p.delimiter);
+            for_each_split(data, p.delimiter, |rel, cells| {
                 if (0..cells.count()).all(|i| cells.cell(i).trim_ascii().is_empty()) {
-                    continue;
+                    return;
                 }
-                let parsed = row(p, &b, &cells, rel, &mut rd);
+                let parsed = row(p, &b, cells, rel, &mut rd);
                 take(rel, parsed, &mut rd);
-            }
+            });
         }
         out.lines = line_count(data);
         out.rd = rd;

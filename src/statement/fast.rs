@@ -124,6 +124,7 @@ struct Partial {
 }
 
 /// One line split at commas, up to the last cell needed.
+#[derive(Clone, Copy)]
 pub struct Split<'a> {
     line: &'a [u8],
     /// Start and end of each cell.
@@ -153,31 +154,6 @@ impl Cells for Split<'_> {
     }
 }
 
-/// Splits a line at `delimiter` (no quoting): the fast path of every
-/// delimited reader.
-pub fn split(line: &[u8], delimiter: u8) -> Split<'_> {
-    let mut s = Split {
-        line,
-        bounds: [(0, 0); 64],
-        n: 0,
-        total: 1,
-    };
-    let mut start = 0usize;
-    for at in memchr::memchr_iter(delimiter, line) {
-        if s.n < s.bounds.len() {
-            s.bounds[s.n] = (start as u32, at as u32);
-            s.n += 1;
-        }
-        start = at + 1;
-        s.total += 1;
-    }
-    if s.n < s.bounds.len() {
-        s.bounds[s.n] = (start as u32, line.len() as u32);
-        s.n += 1;
-    }
-    s
-}
-
 struct Ctx<'a> {
     by_territory: bool,
     cols: &'a Columns,
@@ -202,25 +178,61 @@ fn take(p: &mut Partial, ctx: &Ctx, rel_line: u64, parsed: Result<RevenueLine, (
     }
 }
 
-/// The lines of a chunk, numbered from 1 within it, without their `\r`.
-pub fn lines(data: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
-    let mut start = 0usize;
-    let mut rel = 0u64;
-    std::iter::from_fn(move || {
-        if start >= data.len() {
-            return None;
+/// Every line of a chunk split at `delimiter`, in one pass over the bytes
+/// (delimiters and newlines found together), numbered from 1 within the
+/// chunk, without its `\r`. Blank lines are passed too (as one empty cell).
+pub fn for_each_split<'a>(data: &'a [u8], delimiter: u8, mut f: impl FnMut(u64, &Split<'a>)) {
+    let mut s = Split {
+        line: &[],
+        bounds: [(0, 0); 64],
+        n: 0,
+        total: 1,
+    };
+    let (mut line_start, mut field_start, mut rel) = (0usize, 0usize, 0u64);
+    for pos in memchr::memchr2_iter(delimiter, b'\n', data) {
+        if data[pos] == b'\n' {
+            rel += 1;
+            end_line(data, pos, line_start, field_start, &mut s);
+            f(rel, &s);
+            s.n = 0;
+            s.total = 1;
+            line_start = pos + 1;
+            field_start = pos + 1;
+        } else {
+            if s.n < s.bounds.len() {
+                s.bounds[s.n] = ((field_start - line_start) as u32, (pos - line_start) as u32);
+                s.n += 1;
+            }
+            s.total += 1;
+            field_start = pos + 1;
         }
-        let end = memchr::memchr(b'\n', &data[start..])
-            .map(|i| start + i)
-            .unwrap_or(data.len());
-        let mut line = &data[start..end];
-        start = end + 1;
+    }
+    if line_start < data.len() {
         rel += 1;
-        if let [rest @ .., b'\r'] = line {
-            line = rest;
-        }
-        Some((rel, line))
-    })
+        end_line(data, data.len(), line_start, field_start, &mut s);
+        f(rel, &s);
+    }
+}
+
+/// Closes the line ending at `end` (its newline excluded): adds its last
+/// cell, without a `\r`.
+fn end_line<'a>(
+    data: &'a [u8],
+    end: usize,
+    line_start: usize,
+    field_start: usize,
+    s: &mut Split<'a>,
+) {
+    let mut end = end;
+    if end > line_start && data[end - 1] == b'\r' {
+        end -= 1;
+    }
+    let field_start = field_start.min(end);
+    if s.n < s.bounds.len() {
+        s.bounds[s.n] = ((field_start - line_start) as u32, (end - line_start) as u32);
+        s.n += 1;
+    }
+    s.line = &data[line_start..end];
 }
 
 /// Physical lines in a chunk (a last line without its newline counts).
@@ -252,14 +264,13 @@ fn parse_chunk(data: &[u8], ctx: &Ctx) -> Partial {
     if memchr::memchr(b'"', data).is_some() || ctx.cols.last_needed() >= 64 {
         return parse_chunk_csv(data, ctx);
     }
-    for (rel, line) in lines(data) {
-        if line.is_empty() {
-            continue;
+    for_each_split(data, b',', |rel, cells| {
+        if cells.line.is_empty() {
+            return;
         }
-        let cells = split(line, b',');
-        let parsed = parse_record(ctx.cols, &cells, rel);
+        let parsed = parse_record(ctx.cols, cells, rel);
         take(&mut p, ctx, rel, parsed);
-    }
+    });
     p.lines = line_count(data);
     p
 }
