@@ -86,6 +86,15 @@ impl Isrc {
     }
 
     pub fn parse_bytes(b: &[u8]) -> Option<Isrc> {
+        // The common case first: twelve characters, no hyphens.
+        if let Ok(raw) = <[u8; 12]>::try_from(b) {
+            let up = raw.map(|c| c.to_ascii_uppercase());
+            let ok = up[0].is_ascii_uppercase()
+                && up[1].is_ascii_uppercase()
+                && up[2..5].iter().all(u8::is_ascii_alphanumeric)
+                && up[5..].iter().all(u8::is_ascii_digit);
+            return ok.then_some(Isrc(up));
+        }
         let mut out = [0u8; 12];
         let mut n = 0;
         for &c in b {

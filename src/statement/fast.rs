@@ -74,9 +74,20 @@ pub struct Acc {
     lines: u64,
 }
 
+/// 10^(SCALE - s), for s = 0..=SCALE.
+const POWERS: [i128; SCALE as usize + 1] = {
+    let mut p = [1i128; SCALE as usize + 1];
+    let mut i = SCALE as usize;
+    while i > 0 {
+        p[i - 1] = p[i] * 10;
+        i -= 1;
+    }
+    p
+};
+
 fn scaled(d: Decimal) -> Option<i128> {
     let s = d.scale();
-    (s <= SCALE).then(|| d.mantissa() * 10i128.pow(SCALE - s))
+    (s <= SCALE).then(|| d.mantissa() * POWERS[s as usize])
 }
 
 impl Acc {
@@ -384,7 +395,9 @@ pub fn chunked<P: Send>(
     let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, P, Vec<u8>)>();
     let mut free: Vec<Vec<u8>> = Vec::new();
     std::thread::scope(|scope| {
-        for _ in 0..n {
+        // n - 1 workers: this thread reads and hashes, and parses a chunk
+        // itself whenever the workers' queue is full, so n threads compute.
+        for _ in 0..n - 1 {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
             scope.spawn(move || loop {
                 let job = work_rx.lock().expect("no worker panics").recv();
@@ -404,8 +417,13 @@ pub fn chunked<P: Send>(
             match next_chunk(input, &mut buf, &mut carry) {
                 Ok(true) if buf.is_empty() => continue,
                 Ok(true) => {
-                    if work_tx.send((idx, buf)).is_err() {
-                        break;
+                    match work_tx.try_send((idx, buf)) {
+                        Ok(()) => {}
+                        Err(std::sync::mpsc::TrySendError::Full((i, b))) => {
+                            done(i, parse(&b));
+                            free.push(b);
+                        }
+                        Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break,
                     }
                     idx += 1;
                 }

@@ -8,6 +8,9 @@ use rust_decimal::Decimal;
 /// Up to 28 significant digits; anything else is `None`.
 pub fn decimal_from_bytes(b: &[u8]) -> Option<Decimal> {
     let b = b.trim_ascii();
+    if let Some(d) = short_decimal(b) {
+        return Some(d);
+    }
     let (neg, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
         b'+' => (false, &b[1..]),
@@ -50,6 +53,38 @@ pub fn decimal_from_bytes(b: &[u8]) -> Option<Decimal> {
         mantissa = -mantissa;
     }
     Decimal::try_from_i128_with_scale(mantissa, scale).ok()
+}
+
+/// The common case, on the hot path of every statement line: at most 18
+/// digits, an optional `-` and one `.`, summed in a u64 (no i128 arithmetic).
+/// Anything else is left to the general parser.
+fn short_decimal(b: &[u8]) -> Option<Decimal> {
+    let (neg, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let (mut v, mut scale, mut dot, mut n) = (0u64, 0u32, false, 0usize);
+    for &c in digits {
+        if c.is_ascii_digit() {
+            v = v * 10 + (c - b'0') as u64;
+            n += 1;
+            scale += dot as u32;
+        } else if c == b'.' && !dot {
+            dot = true;
+        } else {
+            return None;
+        }
+    }
+    // `1.` and `.5` are refused, as by the general parser.
+    if n == 0 || n > 18 || digits[0] == b'.' || digits[digits.len() - 1] == b'.' {
+        return None;
+    }
+    let mut d = Decimal::from_i128_with_scale(v as i128, scale);
+    d.set_sign_negative(neg);
+    Some(d)
 }
 
 /// Parses a whole number (units), optionally signed.
