@@ -200,7 +200,7 @@ pub fn for_each_split<'a>(data: &'a [u8], delimiter: u8, mut f: impl FnMut(u64, 
         total: 1,
     };
     let (mut line_start, mut field_start, mut rel) = (0usize, 0usize, 0u64);
-    for pos in memchr::memchr2_iter(delimiter, b'\n', data) {
+    for pos in Hits::new(data, delimiter) {
         if data[pos] == b'\n' {
             rel += 1;
             end_line(data, pos, line_start, field_start, &mut s);
@@ -222,6 +222,76 @@ pub fn for_each_split<'a>(data: &'a [u8], delimiter: u8, mut f: impl FnMut(u64, 
         rel += 1;
         end_line(data, data.len(), line_start, field_start, &mut s);
         f(rel, &s);
+    }
+}
+
+/// The positions of `delimiter` and `\n` in `data`, in order, found eight
+/// bytes at a time (SWAR): cells are a few bytes apart, too close for a
+/// SIMD search per cell to pay for its setup.
+struct Hits<'a> {
+    data: &'a [u8],
+    delimiter: u8,
+    /// Start of the word whose matches are in `mask`.
+    at: usize,
+    mask: u64,
+    /// Where the next word starts.
+    next: usize,
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of every byte of `w` equal to the byte repeated in `pattern`
+/// (exact: adding 0x7f to seven bits never carries into the next byte).
+fn equal_bytes(w: u64, pattern: u64) -> u64 {
+    let x = w ^ pattern;
+    !(((x & LOW7).wrapping_add(LOW7)) | x) & HIGH
+}
+
+impl<'a> Hits<'a> {
+    fn new(data: &'a [u8], delimiter: u8) -> Self {
+        Hits {
+            data,
+            delimiter,
+            at: 0,
+            mask: 0,
+            next: 0,
+        }
+    }
+}
+
+impl Iterator for Hits<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            if self.mask != 0 {
+                let pos = self.at + (self.mask.trailing_zeros() / 8) as usize;
+                self.mask &= self.mask - 1;
+                return Some(pos);
+            }
+            let rest = self.data.get(self.next..)?;
+            if rest.is_empty() {
+                return None;
+            }
+            self.at = self.next;
+            if let Some(word) = rest.first_chunk::<8>() {
+                let w = u64::from_le_bytes(*word);
+                self.mask =
+                    equal_bytes(w, self.delimiter as u64 * LO) | equal_bytes(w, b'\n' as u64 * LO);
+                self.next += 8;
+            } else {
+                // The last few bytes, one by one.
+                let mut m = 0u64;
+                for (i, b) in rest.iter().enumerate() {
+                    if *b == self.delimiter || *b == b'\n' {
+                        m |= 0x80 << (8 * i);
+                    }
+                }
+                self.mask = m;
+                self.next = self.data.len();
+            }
+        }
     }
 }
 
@@ -591,6 +661,22 @@ mod tests {
         assert_eq!(one.3.len(), 200);
         assert_eq!(one.3, two.3);
         assert_eq!(one.3[0].line, 9);
+    }
+
+    #[test]
+    fn the_word_scan_finds_every_delimiter_and_newline() {
+        let data = b"a,bc,,d\n\n,x\r\nlast,line-without-newline,\x80,\xff,";
+        let want: Vec<usize> = data
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b',' || **b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        for start in 0..data.len() {
+            let got: Vec<usize> = Hits::new(&data[start..], b',').map(|i| i + start).collect();
+            let want: Vec<usize> = want.iter().copied().filter(|i| *i >= start).collect();
+            assert_eq!(got, want, "from byte {start}");
+        }
     }
 
     #[test]
