@@ -189,6 +189,8 @@ pub struct Reader<'a> {
     unknown_territories: Vec<(String, u64, u64)>,
     /// Source per cell, when every source rule reads the same column.
     sources: FxMap<Box<[u8]>, crate::codes::Source>,
+    /// Usage date per date cell: months repeat on every line.
+    dates: FxMap<Box<[u8]>, Option<Usage>>,
 }
 
 impl<'a> Reader<'a> {
@@ -201,6 +203,7 @@ impl<'a> Reader<'a> {
             territories: HashMap::new(),
             unknown_territories: Vec::new(),
             sources: FxMap::default(),
+            dates: FxMap::default(),
         }
     }
 
@@ -269,6 +272,18 @@ impl<'a> Reader<'a> {
         e.amount += a;
         e.units += units;
         e.rows += 1;
+    }
+
+    /// The usage date of a date cell, remembered (a bounded memo).
+    fn usage(&mut self, formats: &[dates::DatePattern], cell: &[u8]) -> Option<Usage> {
+        if let Some(u) = self.dates.get(cell) {
+            return *u;
+        }
+        let u = dates::parse_any(formats, cell);
+        if self.dates.len() < 4096 {
+            self.dates.insert(cell.into(), u);
+        }
+        u
     }
 
     /// Takes in what another reader saw in a later chunk of the same file,
@@ -667,7 +682,7 @@ fn parse_row(
     })?;
     let mut usage = match &b.usage {
         When::Fixed(u) => *u,
-        When::Col(i) => dates::parse_any(&p.usage_formats, cell(*i)).ok_or_else(|| {
+        When::Col(i) => rd.usage(&p.usage_formats, cell(*i)).ok_or_else(|| {
             let forms: Vec<&str> = p.usage_formats.iter().map(|f| f.text.as_str()).collect();
             bad(*i, &format!("a date written {}", forms.join(" or ")))
         })?,
