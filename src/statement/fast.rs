@@ -23,7 +23,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::Path;
 
-const CHUNK: usize = 2 << 20;
+const CHUNK: usize = 1 << 20;
 /// Decimal places of the scaled integer sums: amounts with more places are
 /// summed as `Decimal` beside them (rare), so nothing is ever rounded.
 const SCALE: u32 = 12;
@@ -460,7 +460,7 @@ pub fn chunked<P: Send>(
         }
         return io_error;
     }
-    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(n);
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(2 * n);
     let work_rx = std::sync::Mutex::new(work_rx);
     let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, P, Vec<u8>)>();
     let mut free: Vec<Vec<u8>> = Vec::new();
