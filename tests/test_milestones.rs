@@ -53,8 +53,46 @@ fn prospective_tiers_apply_past_the_threshold_only() {
 #[test]
 fn retroactive_tiers_pay_a_catch_up() {
     // $4,000 x 8% + catch-up $8,000 x 1% = $400.00
-    let (_, _, q2) = two_periods("retroactive");
+    let (lab, _, q2) = two_periods("retroactive");
     assert_fields(row(&q2, "tiers", "p"), &[("earned", "400.00")]);
+    // explain names the increment and the catch-up, line by line.
+    let out = lab
+        .cmd(&[
+            "explain",
+            "--party",
+            "tiers/p",
+            "--period",
+            "2026-Q2",
+            "--statements",
+            "q2",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("milestone 100k "), "{text}");
+    assert!(
+        text.contains("100k (catch-up on earlier periods)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_shows_the_fraction_of_a_prospective_crossing() {
+    let (lab, _, _) = two_periods("prospective");
+    let out = lab
+        .cmd(&[
+            "explain",
+            "--party",
+            "tiers/p",
+            "--period",
+            "2026-Q2",
+            "--statements",
+            "q2",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1% x 50% past the threshold"), "{text}");
 }
 
 #[test]

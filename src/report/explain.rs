@@ -168,11 +168,25 @@ pub fn party_trace(
             .lines
             .iter()
             .map(|l| EarningTrace {
-                terms: terms_name(a, l.terms),
+                // A milestone's increment names its milestone (and a
+                // catch-up says so); a crossing period shows the fraction.
+                terms: match (&l.milestone, l.catch_up) {
+                    (Some(m), true) => format!("{m} (catch-up on earlier periods)"),
+                    (Some(m), false) => format!("milestone {m}"),
+                    (None, _) => terms_name(a, l.terms),
+                },
                 source: l.source,
                 base: exact(l.base),
                 units: l.units,
-                rate: l.rate.describe(),
+                rate: if l.fraction == rust_decimal::Decimal::ONE {
+                    l.rate.describe()
+                } else {
+                    format!(
+                        "{} x {} past the threshold",
+                        l.rate.describe(),
+                        crate::money::percent_string(l.fraction.round_dp(6))
+                    )
+                },
                 earnings: exact(l.exact),
             })
             .collect(),
