@@ -151,3 +151,72 @@ fn nothing_to_imagine_or_unknown_agreement_is_a_usage_error() {
         .assert()
         .code(2);
 }
+
+/// A draft of midnight-drive: streaming only, Cy at 3%, no advance.
+const DRAFT: &str = "id = \"midnight-drive\"\ncurrency = \"USD\"\nstart = 2026-01-01\n\
+    [[track]]\nisrc = \"QZNWX2600001\"\n[[track]]\nisrc = \"QZNWX2600002\"\n\
+    [[party]]\nid = \"ava\"\n[[party]]\nid = \"ben\"\n[[party]]\nid = \"cy\"\n[[party]]\nid = \"eve\"\n\
+    [rates.ava]\nstreaming = \"4%\"\n[rates.ben]\nstreaming = \"2%\"\n[rates.cy]\nstreaming = \"3%\"\n\
+    [rates.eve]\nstreaming = \"1%\"\n";
+
+#[test]
+fn a_draft_agreement_is_previewed_on_the_same_revenue() {
+    let l = tempfile::tempdir().unwrap();
+    let draft = l.path().join("draft.toml");
+    std::fs::write(&draft, DRAFT).unwrap();
+    let ledger = l.path().join("ledger");
+    let v = json(
+        &ledger,
+        &[
+            "whatif",
+            "--draft",
+            draft.to_str().unwrap(),
+            "--agreement",
+            "midnight-drive",
+            "--format",
+            "json",
+        ],
+    );
+    // Same streaming revenue: Cy's 1.5% became 3%, so Cy's streaming
+    // earnings double; Ava (4% either way) loses her other sources but no
+    // longer recoups an advance; Eve, new in the draft, appears.
+    let (ava, cy, eve) = (row(&v, "ava"), row(&v, "cy"), row(&v, "eve"));
+    assert_eq!(ava["scenario"]["earned"], ava["scenario"]["payable"]);
+    assert_eq!(ava["baseline"]["payable"], "0.00");
+    let four: rust_decimal::Decimal = ava["scenario"]["earned"].as_str().unwrap().parse().unwrap();
+    let three: rust_decimal::Decimal = cy["scenario"]["earned"].as_str().unwrap().parse().unwrap();
+    let one: rust_decimal::Decimal = eve["scenario"]["earned"].as_str().unwrap().parse().unwrap();
+    // 4% : 3% : 1% of the same base, to within the rounding cents.
+    let cent = rust_decimal::Decimal::new(2, 2);
+    assert!(
+        (four * rust_decimal::Decimal::from(3) - three * rust_decimal::Decimal::from(4)).abs()
+            <= cent * rust_decimal::Decimal::from(4)
+    );
+    assert!(
+        (three - one * rust_decimal::Decimal::from(3)).abs()
+            <= cent * rust_decimal::Decimal::from(3)
+    );
+    assert_eq!(eve["baseline"]["earned"], "0.00");
+    assert!(!ledger.exists(), "whatif wrote a ledger");
+}
+
+#[test]
+fn a_draft_must_revise_an_existing_agreement() {
+    let l = tempfile::tempdir().unwrap();
+    let draft = l.path().join("draft.toml");
+    std::fs::write(
+        &draft,
+        DRAFT.replace("id = \"midnight-drive\"", "id = \"new-single\""),
+    )
+    .unwrap();
+    let out = royalty(l.path(), &["whatif", "--draft", draft.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("replaces no agreement"));
+}

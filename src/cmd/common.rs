@@ -370,13 +370,18 @@ pub fn load_agreements(c: &Common) -> Result<(Settings, Vec<Agreement>)> {
 }
 
 impl Prepared {
-    /// Computes the period on other revenue (a hypothetical one, for
-    /// `whatif`), from the same agreements, rates and opening state.
-    pub fn compute_on(&self, revenue: &Revenue) -> Result<royalty::engine::PeriodResult> {
+    /// Computes the period on other revenue and agreements (hypothetical
+    /// lines and draft terms, for `whatif`), from the same rates and
+    /// opening state.
+    pub fn compute_with(
+        &self,
+        agreements: &[Agreement],
+        revenue: &Revenue,
+    ) -> Result<royalty::engine::PeriodResult> {
         let sorted = revenue.sorted();
         royalty::engine::compute(&royalty::engine::Input {
             period: self.period,
-            agreements: &self.loaded.agreements,
+            agreements,
             revenue: &sorted,
             files: &revenue.files,
             fx: &self.loaded.fx,

@@ -65,6 +65,10 @@ pub struct Args {
     /// A scenario statement (canonical CSV or any known format) added to the baseline.
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
+    /// Draft agreement files: each replaces the agreement with its id in the
+    /// scenario (new terms previewed on the same revenue, before signing).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub draft: Vec<PathBuf>,
 }
 
 pub fn exec(a: Args) -> Result<u8> {
@@ -81,9 +85,9 @@ pub fn exec(a: Args) -> Result<u8> {
         physical_rate: a.physical_rate,
         sync: a.sync,
     };
-    if assumptions.lines().is_empty() && a.scenario.is_none() {
+    if assumptions.lines().is_empty() && a.scenario.is_none() && a.draft.is_empty() {
         return Err(Error::Usage(
-            "nothing to imagine: give --streams, --downloads, --physical, --sync or --scenario FILE"
+            "nothing to imagine: give --streams, --downloads, --physical, --sync, --scenario FILE or --draft FILE"
                 .into(),
         ));
     }
@@ -131,8 +135,36 @@ pub fn exec(a: Args) -> Result<u8> {
         revenue.merge(extra);
         described.push(format!("+ the lines of {}", path.display()));
     }
-    let scenario = prepared.compute_on(&revenue)?;
-    let c = whatif::compare(&baseline, &scenario, agreements, a.agreement.as_deref());
+    let mut drafted = agreements.clone();
+    if !a.draft.is_empty() {
+        let (drafts, d) = royalty::load::agreements(&a.draft)?;
+        royalty::diag::fail_on_errors(&d)?;
+        for draft in drafts {
+            let Some(i) = drafted.iter().position(|x| x.id == draft.id) else {
+                let ids: Vec<&str> = agreements.iter().map(|x| x.id.as_str()).collect();
+                return Err(Error::Usage(format!(
+                    "draft `{}` ({}) replaces no agreement; a draft keeps the id of the agreement it revises: {}",
+                    draft.id,
+                    draft.file.display(),
+                    ids.join(", ")
+                )));
+            };
+            described.push(format!(
+                "draft terms of {} ({})",
+                draft.id,
+                draft.file.display()
+            ));
+            drafted[i] = draft;
+        }
+    }
+    let scenario = prepared.compute_with(&drafted, &revenue)?;
+    let c = whatif::compare(
+        &baseline,
+        &scenario,
+        agreements,
+        &drafted,
+        a.agreement.as_deref(),
+    );
     let text = match format {
         Format::Json => whatif::json(&c),
         _ => whatif::table(

@@ -128,17 +128,21 @@ pub struct Comparison {
     pub rows: Vec<Row>,
 }
 
+/// Baseline and scenario side by side. The scenario may run on draft
+/// agreements (`scen_agreements`), whose parties may differ: every party of
+/// either side appears, scenario order first.
 pub fn compare(
     base: &PeriodResult,
     scen: &PeriodResult,
-    agreements: &[Agreement],
+    base_agreements: &[Agreement],
+    scen_agreements: &[Agreement],
     only: Option<&str>,
 ) -> Comparison {
-    let b = payout_rows(base, agreements);
-    let s = payout_rows(scen, agreements);
+    let b = payout_rows(base, base_agreements);
+    let s = payout_rows(scen, scen_agreements);
     let mut keys: Vec<(String, String)> = Vec::new();
     // Agreement id, then party file order, as in run (SPEC 4.1).
-    for ag in agreements {
+    for ag in scen_agreements.iter().chain(base_agreements) {
         if only.is_some_and(|o| o != ag.id) {
             continue;
         }
@@ -147,7 +151,7 @@ pub fn compare(
             let present = |rows: &[crate::report::rows::PayoutRow]| {
                 rows.iter().any(|r| r.agreement == k.0 && r.party == k.1)
             };
-            if present(&b) || present(&s) {
+            if !keys.contains(&k) && (present(&b) || present(&s)) {
                 keys.push(k);
             }
         }
