@@ -32,6 +32,28 @@ fn two_periods(mode: &str) -> (Lab, serde_json::Value, serde_json::Value) {
     (lab, q1, q2)
 }
 
+/// `explain` of the tiers party for 2026-Q2.
+fn explain_q2(lab: &Lab) -> String {
+    let out = lab
+        .cmd(&[
+            "explain",
+            "--party",
+            "tiers/p",
+            "--period",
+            "2026-Q2",
+            "--statements",
+            "q2",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn prospective_tiers_apply_past_the_threshold_only() {
     // $4,000 x (20,000/40,000 x 7% + 20,000/40,000 x 8%) = $300.00
@@ -56,19 +78,7 @@ fn retroactive_tiers_pay_a_catch_up() {
     let (lab, _, q2) = two_periods("retroactive");
     assert_fields(row(&q2, "tiers", "p"), &[("earned", "400.00")]);
     // explain names the increment and the catch-up, line by line.
-    let out = lab
-        .cmd(&[
-            "explain",
-            "--party",
-            "tiers/p",
-            "--period",
-            "2026-Q2",
-            "--statements",
-            "q2",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = explain_q2(&lab);
     assert!(text.contains("milestone 100k "), "{text}");
     assert!(
         text.contains("100k (catch-up on earlier periods)"),
@@ -79,19 +89,7 @@ fn retroactive_tiers_pay_a_catch_up() {
 #[test]
 fn explain_shows_the_fraction_of_a_prospective_crossing() {
     let (lab, _, _) = two_periods("prospective");
-    let out = lab
-        .cmd(&[
-            "explain",
-            "--party",
-            "tiers/p",
-            "--period",
-            "2026-Q2",
-            "--statements",
-            "q2",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = explain_q2(&lab);
     assert!(text.contains("1% x 50% past the threshold"), "{text}");
 }
 

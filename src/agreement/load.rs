@@ -2,7 +2,7 @@
 //! validated model, collecting every problem with its file:line:column
 //! (SPEC 2.2, the list of what `royalty check` rejects).
 
-use super::raw::{RawAgreement, RawNum, RawParty, RawRates, RawTable, S};
+use super::raw::{RawAgreement, RawNum, RawParty, RawRates, RawSplit, RawTable, S};
 use super::*;
 use crate::diag::{line_col, Diagnostic};
 use crate::money::{parse_decimal, parse_percent, Rate};
@@ -862,7 +862,7 @@ fn party(p: &RawParty, agreement_currency: Option<Currency>, cx: &mut Ctx) -> Op
 pub(super) struct TermsInput<'a> {
     pub rates: Option<&'a RawRates>,
     pub pool: Option<&'a RawTable>,
-    pub split: Option<&'a S<BTreeMap<String, S<toml::Value>>>>,
+    pub split: Option<&'a RawSplit>,
     pub tiers: Option<&'a RawTable>,
     /// Where to point when the problem has no better place.
     pub anchor: std::ops::Range<usize>,
@@ -978,7 +978,7 @@ fn terms(raw: &TermsInput, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
 }
 
 fn split_shares(
-    split: &S<BTreeMap<String, S<toml::Value>>>,
+    split: &RawSplit,
     raw: &TermsInput,
     parties: &[Party],
     t: &mut Terms,

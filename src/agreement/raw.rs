@@ -15,6 +15,8 @@ pub type S<T> = Spanned<T>;
 /// its own, and toml refuses to span it (toml-rs issue 798).
 /// A table of source (or tier) -> number.
 pub type RawTable = S<BTreeMap<String, S<RawNum>>>;
+/// `[split]`: party -> share, or `{ method = "weighted", by_hours = ... }`.
+pub type RawSplit = S<BTreeMap<String, S<toml::Value>>>;
 pub type RawRates = BTreeMap<String, S<BTreeMap<String, S<RawNum>>>>;
 
 #[derive(Debug, Deserialize)]
@@ -37,11 +39,11 @@ pub struct RawAgreement {
     #[serde(default)]
     pub rates: Option<RawRates>,
     #[serde(default)]
-    pub pool: Option<S<BTreeMap<String, S<RawNum>>>>,
+    pub pool: Option<RawTable>,
     #[serde(default)]
-    pub split: Option<S<BTreeMap<String, S<toml::Value>>>>,
+    pub split: Option<RawSplit>,
     #[serde(default)]
-    pub tiers: Option<S<BTreeMap<String, S<RawNum>>>>,
+    pub tiers: Option<RawTable>,
     #[serde(default)]
     pub payout: Option<S<RawPayout>>,
     // Sections of SPEC 2.2 that this version reads but does not apply yet:
@@ -145,6 +147,9 @@ pub struct RawEventCondition {
     pub at_least: Option<S<RawNum>>,
 }
 
+/// The terms fields repeat those of `RawAgreement` on purpose: serde's
+/// `flatten` cannot be combined with `deny_unknown_fields`, and a misspelt
+/// key must stay an error.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAmendment {
@@ -154,11 +159,11 @@ pub struct RawAmendment {
     #[serde(default)]
     pub rates: Option<RawRates>,
     #[serde(default)]
-    pub pool: Option<S<BTreeMap<String, S<RawNum>>>>,
+    pub pool: Option<RawTable>,
     #[serde(default)]
-    pub split: Option<S<BTreeMap<String, S<toml::Value>>>>,
+    pub split: Option<RawSplit>,
     #[serde(default)]
-    pub tiers: Option<S<BTreeMap<String, S<RawNum>>>>,
+    pub tiers: Option<RawTable>,
     #[serde(default)]
     pub party: Vec<RawParty>,
 }
