@@ -70,19 +70,34 @@ impl NumberStyle {
         if self.is_null(b) {
             return Some(Decimal::ZERO);
         }
-        parse(b, self, true)
+        parse(b, self, true).filter(crate::statement::number::in_bounds)
+    }
+
+    /// The same amount as a scaled integer (`-12.50` is `(-1250, 2)`), for
+    /// sums kept as integers; `None` also when it does not fit in an i64.
+    pub fn scaled(&self, b: &[u8]) -> Option<(i64, u32)> {
+        let b = b.trim_ascii();
+        // Under this style a `.` is the decimal point: the plain reading.
+        if self.decimal != DecimalMark::Comma && self.thousands != Some(b'.') {
+            if let Some(v) = crate::statement::number::short_scaled(b) {
+                return Some(v);
+            }
+        }
+        let d = self.decimal(b)?;
+        Some((i64::try_from(d.mantissa()).ok()?, d.scale()))
     }
 
     /// A whole number (units). `2.0` is accepted, `2.5` and `1E3` are not.
     pub fn integer(&self, b: &[u8]) -> Option<i64> {
         let b = b.trim_ascii();
-        if !b.is_empty() && b.iter().all(u8::is_ascii_digit) && b.len() <= 18 {
-            return crate::statement::number::int_from_bytes(b);
+        // Plain digits, signed or not, read the same under every style.
+        if let Some(v) = crate::statement::number::int_from_bytes(b) {
+            return Some(v);
         }
         if self.is_null(b) {
             return Some(0);
         }
-        let d = parse(b, self, false)?;
+        let d = parse(b, self, false).filter(crate::statement::number::in_bounds)?;
         if !d.fract().is_zero() {
             return None;
         }

@@ -4,8 +4,19 @@
 
 use rust_decimal::Decimal;
 
-/// Parses `-1234.5678`, `+12`, `.5`-free plain decimals from bytes.
-/// Up to 28 significant digits; anything else is `None`.
+/// Most digits a statement number may have before its point: amounts and
+/// units stay below 10^15 (a quadrillion). No real statement line comes
+/// near it, and it keeps every sum of millions of lines exact and far from
+/// the 28 digits a `Decimal` holds, so summing can never overflow.
+pub const MAX_INTEGER_DIGITS: usize = 15;
+
+/// Whether a parsed number is within `MAX_INTEGER_DIGITS`.
+pub fn in_bounds(d: &Decimal) -> bool {
+    d.abs() < Decimal::from(1_000_000_000_000_000i64)
+}
+
+/// Parses `-1234.5678`, `+12`, `.5`-free plain decimals from bytes, below
+/// 10^15 (`MAX_INTEGER_DIGITS`); anything else is `None`.
 pub fn decimal_from_bytes(b: &[u8]) -> Option<Decimal> {
     let b = b.trim_ascii();
     if let Some(d) = short_decimal(b) {
@@ -52,13 +63,25 @@ pub fn decimal_from_bytes(b: &[u8]) -> Option<Decimal> {
     if neg {
         mantissa = -mantissa;
     }
-    Decimal::try_from_i128_with_scale(mantissa, scale).ok()
+    Decimal::try_from_i128_with_scale(mantissa, scale)
+        .ok()
+        .filter(in_bounds)
 }
 
 /// The common case, on the hot path of every statement line: at most 18
 /// digits, an optional `-` and one `.`, summed in a u64 (no i128 arithmetic).
 /// Anything else is left to the general parser.
 fn short_decimal(b: &[u8]) -> Option<Decimal> {
+    let (v, scale) = short_scaled(b)?;
+    // `-0.00` keeps its sign, as the general parser keeps it.
+    let mut d = Decimal::from_i128_with_scale(v.unsigned_abs() as i128, scale);
+    d.set_sign_negative(b[0] == b'-');
+    Some(d)
+}
+
+/// The same number as a scaled integer: `-12.50` is `(-1250, 2)`. For sums
+/// kept as integers, so the hot path builds no `Decimal` at all.
+pub fn short_scaled(b: &[u8]) -> Option<(i64, u32)> {
     let (neg, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
         _ => (false, b),
@@ -78,13 +101,17 @@ fn short_decimal(b: &[u8]) -> Option<Decimal> {
             return None;
         }
     }
-    // `1.` and `.5` are refused, as by the general parser.
+    // `1.` and `.5` are refused, as by the general parser; so are numbers
+    // of 10^15 or more (their leading zeros aside, as there too).
     if n == 0 || n > 18 || digits[0] == b'.' || digits[digits.len() - 1] == b'.' {
         return None;
     }
-    let mut d = Decimal::from_i128_with_scale(v as i128, scale);
-    d.set_sign_negative(neg);
-    Some(d)
+    if n - scale as usize > MAX_INTEGER_DIGITS && v / 10u64.pow(scale) >= 10u64.pow(15) {
+        return None;
+    }
+    // At most 18 digits: below 10^18 < 2^63.
+    let v = v as i64;
+    Some((if neg { -v } else { v }, scale))
 }
 
 /// Parses a whole number (units), optionally signed.
@@ -96,6 +123,11 @@ pub fn int_from_bytes(b: &[u8]) -> Option<i64> {
         _ => (false, b),
     };
     if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    // Below 10^15, as amounts (leading zeros aside).
+    let significant = digits.iter().skip_while(|c| **c == b'0').count();
+    if significant > MAX_INTEGER_DIGITS {
         return None;
     }
     let mut v: i64 = 0;
@@ -112,6 +144,28 @@ pub fn int_from_bytes(b: &[u8]) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::money::dec;
+
+    #[test]
+    fn numbers_stay_below_a_quadrillion_so_sums_cannot_overflow() {
+        for (s, ok) in [
+            ("999999999999999.999999", true),
+            ("-999999999999999", true),
+            ("1000000000000000", false),
+            ("-1000000000000000.5", false),
+            ("00000000000000000000001.5", true),
+            ("12345678901234567890", false),
+        ] {
+            assert_eq!(decimal_from_bytes(s.as_bytes()).is_some(), ok, "{s}");
+            let short = short_scaled(s.as_bytes());
+            assert!(short.is_none() || ok, "{s}");
+        }
+        assert_eq!(
+            int_from_bytes(b"999999999999999"),
+            Some(999_999_999_999_999)
+        );
+        assert_eq!(int_from_bytes(b"1000000000000000"), None);
+        assert_eq!(int_from_bytes(b"000000000000000001"), Some(1));
+    }
 
     #[test]
     fn decimals_from_bytes() {
