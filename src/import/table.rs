@@ -14,7 +14,9 @@ use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::diag::Diagnostic;
 use crate::period::Usage;
 use crate::statement::canonical::Cells;
-use crate::statement::fast::{chunked, for_each_split, line_count, Acc, FxMap};
+use crate::statement::fast::{chunked, line_count, Acc, FxMap};
+use crate::statement::memo::{ChunkSums, KeyMemo, RawKey, MAX_CELLS};
+use crate::statement::quick::{Layout, Line, Numbers};
 use crate::statement::Key;
 use crate::statement::{RevenueLine, Sink, MAX_DIAGNOSTICS_PER_FILE};
 use csv::ByteRecord;
@@ -69,6 +71,61 @@ struct Bound<'p> {
     tax: Option<usize>,
     rules: Vec<(usize, &'p Match, Source)>,
     skips: Vec<(usize, &'p SkipRule)>,
+}
+
+impl Bound<'_> {
+    /// The columns that decide a row's key and whether a rule skips it: two
+    /// rows with the same bytes there parse to the same key (`memo`).
+    /// `None` when there are too many to remember.
+    fn key_columns(&self, by_territory: bool) -> Option<Vec<usize>> {
+        let mut v = vec![self.isrc];
+        if let When::Col(i) = self.usage {
+            v.push(i);
+        }
+        if let Cur::Col(i) = self.currency {
+            v.push(i);
+        }
+        v.extend(self.rules.iter().map(|r| r.0));
+        v.extend(self.skips.iter().map(|s| s.0));
+        if by_territory {
+            v.extend(self.territory);
+        }
+        v.sort_unstable();
+        v.dedup();
+        (v.len() <= MAX_CELLS).then_some(v)
+    }
+
+    /// The quick path's view of this binding (`statement::quick`): the key
+    /// cells in the order of `key_cols`, and the numbers. Rows must have
+    /// the header's count of cells exactly (else `parse_row` decides).
+    fn layout(&self, delimiter: u8, key_cols: &[usize]) -> Option<Layout> {
+        let units = match self.units {
+            Units::Col(i) => Some(i),
+            Units::Fixed(_) => None,
+        };
+        // A column read for two things is left to the general path.
+        let read: Vec<usize> = [Some(self.amount), units, self.tax, self.territory]
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut distinct = read.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() != read.len() {
+            return None;
+        }
+        let l = Layout {
+            delimiter,
+            keys: key_cols.to_vec(),
+            units,
+            amount: Some(self.amount),
+            tax: self.tax,
+            territory: self.territory,
+            cells: self.count,
+            exact: true,
+        };
+        l.usable().then_some(l)
+    }
 }
 
 fn bind<'p>(p: &'p Profile, header: &ByteRecord) -> Result<Bound<'p>, String> {
@@ -411,7 +468,7 @@ fn bind_or_report<'p>(
 struct ChunkOut<'a> {
     lines: u64,
     rd: Reader<'a>,
-    sums: FxMap<Key, Acc>,
+    sums: Vec<(Key, Acc)>,
     unmatched: Vec<RevenueLine>,
 }
 
@@ -460,33 +517,45 @@ pub fn read_delimited(
     };
     let by_territory = sink.revenue.by_territory;
     let known = sink.known;
-    let parse = |data: &[u8]| -> ChunkOut {
+    let key_cols = b.key_columns(by_territory);
+    // No quick path without a memo, or if a layout reads one column twice.
+    let layout = key_cols.as_deref().and_then(|k| b.layout(p.delimiter, k));
+    let quick = layout.is_some();
+    let layout = layout.unwrap_or_else(|| Layout {
+        delimiter: p.delimiter,
+        ..Layout::default()
+    });
+    // A good row: summed, and its key cells remembered for the rows that
+    // repeat them.
+    let take = |out: &mut ChunkOut,
+                sums: &mut ChunkSums,
+                memo: Option<(&mut KeyMemo, &RawKey)>,
+                l: RevenueLine| {
+        let key = Key::of(&l, by_territory);
+        let unmatched = known.is_some_and(|k| !k.contains(&l.isrc));
+        match memo.and_then(|(m, raw)| Some((m.remember(raw, key, unmatched)?, m))) {
+            Some((i, memo)) => memo.acc(i).add(&l),
+            None => sums.acc(key).add(&l),
+        }
+        if unmatched {
+            out.unmatched.push(l);
+        }
+    };
+    let parse = |memo: &mut KeyMemo, data: &[u8]| -> ChunkOut {
         let mut out = ChunkOut {
             lines: 0,
             rd: Reader::new(path),
-            sums: FxMap::default(),
+            sums: Vec::new(),
             unmatched: Vec::new(),
         };
-        let mut take =
-            |line: u64, r: Option<Result<RevenueLine, (usize, String)>>, rd: &mut Reader| match r {
-                Some(Ok(l)) => {
-                    out.sums
-                        .entry(Key::of(&l, by_territory))
-                        .or_default()
-                        .add(&l);
-                    if known.is_some_and(|k| !k.contains(&l.isrc)) {
-                        out.unmatched.push(l);
-                    }
-                }
-                Some(Err((col, msg))) => rd.error(line, col, msg),
-                None => {}
-            };
+        let mut sums = ChunkSums::default();
         let mut rd = Reader::new(path);
-        if p.quoting && memchr::memchr(b'"', data).is_some() {
+        if (p.quoting && memchr::memchr(b'"', data).is_some()) || b.count > 64 {
             let mut r = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
                 .delimiter(p.delimiter)
+                .quoting(p.quoting)
                 .from_reader(data);
             let mut rec = ByteRecord::new();
             loop {
@@ -497,8 +566,11 @@ pub fn read_delimited(
                         if rec.iter().all(|c| c.trim_ascii().is_empty()) {
                             continue;
                         }
-                        let parsed = row(p, &b, &rec, line, &mut rd);
-                        take(line, parsed, &mut rd);
+                        match row(p, &b, &rec, line, &mut rd) {
+                            Some(Ok(l)) => take(&mut out, &mut sums, None, l),
+                            Some(Err((col, msg))) => rd.error(line, col, msg),
+                            None => {}
+                        }
                     }
                     Err(e) => {
                         rd.error(
@@ -511,29 +583,69 @@ pub fn read_delimited(
                 }
             }
         } else {
-            for_each_split(data, p.delimiter, |rel, cells| {
-                if (0..cells.count()).all(|i| cells.cell(i).trim_ascii().is_empty()) {
-                    return;
-                }
-                let parsed = row(p, &b, cells, rel, &mut rd);
-                take(rel, parsed, &mut rd);
-            });
+            let mut st = (&mut out, &mut sums, &mut *memo, &mut rd);
+            layout.for_each_line(
+                data,
+                &mut st,
+                |(_, _, memo, rd), rel, line| {
+                    if !quick {
+                        return false;
+                    }
+                    let found = RawKey::new(&line.keys[..layout.keys.len()])
+                        .and_then(|raw| memo.find(&raw));
+                    let Some(i) = found else { return false };
+                    match quick_numbers(p, &b, line, rel, rd) {
+                        Some(n) => {
+                            memo.acc(i).add_scaled(n);
+                            true
+                        }
+                        None => false,
+                    }
+                },
+                |(out, sums, memo, rd), rel, cells| {
+                    if (0..cells.count()).all(|i| cells.cell(i).trim_ascii().is_empty()) {
+                        return;
+                    }
+                    let mut c: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
+                    let raw = key_cols.as_deref().and_then(|cols| {
+                        for (slot, i) in c.iter_mut().zip(cols) {
+                            *slot = cells.cell(*i);
+                        }
+                        RawKey::new(&c[..cols.len()])
+                    });
+                    match row(p, &b, cells, rel, rd) {
+                        Some(Ok(l)) => {
+                            let memo = raw.as_ref().map(|r| (&mut **memo, r));
+                            take(out, sums, memo, l)
+                        }
+                        Some(Err((col, msg))) => rd.error(rel, col, msg),
+                        None => {}
+                    }
+                },
+            );
         }
+        out.sums = memo.finish_chunk(sums);
         out.lines = line_count(data);
         out.rd = rd;
         out
     };
     let mut outs: Vec<Option<ChunkOut>> = Vec::new();
     let mut all: FxMap<Key, Acc> = FxMap::default();
-    let io_error = chunked(&mut input, sink.threads, &parse, |i, mut o| {
-        for (k, a) in std::mem::take(&mut o.sums) {
-            all.entry(k).or_default().merge(&a);
-        }
-        if outs.len() <= i {
-            outs.resize_with(i + 1, || None);
-        }
-        outs[i] = Some(o);
-    });
+    let io_error = chunked(
+        &mut input,
+        sink.threads,
+        &KeyMemo::default,
+        &parse,
+        |i, mut o| {
+            for (k, a) in std::mem::take(&mut o.sums) {
+                all.entry(k).or_default().merge(&a);
+            }
+            if outs.len() <= i {
+                outs.resize_with(i + 1, || None);
+            }
+            outs[i] = Some(o);
+        },
+    );
     let mut offset = header_line;
     for o in outs.into_iter().flatten() {
         for mut l in o.unmatched {
@@ -602,6 +714,33 @@ pub fn read(
         }
     }
     rd.finish()
+}
+
+/// The numbers of an ordinary line whose key cells are known good
+/// (`memo`), with the territory looked at as `parse_row` does. `None` when
+/// the line is out of the ordinary: it then takes the full path, with its
+/// full checks and messages.
+fn quick_numbers(
+    p: &Profile,
+    b: &Bound,
+    line: &Line,
+    rel: u64,
+    rd: &mut Reader,
+) -> Option<Numbers> {
+    let units = match b.units {
+        Units::Col(_) => p.numbers.integer(line.units)?,
+        Units::Fixed(u) => u,
+    };
+    let amount = p.numbers.scaled(line.amount)?;
+    let tax = match b.tax.map(|_| line.tax) {
+        Some(c) if !c.trim_ascii().is_empty() => p.numbers.scaled(c)?,
+        _ => (0, 0),
+    };
+    // Last, as in `parse_row`: unknown names are counted once per good row.
+    if b.territory.is_some() {
+        rd.territory(line.territory, &p.territories, rel);
+    }
+    Some(Numbers { units, amount, tax })
 }
 
 /// One row: skipped by a rule (tallied, `None`), or parsed.
@@ -694,23 +833,27 @@ fn parse_row(
         Units::Col(i) => p
             .numbers
             .integer(cell(i))
-            .ok_or_else(|| bad(i, "a whole number of units"))?,
+            .ok_or_else(|| bad(i, "a whole number of units below 10^15"))?,
         Units::Fixed(u) => u,
     };
     let amount = p
         .numbers
         .decimal(cell(b.amount))
-        .ok_or_else(|| bad(b.amount, "an amount (a decimal number)"))?;
+        .ok_or_else(|| bad(b.amount, "an amount (a decimal number below 10^15)"))?;
     let currency = match b.currency {
         Cur::Col(i) => Currency::parse_bytes(cell(i).trim_ascii())
             .ok_or_else(|| bad(i, "an ISO 4217 currency code like USD"))?,
         Cur::Fixed(c) => c,
     };
     let tax_withheld = match b.tax {
-        Some(i) if !cell(i).trim_ascii().is_empty() => p
-            .numbers
-            .decimal(cell(i))
-            .ok_or_else(|| bad(i, "a tax amount (a decimal number) or an empty cell"))?,
+        Some(i) if !cell(i).trim_ascii().is_empty() => {
+            p.numbers.decimal(cell(i)).ok_or_else(|| {
+                bad(
+                    i,
+                    "a tax amount (a decimal number below 10^15) or an empty cell",
+                )
+            })?
+        }
         _ => Decimal::ZERO,
     };
     let territory = match b.territory {
@@ -751,4 +894,117 @@ fn parse_row(
         currency,
         tax_withheld,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The quick path (`statement::quick` with `statement::memo`) must give
+    //! exactly what the general path gives: here every DistroKid-like text,
+    //! good and bad lines mixed, is read both ways and compared whole.
+    use super::*;
+    use crate::statement::{FileSummary, Revenue};
+    use proptest::prelude::*;
+
+    const HEADER: &str = "Reporting Date\tSale Month\tStore\tArtist\tTitle\tISRC\tUPC\tQuantity\tTeam Percentage\tSong/Album\tCountry of Sale\tSongwriter Royalties Withheld\tEarnings (USD)";
+
+    fn profile() -> Profile {
+        let text = include_str!("../../profiles/distrokid.toml");
+        Profile::parse(text, Path::new("distrokid.toml"), "built-in").expect("built-in profile")
+    }
+
+    type Outcome = (
+        Vec<(Key, crate::statement::Sums)>,
+        FileSummary,
+        Vec<RevenueLine>,
+    );
+
+    fn run(text: &str, quick: bool, threads: usize) -> (Outcome, Vec<Diagnostic>, Vec<Skipped>) {
+        let p = profile();
+        let mut rev = Revenue::default();
+        let mut summary = FileSummary::default();
+        let mut unmatched = Vec::new();
+        let known = std::collections::HashSet::from(
+            ["QZBEN2600045", "QZBEN2600023"].map(|i| Isrc::parse(i).expect("isrc")),
+        );
+        let mut sink = Sink {
+            revenue: &mut rev,
+            summary: &mut summary,
+            known: Some(&known),
+            unmatched: &mut unmatched,
+            threads,
+        };
+        let path = Path::new("s.tsv");
+        let (diags, skipped) = if quick {
+            read_delimited(&p, text.as_bytes(), path, &mut sink)
+        } else {
+            let rows: Vec<(u64, Vec<String>)> = text
+                .split('\n')
+                .enumerate()
+                .map(|(i, l)| {
+                    let l = l.strip_suffix('\r').unwrap_or(l);
+                    (i as u64 + 1, l.split('\t').map(str::to_string).collect())
+                })
+                .collect();
+            read(&p, &mut SheetRows(rows.into_iter()), path, &mut sink)
+        };
+        ((rev.sorted(), summary, unmatched), diags, skipped)
+    }
+
+    fn cell(choices: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+        proptest::sample::select(choices)
+    }
+
+    prop_compose! {
+        fn line()(
+            month in cell(&["2026-03", "2026-01", "2026-13", "", "2026-02-15"]),
+            store in cell(&["Spotify", "iTunes", "YouTube (Ads)", " Spotify"]),
+            isrc in cell(&["QZBEN2600045", "QZBEN2600023", "qzben2600023", "'QZBEN2600045", "BAD", "", "QZNWX2699999"]),
+            units in cell(&["2639", "-3", "+4", " 7 ", "1.0", "x", ""]),
+            kind in cell(&["Song", "Song", "Song", "Album"]),
+            country in cell(&["GB", "us", "Narnia", "", "United Kingdom"]),
+            amount in cell(&["6.002915", "-0.5", "+1.25", "(2.00)", "1E-3", "abc", "", " 3.5", "0.1234567890123", "-0.00"]),
+            end in cell(&["", "", "", "\r", "\t", "\textra", "CUT", "BLANK"]),
+        ) -> String {
+            if end == "BLANK" {
+                return String::new();
+            }
+            let mut l = format!("2026-04-05\t{month}\t{store}\tA\tT\t{isrc}\t1\t{units}\t100\t{kind}\t{country}\t0\t{amount}");
+            match end {
+                "CUT" => {
+                    let cut = l.rfind('\t').expect("cells");
+                    l.truncate(cut);
+                }
+                e => l.push_str(e),
+            }
+            l
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+        #[test]
+        fn the_quick_path_reads_what_the_general_path_reads(
+            lines in proptest::collection::vec(line(), 1..300),
+            repeat in 1usize..4,
+        ) {
+            // Repeating the lines makes the memo answer for most of them.
+            let mut text = String::from(HEADER);
+            for _ in 0..repeat {
+                for l in &lines {
+                    text.push('\n');
+                    text.push_str(l);
+                }
+            }
+            let general = run(&text, false, 1);
+            for threads in [1, 2] {
+                let quick = run(&text, true, threads);
+                prop_assert_eq!(&quick.0.0, &general.0.0);
+                prop_assert_eq!(quick.0.1.lines, general.0.1.lines);
+                prop_assert_eq!(&quick.0.1.totals, &general.0.1.totals);
+                prop_assert_eq!(&quick.0.2, &general.0.2);
+                prop_assert_eq!(&quick.1, &general.1);
+                prop_assert_eq!(&quick.2, &general.2);
+            }
+        }
+    }
 }

@@ -4,7 +4,8 @@
 //! the file. Every bad row is reported (file:line:column, what was expected)
 //! and no bad row is summed in.
 
-use super::number::{decimal_from_bytes, int_from_bytes};
+use super::number::{decimal_from_bytes, int_from_bytes, short_scaled};
+use super::quick::{Layout, Line, Numbers};
 use super::{RevenueLine, Sink};
 use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::diag::Diagnostic;
@@ -109,6 +110,62 @@ impl Columns {
     }
 }
 
+impl Columns {
+    /// The cells a line's key is parsed from: period, ISRC, source,
+    /// currency, and the territory when sums are kept per territory. Two
+    /// lines with the same bytes here have the same key (`memo`).
+    pub fn key_cells<'a>(&self, rec: &'a impl Cells, by_territory: bool) -> ([&'a [u8]; 5], usize) {
+        let cells = [
+            rec.cell(self.period),
+            rec.cell(self.isrc),
+            rec.cell(self.source),
+            rec.cell(self.currency),
+            rec.cell(self.territory),
+        ];
+        (cells, if by_territory { 5 } else { 4 })
+    }
+
+    /// The quick path's view of this header (`quick`): the key cells as in
+    /// `key_cells`, and the numbers.
+    pub fn layout(&self, by_territory: bool) -> Layout {
+        let (keys, n) = (
+            [
+                self.period,
+                self.isrc,
+                self.source,
+                self.currency,
+                self.territory,
+            ],
+            if by_territory { 5 } else { 4 },
+        );
+        Layout {
+            delimiter: b',',
+            keys: keys[..n].to_vec(),
+            units: Some(self.units),
+            amount: Some(self.amount),
+            tax: self.tax_withheld,
+            territory: Some(self.territory),
+            cells: self.count,
+            exact: false,
+        }
+    }
+}
+
+/// The numbers of an ordinary line whose key cells are known good, as
+/// scaled integers: units, amount, tax withheld. `None` when anything is out
+/// of the ordinary (a bad territory, an amount only `parse_record` reads):
+/// the line then takes the full path, with its full checks and messages.
+pub fn quick_numbers(line: &Line) -> Option<Numbers> {
+    Territory::parse_bytes(line.territory)?;
+    let units = int_from_bytes(line.units)?;
+    let amount = short_scaled(line.amount.trim_ascii())?;
+    let tax = match line.tax.trim_ascii() {
+        b"" => (0, 0),
+        c => short_scaled(c)?,
+    };
+    Some(Numbers { units, amount, tax })
+}
+
 /// The cells of one row, however they were split.
 pub trait Cells {
     fn count(&self) -> usize;
@@ -182,12 +239,12 @@ pub fn parse_record(
         )
     })?;
     let units = int_from_bytes(cell(cols.units))
-        .ok_or_else(|| bad(cols.units, "units", "a whole number"))?;
+        .ok_or_else(|| bad(cols.units, "units", "a whole number below 10^15"))?;
     let amount = decimal_from_bytes(cell(cols.amount)).ok_or_else(|| {
         bad(
             cols.amount,
             "amount",
-            "a decimal number with `.` like 12.34",
+            "a decimal number with `.` like 12.34, below 10^15",
         )
     })?;
     let currency = Currency::parse_bytes(cell(cols.currency).trim_ascii()).ok_or_else(|| {
@@ -198,8 +255,15 @@ pub fn parse_record(
         )
     })?;
     let tax_withheld = match cols.tax_withheld {
-        Some(i) if !cell(i).trim_ascii().is_empty() => decimal_from_bytes(cell(i))
-            .ok_or_else(|| bad(i, "tax_withheld", "a decimal number or an empty cell"))?,
+        Some(i) if !cell(i).trim_ascii().is_empty() => {
+            decimal_from_bytes(cell(i)).ok_or_else(|| {
+                bad(
+                    i,
+                    "tax_withheld",
+                    "a decimal number below 10^15 or an empty cell",
+                )
+            })?
+        }
         _ => Decimal::ZERO,
     };
     Ok(RevenueLine {
@@ -303,7 +367,7 @@ mod tests {
         assert_eq!(msgs.len(), 4, "{msgs:?}");
         assert_eq!(
             msgs[0],
-            "s.csv:2:37: error: amount: expected a decimal number with `.` like 12.34, found `abc`"
+            "s.csv:2:37: error: amount: expected a decimal number with `.` like 12.34, below 10^15, found `abc`"
         );
         assert!(
             msgs[1].starts_with("s.csv:3:22: error: source: expected one of streaming"),

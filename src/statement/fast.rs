@@ -14,7 +14,9 @@
 //! not by the length of the file. A chunk with a quote character in it is
 //! read with the `csv` crate instead, so quoted cells keep their meaning.
 
-use super::canonical::{parse_record, Cells, Columns};
+use super::canonical::{parse_record, quick_numbers, Cells, Columns};
+use super::memo::{ChunkSums, KeyMemo, RawKey};
+use super::quick::{Layout, Numbers};
 use super::{Key, RevenueLine, Sink, Sums, MAX_DIAGNOSTICS_PER_FILE};
 use crate::diag::Diagnostic;
 use rust_decimal::Decimal;
@@ -90,6 +92,13 @@ fn scaled(d: Decimal) -> Option<i128> {
     (s <= SCALE).then(|| d.mantissa() * POWERS[s as usize])
 }
 
+fn add_one(sum: &mut i128, extra: &mut Decimal, (m, s): (i64, u32)) {
+    match POWERS.get(s as usize) {
+        Some(p) => *sum += m as i128 * p,
+        None => *extra += Decimal::from_i128_with_scale(m as i128, s),
+    }
+}
+
 impl Acc {
     pub fn add(&mut self, l: &RevenueLine) {
         self.units += l.units;
@@ -102,6 +111,18 @@ impl Acc {
             None => self.tax_extra += l.tax_withheld,
         }
         self.lines += 1;
+    }
+    /// Adds one line read as scaled integers (`number::short_scaled`): the
+    /// hot path, which builds no `Decimal`.
+    pub fn add_scaled(&mut self, n: Numbers) {
+        self.units += n.units;
+        add_one(&mut self.amount, &mut self.amount_extra, n.amount);
+        add_one(&mut self.tax, &mut self.tax_extra, n.tax);
+        self.lines += 1;
+    }
+    /// No line was added yet.
+    pub fn is_empty(&self) -> bool {
+        self.lines == 0
     }
     pub fn merge(&mut self, o: &Acc) {
         self.units += o.units;
@@ -128,7 +149,7 @@ impl Acc {
 struct Partial {
     /// Physical lines in the chunk (blank ones included), for numbering.
     lines: u64,
-    sums: FxMap<Key, Acc>,
+    sums: Vec<(Key, Acc)>,
     errors: Vec<(u64, usize, String)>,
     error_count: usize,
     unmatched: Vec<RevenueLine>,
@@ -167,16 +188,30 @@ impl Cells for Split<'_> {
 
 struct Ctx<'a> {
     by_territory: bool,
+    layout: Layout,
     cols: &'a Columns,
     known: Option<&'a std::collections::HashSet<crate::codes::Isrc>>,
 }
 
-fn take(p: &mut Partial, ctx: &Ctx, rel_line: u64, parsed: Result<RevenueLine, (usize, String)>) {
+/// Adds a fully parsed line (or its error) to the chunk, and remembers its
+/// key cells for the lines that repeat them.
+fn take(
+    p: &mut Partial,
+    sums: &mut ChunkSums,
+    memo: Option<(&mut KeyMemo, &RawKey)>,
+    ctx: &Ctx,
+    rel_line: u64,
+    parsed: Result<RevenueLine, (usize, String)>,
+) {
     match parsed {
         Ok(l) => {
             let key = Key::of(&l, ctx.by_territory);
-            p.sums.entry(key).or_default().add(&l);
-            if ctx.known.is_some_and(|k| !k.contains(&l.isrc)) {
+            let unmatched = ctx.known.is_some_and(|k| !k.contains(&l.isrc));
+            match memo.and_then(|(m, raw)| Some((m.remember(raw, key, unmatched)?, m))) {
+                Some((i, memo)) => memo.acc(i).add(&l),
+                None => sums.acc(key).add(&l),
+            }
+            if unmatched {
                 p.unmatched.push(l);
             }
         }
@@ -339,19 +374,41 @@ pub fn header_line(input: &mut impl std::io::BufRead) -> std::io::Result<Option<
     }
 }
 
-/// Parses one chunk of whole lines.
-fn parse_chunk(data: &[u8], ctx: &Ctx) -> Partial {
-    let mut p = Partial::default();
+/// Parses one chunk of whole lines. An ordinary line whose key cells this
+/// thread has seen in a good line before only has its numbers read
+/// (`quick`, `memo`); the others take the full path.
+fn parse_chunk(memo: &mut KeyMemo, data: &[u8], ctx: &Ctx) -> Partial {
     if memchr::memchr(b'"', data).is_some() || ctx.cols.last_needed() >= 64 {
         return parse_chunk_csv(data, ctx);
     }
-    for_each_split(data, b',', |rel, cells| {
-        if cells.line.is_empty() {
-            return;
-        }
-        let parsed = parse_record(ctx.cols, cells, rel);
-        take(&mut p, ctx, rel, parsed);
-    });
+    let mut st = (Partial::default(), ChunkSums::default(), memo);
+    ctx.layout.for_each_line(
+        data,
+        &mut st,
+        |(_, _, memo), _, line| {
+            let found =
+                RawKey::new(&line.keys[..ctx.layout.keys.len()]).and_then(|raw| memo.find(&raw));
+            match (found, quick_numbers(line)) {
+                (Some(i), Some(n)) => {
+                    memo.acc(i).add_scaled(n);
+                    true
+                }
+                _ => false,
+            }
+        },
+        |(p, sums, memo), rel, cells| {
+            if cells.line.is_empty() {
+                return;
+            }
+            let (key_cells, n) = ctx.cols.key_cells(cells, ctx.by_territory);
+            let raw = RawKey::new(&key_cells[..n]);
+            let parsed = parse_record(ctx.cols, cells, rel);
+            let memo = raw.as_ref().map(|r| (&mut **memo, r));
+            take(p, sums, memo, ctx, rel, parsed);
+        },
+    );
+    let (mut p, sums, memo) = st;
+    p.sums = memo.finish_chunk(sums);
     p.lines = line_count(data);
     p
 }
@@ -359,6 +416,7 @@ fn parse_chunk(data: &[u8], ctx: &Ctx) -> Partial {
 /// The same, with the csv crate, for chunks with quoted cells.
 fn parse_chunk_csv(data: &[u8], ctx: &Ctx) -> Partial {
     let mut p = Partial::default();
+    let mut sums = ChunkSums::default();
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -370,52 +428,82 @@ fn parse_chunk_csv(data: &[u8], ctx: &Ctx) -> Partial {
             Ok(true) => {
                 let rel = rec.position().map(|x| x.line()).unwrap_or(0);
                 let parsed = parse_record(ctx.cols, &rec, rel);
-                take(&mut p, ctx, rel, parsed);
+                take(&mut p, &mut sums, None, ctx, rel, parsed);
             }
             Err(e) => {
                 let rel = e.position().map(|x| x.line()).unwrap_or(0);
-                take(&mut p, ctx, rel, Err((0, format!("unreadable CSV: {e}"))));
+                let parsed = Err((0, format!("unreadable CSV: {e}")));
+                take(&mut p, &mut sums, None, ctx, rel, parsed);
                 break;
             }
         }
     }
+    p.sums = KeyMemo::default().finish_chunk(sums);
     p.lines = line_count(data);
     p
+}
+
+/// A buffer of whole lines: `bytes[..len]`. The buffer keeps its full
+/// size and is reused, so it is zeroed once, not for every chunk.
+struct Chunk {
+    bytes: Vec<u8>,
+    len: usize,
+}
+
+impl Chunk {
+    fn new() -> Chunk {
+        Chunk {
+            bytes: Vec::new(),
+            len: 0,
+        }
+    }
+    fn data(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
 }
 
 /// Reads the next chunk of whole lines into `buf` (after `carry`, the
 /// partial line left by the previous chunk). Returns false at the end.
 fn next_chunk(
     input: &mut impl Read,
-    buf: &mut Vec<u8>,
+    buf: &mut Chunk,
     carry: &mut Vec<u8>,
 ) -> std::io::Result<bool> {
-    buf.clear();
-    buf.append(carry);
+    let want = carry.len() + CHUNK;
+    if buf.bytes.len() < want {
+        buf.bytes.resize(want, 0);
+    }
+    buf.bytes[..carry.len()].copy_from_slice(carry);
+    let mut n = carry.len();
+    carry.clear();
     let mut eof = false;
-    while buf.len() < CHUNK {
-        // `read_to_end` fills spare capacity without zeroing it first.
-        let want = (CHUNK - buf.len()) as u64;
-        let n = input.by_ref().take(want).read_to_end(buf)?;
-        if n == 0 {
-            eof = true;
-            break;
+    while n < want {
+        match input.read(&mut buf.bytes[n..want]) {
+            Ok(0) => {
+                eof = true;
+                break;
+            }
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
+    buf.len = n;
     if !eof {
-        match memchr::memrchr(b'\n', buf) {
+        match memchr::memrchr(b'\n', &buf.bytes[..n]) {
             Some(i) => {
-                carry.extend_from_slice(&buf[i + 1..]);
-                buf.truncate(i + 1);
+                carry.extend_from_slice(&buf.bytes[i + 1..n]);
+                buf.len = i + 1;
             }
             // A line longer than a chunk: keep reading it.
             None => {
-                carry.append(buf);
+                carry.extend_from_slice(&buf.bytes[..n]);
+                buf.len = 0;
                 return Ok(true);
             }
         }
     }
-    Ok(!buf.is_empty() || !eof)
+    Ok(buf.len > 0 || !eof)
 }
 
 fn threads_for(requested: usize) -> usize {
@@ -430,25 +518,28 @@ fn threads_for(requested: usize) -> usize {
 
 /// Cuts `input` into chunks of whole lines and parses them with `parse` on
 /// `threads` worker threads (0: all cores; 1: on this thread), while this
-/// thread reads (and so hashes) the next chunks. `done` receives each
-/// chunk's result with its index, on this thread, in any order.
-pub fn chunked<P: Send>(
+/// thread reads (and so hashes) the next chunks. Each thread parses with
+/// its own `state()` (e.g. a `memo::KeyMemo`). `done` receives each chunk's
+/// result with its index, on this thread, in any order.
+pub fn chunked<S, P: Send>(
     input: &mut impl Read,
     threads: usize,
-    parse: &(dyn Fn(&[u8]) -> P + Sync),
+    state: &(dyn Fn() -> S + Sync),
+    parse: &(dyn Fn(&mut S, &[u8]) -> P + Sync),
     mut done: impl FnMut(usize, P),
 ) -> Option<std::io::Error> {
     let n = threads_for(threads);
     let mut carry = Vec::new();
     let mut io_error = None;
     if n <= 1 {
-        let mut buf = Vec::with_capacity(CHUNK + (1 << 16));
+        let mut buf = Chunk::new();
         let mut idx = 0;
+        let mut st = state();
         loop {
             match next_chunk(input, &mut buf, &mut carry) {
-                Ok(true) if buf.is_empty() => continue,
+                Ok(true) if buf.len == 0 => continue,
                 Ok(true) => {
-                    done(idx, parse(&buf));
+                    done(idx, parse(&mut st, buf.data()));
                     idx += 1;
                 }
                 Ok(false) => break,
@@ -460,37 +551,42 @@ pub fn chunked<P: Send>(
         }
         return io_error;
     }
-    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(2 * n);
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(2 * n);
     let work_rx = std::sync::Mutex::new(work_rx);
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, P, Vec<u8>)>();
-    let mut free: Vec<Vec<u8>> = Vec::new();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, P, Chunk)>();
+    let mut free: Vec<Chunk> = Vec::new();
     std::thread::scope(|scope| {
         // n - 1 workers: this thread reads and hashes, and parses a chunk
         // itself whenever the workers' queue is full, so n threads compute.
         for _ in 0..n - 1 {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
-            scope.spawn(move || loop {
-                let job = work_rx.lock().expect("no worker panics").recv();
-                let Ok((idx, buf)) = job else { break };
-                let p = parse(&buf);
-                if done_tx.send((idx, p, buf)).is_err() {
-                    break;
+            scope.spawn(move || {
+                let mut st = state();
+                loop {
+                    let job = work_rx.lock().expect("no worker panics").recv();
+                    let Ok((idx, buf)) = job else { break };
+                    let p = parse(&mut st, buf.data());
+                    if done_tx.send((idx, p, buf)).is_err() {
+                        break;
+                    }
                 }
             });
         }
         drop(done_tx);
         let mut idx = 0;
+        let mut st = state();
         loop {
-            let mut buf = free
-                .pop()
-                .unwrap_or_else(|| Vec::with_capacity(CHUNK + (1 << 16)));
+            let mut buf = free.pop().unwrap_or_else(Chunk::new);
             match next_chunk(input, &mut buf, &mut carry) {
-                Ok(true) if buf.is_empty() => continue,
+                Ok(true) if buf.len == 0 => {
+                    free.push(buf);
+                    continue;
+                }
                 Ok(true) => {
                     match work_tx.try_send((idx, buf)) {
                         Ok(()) => {}
                         Err(std::sync::mpsc::TrySendError::Full((i, b))) => {
-                            done(i, parse(&b));
+                            done(i, parse(&mut st, b.data()));
                             free.push(b);
                         }
                         Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break,
@@ -527,6 +623,7 @@ pub fn aggregate(
 ) -> Vec<Diagnostic> {
     let ctx = Ctx {
         by_territory: sink.revenue.by_territory,
+        layout: cols.layout(sink.revenue.by_territory),
         cols,
         known: sink.known,
     };
@@ -535,7 +632,8 @@ pub fn aggregate(
     let io_error = chunked(
         &mut input,
         sink.threads,
-        &|data| parse_chunk(data, &ctx),
+        &KeyMemo::default,
+        &|memo, data| parse_chunk(memo, data, &ctx),
         |i, p| place(&mut partials, &mut all, i, p),
     );
     merge(partials, all, path, first_line, sink, io_error)
@@ -546,10 +644,9 @@ pub fn aggregate(
 /// what needs the chunk's place: its line count, errors and unmatched lines.
 /// Memory then stays flat however long the file is.
 fn place(partials: &mut Vec<Partial>, all: &mut FxMap<Key, Acc>, i: usize, mut p: Partial) {
-    for (k, a) in p.sums.drain() {
+    for (k, a) in std::mem::take(&mut p.sums) {
         all.entry(k).or_default().merge(&a);
     }
-    p.sums = FxMap::default();
     if partials.len() <= i {
         partials.resize_with(i + 1, Partial::default);
     }
@@ -698,5 +795,96 @@ mod tests {
             rev.sums.values().next().unwrap().amount,
             crate::money::dec("0.5000000000001")
         );
+    }
+
+    /// A chunk read by the quick path, and by the general path alone (a
+    /// layout that is never usable), with the sums merged by key.
+    fn both_ways(data: &[u8], by_territory: bool) -> [(Vec<(Key, Sums)>, Partial); 2] {
+        let header = csv::ByteRecord::from(vec![
+            "period",
+            "isrc",
+            "source",
+            "territory",
+            "units",
+            "amount",
+            "currency",
+            "tax_withheld",
+        ]);
+        let cols = Columns::from_header(&header).expect("header");
+        let known =
+            std::collections::HashSet::from([crate::codes::Isrc::parse("QZNWX2600001").unwrap()]);
+        let general = Layout {
+            delimiter: b',',
+            ..Layout::default()
+        };
+        [cols.layout(by_territory), general].map(|layout| {
+            let ctx = Ctx {
+                by_territory,
+                layout,
+                cols: &cols,
+                known: Some(&known),
+            };
+            let mut memo = KeyMemo::default();
+            // Twice, as a thread reads one chunk after another.
+            let mut p = parse_chunk(&mut memo, data, &ctx);
+            let again = parse_chunk(&mut memo, data, &ctx);
+            let mut sums: FxMap<Key, Acc> = FxMap::default();
+            for (k, a) in p.sums.drain(..).chain(again.sums) {
+                sums.entry(k).or_default().merge(&a);
+            }
+            let mut sums: Vec<(Key, Sums)> = sums.into_iter().map(|(k, a)| (k, a.sums())).collect();
+            sums.sort_by_key(|(k, _)| *k);
+            (sums, p)
+        })
+    }
+
+    fn pick(
+        choices: &'static [&'static str],
+    ) -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(choices)
+    }
+
+    proptest::prop_compose! {
+        fn canonical_line()(
+            period in pick(&["2026-01", "2026-02-28", "2026-13", "", "2026-1"]),
+            isrc in pick(&["QZNWX2600001", "QZNWX2600002", "qznwx2600001", "QZ-NWX-26-00001", "BAD"]),
+            source in pick(&["streaming", "download", " streaming", "radio"]),
+            territory in pick(&["US", "gb", "USA", "", " DE"]),
+            units in pick(&["12", "-3", "+4", " 7", "1.0", "x"]),
+            amount in pick(&["1.50", "-0.5", "+1.25", "0.00000000000001", "1e3", "abc", "", " 3.5", "-0.00", "12345678901234567890"]),
+            currency in pick(&["USD", "EUR", " usd", "XYZ"]),
+            tax in pick(&["", "", "0.10", "-1", "n/a"]),
+            end in pick(&["", "", "", "\r", ",extra", "CUT", "BLANK"]),
+        ) -> String {
+            if end == "BLANK" {
+                return String::new();
+            }
+            let mut l = format!("{period},{isrc},{source},{territory},{units},{amount},{currency},{tax}");
+            match end {
+                "CUT" => {
+                    let cut = l.rfind(',').expect("cells");
+                    l.truncate(cut);
+                }
+                e => l.push_str(e),
+            }
+            l
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, .. Default::default() })]
+        #[test]
+        fn the_quick_path_reads_what_the_general_path_reads(
+            lines in proptest::collection::vec(canonical_line(), 1..300),
+            by_territory: bool,
+        ) {
+            let text = lines.join("\n");
+            let [quick, general] = both_ways(text.as_bytes(), by_territory);
+            proptest::prop_assert_eq!(&quick.0, &general.0);
+            proptest::prop_assert_eq!(quick.1.lines, general.1.lines);
+            proptest::prop_assert_eq!(&quick.1.errors, &general.1.errors);
+            proptest::prop_assert_eq!(quick.1.error_count, general.1.error_count);
+            proptest::prop_assert_eq!(&quick.1.unmatched, &general.1.unmatched);
+        }
     }
 }

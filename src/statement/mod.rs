@@ -10,7 +10,9 @@
 pub mod aggregate;
 pub mod canonical;
 pub mod fast;
+pub mod memo;
 pub mod number;
+pub mod quick;
 
 use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::period::Usage;

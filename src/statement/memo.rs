@@ -1,0 +1,306 @@
+//! Line keys remembered by their raw bytes (issue "Speed and scale").
+//!
+//! A statement repeats a few thousand keys (track, source, usage month,
+//! currency) over millions of lines. Validating the key cells of every line
+//! and hashing the parsed key was about half of the cost of reading one. So
+//! each reading thread remembers, for the exact bytes of a line's key cells,
+//! the key they parsed to: a later line whose key cells are the same bytes
+//! needs only its numbers read. Parsing is a pure function of those bytes,
+//! so this cannot change a result. A line whose key cells were never seen
+//! in a good line (or are bad) takes the full path, which also gives the
+//! full error message. Memory is bounded: past `MAX_KEYS` distinct raw keys
+//! new ones are simply not remembered.
+
+use super::fast::{Acc, FxMap};
+use super::Key;
+use hashbrown::HashTable;
+
+/// Raw keys remembered per thread (each costs about 100 bytes).
+const MAX_KEYS: usize = 1 << 16;
+/// Key cells are stored after a one-byte length.
+const MAX_CELL: usize = u8::MAX as usize;
+/// Most key cells any layout has (ISRC, date, currency, territory, and the
+/// columns of source and skip rules).
+pub const MAX_CELLS: usize = 8;
+
+/// The key cells of one line, hashed.
+pub struct RawKey<'c, 'a> {
+    cells: &'c [&'a [u8]],
+    hash: u64,
+}
+
+impl<'c, 'a> RawKey<'c, 'a> {
+    /// `None` when a cell is too long to remember (the full path reads it).
+    pub fn new(cells: &'c [&'a [u8]]) -> Option<RawKey<'c, 'a>> {
+        if cells.len() > MAX_CELLS {
+            return None;
+        }
+        let mut h = 0u64;
+        for c in cells {
+            if c.len() > MAX_CELL {
+                return None;
+            }
+            let (a, b) = ends(c);
+            h = mix(mix(h, a ^ (c.len() as u64) << 56), b);
+            if c.len() > 16 {
+                for w in c[8..c.len() - 8].chunks(8) {
+                    let (x, y) = ends(w);
+                    h = mix(h, x ^ y.rotate_left(32));
+                }
+            }
+        }
+        // Fold the well-mixed high bits down: the table indexes by the low.
+        Some(RawKey {
+            cells,
+            hash: h ^ (h >> 29) ^ (h >> 47),
+        })
+    }
+}
+
+/// The first and last eight bytes of `c` (overlapping when shorter than
+/// 16), read without a copy loop; with the length, they are all of `c` up
+/// to 16 bytes.
+fn ends(c: &[u8]) -> (u64, u64) {
+    let n = c.len();
+    if n >= 8 {
+        let first = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
+        let last = u64::from_le_bytes(c[n - 8..].try_into().expect("8 bytes"));
+        (first, last)
+    } else if n >= 4 {
+        let first = u32::from_le_bytes(c[..4].try_into().expect("4 bytes")) as u64;
+        let last = u32::from_le_bytes(c[n - 4..].try_into().expect("4 bytes")) as u64;
+        (first, last)
+    } else if n > 0 {
+        let v = c[0] as u64 | (c[n / 2] as u64) << 8 | (c[n - 1] as u64) << 16;
+        (v, 0)
+    } else {
+        (0, 0)
+    }
+}
+
+/// Byte equality of two slices of the same length, a word at a time
+/// (cells are short: a call to `memcmp` per cell costs more than this).
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 16 {
+        return a == b;
+    }
+    ends(a) == ends(b)
+}
+
+/// FxHash's step: cheap, and good enough with the fold above.
+fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+}
+
+/// A remembered raw key: one cache line, so a lookup reads one line after
+/// the table's.
+#[repr(align(64))]
+struct Entry {
+    hash: u64,
+    /// Bytes used in `raw`.
+    len: u8,
+    /// The track is in no agreement: such lines are also listed one by one,
+    /// which the full path does.
+    unmatched: bool,
+    /// The cells, each after its length.
+    raw: [u8; RAW],
+}
+
+/// Room for the cells of a raw key in an `Entry`: 4 cells of a canonical
+/// statement take about 35 bytes. A longer raw key is not remembered.
+const RAW: usize = 54;
+
+/// One thread's memory of raw keys, and the sums of the current chunk for
+/// each of them.
+pub struct KeyMemo {
+    table: HashTable<u32>,
+    entries: Vec<Entry>,
+    keys: Vec<Key>,
+    accs: Vec<Acc>,
+    /// Entries with lines in the current chunk.
+    touched: Vec<u32>,
+}
+
+impl Default for KeyMemo {
+    fn default() -> Self {
+        KeyMemo {
+            table: HashTable::new(),
+            entries: Vec::new(),
+            keys: Vec::new(),
+            accs: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
+}
+
+/// The sums of one chunk for lines the memo does not hold (their key cells
+/// are too long, or the memo is full).
+#[derive(Default)]
+pub struct ChunkSums {
+    slots: FxMap<Key, u32>,
+    accs: Vec<(Key, Acc)>,
+}
+
+impl ChunkSums {
+    pub fn acc(&mut self, key: Key) -> &mut Acc {
+        let next = self.accs.len() as u32;
+        let s = *self.slots.entry(key).or_insert(next);
+        if s == next {
+            self.accs.push((key, Acc::default()));
+        }
+        &mut self.accs[s as usize].1
+    }
+}
+
+impl KeyMemo {
+    /// The entry of these key cells, if they were seen before in a good
+    /// line whose track an agreement covers.
+    pub fn find(&self, raw: &RawKey) -> Option<usize> {
+        let entries = &self.entries;
+        let &i = self.table.find(raw.hash, |&i| {
+            let e = &entries[i as usize];
+            e.hash == raw.hash && same(&e.raw[..e.len as usize], raw.cells)
+        })?;
+        (!self.entries[i as usize].unmatched).then_some(i as usize)
+    }
+
+    /// The current chunk's sums of entry `i`.
+    pub fn acc(&mut self, i: usize) -> &mut Acc {
+        let a = &mut self.accs[i];
+        if a.is_empty() {
+            self.touched.push(i as u32);
+        }
+        a
+    }
+
+    /// Remembers that these cells, in a good line, gave `key`; the entry,
+    /// unless the memo is full or the cells too long.
+    pub fn remember(&mut self, raw: &RawKey, key: Key, unmatched: bool) -> Option<usize> {
+        let len = raw.cells.iter().map(|c| c.len() + 1).sum::<usize>();
+        if self.entries.len() >= MAX_KEYS || len > RAW {
+            return None;
+        }
+        let mut e = Entry {
+            hash: raw.hash,
+            len: len as u8,
+            unmatched,
+            raw: [0; RAW],
+        };
+        let mut at = 0;
+        for c in raw.cells {
+            e.raw[at] = c.len() as u8;
+            e.raw[at + 1..at + 1 + c.len()].copy_from_slice(c);
+            at += 1 + c.len();
+        }
+        let i = self.entries.len();
+        self.entries.push(e);
+        self.keys.push(key);
+        self.accs.push(Acc::default());
+        let entries = &self.entries;
+        self.table
+            .insert_unique(raw.hash, i as u32, |&j| entries[j as usize].hash);
+        Some(i)
+    }
+
+    /// The chunk's sums, for the memo's entries and the others, leaving the
+    /// memo ready for the next chunk.
+    pub fn finish_chunk(&mut self, others: ChunkSums) -> Vec<(Key, Acc)> {
+        let mut out = others.accs;
+        for i in self.touched.drain(..) {
+            let i = i as usize;
+            out.push((self.keys[i], std::mem::take(&mut self.accs[i])));
+        }
+        out
+    }
+}
+
+/// Are `stored` (length-prefixed cells) and `cells` the same bytes?
+fn same(stored: &[u8], cells: &[&[u8]]) -> bool {
+    let mut at = 0;
+    for c in cells {
+        let n = match stored.get(at) {
+            Some(&n) => n as usize,
+            None => return false,
+        };
+        match stored.get(at + 1..at + 1 + n) {
+            Some(s) if same_bytes(s, c) => {}
+            _ => return false,
+        }
+        at += 1 + n;
+    }
+    at == stored.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::{Currency, Isrc, Source, Territory};
+    use crate::period::Usage;
+
+    fn numbers(units: i64, amount: (i64, u32)) -> crate::statement::quick::Numbers {
+        crate::statement::quick::Numbers {
+            units,
+            amount,
+            tax: (0, 0),
+        }
+    }
+
+    fn key(n: u32) -> Key {
+        Key {
+            isrc: Isrc::parse(&format!("QZNWX26{n:05}")).unwrap(),
+            source: Source::Streaming,
+            usage: Usage::parse_bytes(b"2026-01").unwrap(),
+            currency: Currency::parse("USD").unwrap(),
+            territory: Territory::WORLD,
+        }
+    }
+
+    #[test]
+    fn cells_are_told_apart_by_their_bytes_and_boundaries() {
+        let mut memo = KeyMemo::default();
+        let a = RawKey::new(&[b"ab", b"c"]).unwrap();
+        let b = RawKey::new(&[b"a", b"bc"]).unwrap();
+        assert!(memo.find(&a).is_none());
+        let i = memo.remember(&a, key(1), false).unwrap();
+        assert_eq!(memo.find(&a), Some(i));
+        assert_eq!(memo.find(&b), None);
+        let long = vec![b'x'; 300];
+        assert!(RawKey::new(&[&long]).is_none());
+        // Cells of every length up to 16 are compared byte for byte.
+        for n in 0..=16 {
+            let x = vec![b'x'; n];
+            let mut y = x.clone();
+            memo.remember(&RawKey::new(&[&x]).unwrap(), key(2), false);
+            if n > 0 {
+                y[n / 3] = b'y';
+                assert_eq!(memo.find(&RawKey::new(&[&y]).unwrap()), None, "{n}");
+            }
+            assert!(memo.find(&RawKey::new(&[&x]).unwrap()).is_some());
+        }
+    }
+
+    #[test]
+    fn sums_are_handed_over_per_chunk_and_unmatched_keys_are_not_found() {
+        let mut memo = KeyMemo::default();
+        let a = RawKey::new(&[b"QZNWX2600001", b"2026-01"]).unwrap();
+        let u = RawKey::new(&[b"QZNWX2600002", b"2026-01"]).unwrap();
+        let i = memo.remember(&a, key(1), false).unwrap();
+        memo.remember(&u, key(2), true).unwrap();
+        assert_eq!(memo.find(&u), None);
+        memo.acc(i).add_scaled(numbers(2, (150, 2)));
+        memo.acc(i).add_scaled(numbers(1, (5, 1)));
+        let mut others = ChunkSums::default();
+        others.acc(key(3)).add_scaled(numbers(1, (1, 0)));
+        let first = memo.finish_chunk(others);
+        assert_eq!(first.len(), 2);
+        assert_eq!(first[1].0, key(1));
+        let s = first[1].1.sums();
+        assert_eq!((s.units, s.amount.to_string(), s.lines), (3, "2".into(), 2));
+        // The next chunk starts from nothing.
+        assert!(memo.finish_chunk(ChunkSums::default()).is_empty());
+        assert_eq!(memo.find(&a), Some(i));
+    }
+}
