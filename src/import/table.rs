@@ -14,8 +14,8 @@ use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::diag::Diagnostic;
 use crate::period::Usage;
 use crate::statement::canonical::Cells;
-use crate::statement::fast::{chunked, line_count, Acc, FxMap};
-use crate::statement::memo::{ChunkSums, KeyMemo, RawKey, MAX_CELLS};
+use crate::statement::fast::{chunked, line_count, sum_threads, Acc, FxMap};
+use crate::statement::memo::{KeyMemo, RawKey};
 use crate::statement::quick::{Layout, Line, Numbers};
 use crate::statement::Key;
 use crate::statement::{RevenueLine, Sink, MAX_DIAGNOSTICS_PER_FILE};
@@ -76,8 +76,7 @@ struct Bound<'p> {
 impl Bound<'_> {
     /// The columns that decide a row's key and whether a rule skips it: two
     /// rows with the same bytes there parse to the same key (`memo`).
-    /// `None` when there are too many to remember.
-    fn key_columns(&self, by_territory: bool) -> Option<Vec<usize>> {
+    fn key_columns(&self, by_territory: bool) -> Vec<usize> {
         let mut v = vec![self.isrc];
         if let When::Col(i) = self.usage {
             v.push(i);
@@ -92,7 +91,7 @@ impl Bound<'_> {
         }
         v.sort_unstable();
         v.dedup();
-        (v.len() <= MAX_CELLS).then_some(v)
+        v
     }
 
     /// The quick path's view of this binding (`statement::quick`): the key
@@ -468,7 +467,6 @@ fn bind_or_report<'p>(
 struct ChunkOut<'a> {
     lines: u64,
     rd: Reader<'a>,
-    sums: Vec<(Key, Acc)>,
     unmatched: Vec<RevenueLine>,
 }
 
@@ -518,24 +516,20 @@ pub fn read_delimited(
     let by_territory = sink.revenue.by_territory;
     let known = sink.known;
     let key_cols = b.key_columns(by_territory);
-    // No quick path without a memo, or if a layout reads one column twice.
-    let layout = key_cols.as_deref().and_then(|k| b.layout(p.delimiter, k));
-    let quick = layout.is_some();
+    // No quick path if a layout reads one column twice, or too many.
+    let layout = b.layout(p.delimiter, &key_cols);
     let layout = layout.unwrap_or_else(|| Layout {
         delimiter: p.delimiter,
         ..Layout::default()
     });
     // A good row: summed, and its key cells remembered for the rows that
     // repeat them.
-    let take = |out: &mut ChunkOut,
-                sums: &mut ChunkSums,
-                memo: Option<(&mut KeyMemo, &RawKey)>,
-                l: RevenueLine| {
+    let take = |out: &mut ChunkOut, memo: &mut KeyMemo, raw: Option<&RawKey>, l: RevenueLine| {
         let key = Key::of(&l, by_territory);
         let unmatched = known.is_some_and(|k| !k.contains(&l.isrc));
-        match memo.and_then(|(m, raw)| Some((m.remember(raw, key, unmatched)?, m))) {
-            Some((i, memo)) => memo.acc(i).add(&l),
-            None => sums.acc(key).add(&l),
+        match raw.and_then(|raw| memo.remember(raw, key, unmatched)) {
+            Some(i) => memo.acc(i).add(&l),
+            None => memo.acc_of(key).add(&l),
         }
         if unmatched {
             out.unmatched.push(l);
@@ -545,10 +539,8 @@ pub fn read_delimited(
         let mut out = ChunkOut {
             lines: 0,
             rd: Reader::new(path),
-            sums: Vec::new(),
             unmatched: Vec::new(),
         };
-        let mut sums = ChunkSums::default();
         let mut rd = Reader::new(path);
         if (p.quoting && memchr::memchr(b'"', data).is_some()) || b.count > 64 {
             let mut r = csv::ReaderBuilder::new()
@@ -567,7 +559,7 @@ pub fn read_delimited(
                             continue;
                         }
                         match row(p, &b, &rec, line, &mut rd) {
-                            Some(Ok(l)) => take(&mut out, &mut sums, None, l),
+                            Some(Ok(l)) => take(&mut out, memo, None, l),
                             Some(Err((col, msg))) => rd.error(line, col, msg),
                             None => {}
                         }
@@ -583,17 +575,14 @@ pub fn read_delimited(
                 }
             }
         } else {
-            let mut st = (&mut out, &mut sums, &mut *memo, &mut rd);
+            let mut st = (&mut out, &mut *memo, &mut rd);
             layout.for_each_line(
                 data,
                 &mut st,
-                |(_, _, memo, rd), rel, line| {
-                    if !quick {
+                |(_, memo, rd), rel, line, raw| {
+                    let Some(i) = memo.find(raw) else {
                         return false;
-                    }
-                    let found = RawKey::new(&line.keys[..layout.keys.len()])
-                        .and_then(|raw| memo.find(&raw));
-                    let Some(i) = found else { return false };
+                    };
                     match quick_numbers(p, &b, line, rel, rd) {
                         Some(n) => {
                             memo.acc(i).add_scaled(n);
@@ -602,44 +591,29 @@ pub fn read_delimited(
                         None => false,
                     }
                 },
-                |(out, sums, memo, rd), rel, cells| {
+                |(out, memo, rd), rel, cells, raw| {
                     if (0..cells.count()).all(|i| cells.cell(i).trim_ascii().is_empty()) {
                         return;
                     }
-                    let mut c: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
-                    let raw = key_cols.as_deref().and_then(|cols| {
-                        for (slot, i) in c.iter_mut().zip(cols) {
-                            *slot = cells.cell(*i);
-                        }
-                        RawKey::new(&c[..cols.len()])
-                    });
                     match row(p, &b, cells, rel, rd) {
-                        Some(Ok(l)) => {
-                            let memo = raw.as_ref().map(|r| (&mut **memo, r));
-                            take(out, sums, memo, l)
-                        }
+                        Some(Ok(l)) => take(out, memo, raw, l),
                         Some(Err((col, msg))) => rd.error(rel, col, msg),
                         None => {}
                     }
                 },
             );
         }
-        out.sums = memo.finish_chunk(sums);
         out.lines = line_count(data);
         out.rd = rd;
         out
     };
     let mut outs: Vec<Option<ChunkOut>> = Vec::new();
-    let mut all: FxMap<Key, Acc> = FxMap::default();
-    let io_error = chunked(
+    let (io_error, memos) = chunked(
         &mut input,
         sink.threads,
         &KeyMemo::default,
         &parse,
-        |i, mut o| {
-            for (k, a) in std::mem::take(&mut o.sums) {
-                all.entry(k).or_default().merge(&a);
-            }
+        |i, o| {
             if outs.len() <= i {
                 outs.resize_with(i + 1, || None);
             }
@@ -658,7 +632,7 @@ pub fn read_delimited(
     if let Some(e) = io_error {
         rd.error(offset, 0, format!("reading stopped: {e}"));
     }
-    let mut keys: Vec<(Key, Acc)> = all.into_iter().collect();
+    let mut keys: Vec<(Key, Acc)> = sum_threads(memos).into_iter().collect();
     keys.sort_unstable_by_key(|(k, _)| *k);
     for (k, a) in keys {
         sink.add_sums(k, &a.sums());

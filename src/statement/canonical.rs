@@ -111,22 +111,10 @@ impl Columns {
 }
 
 impl Columns {
-    /// The cells a line's key is parsed from: period, ISRC, source,
-    /// currency, and the territory when sums are kept per territory. Two
-    /// lines with the same bytes here have the same key (`memo`).
-    pub fn key_cells<'a>(&self, rec: &'a impl Cells, by_territory: bool) -> ([&'a [u8]; 5], usize) {
-        let cells = [
-            rec.cell(self.period),
-            rec.cell(self.isrc),
-            rec.cell(self.source),
-            rec.cell(self.currency),
-            rec.cell(self.territory),
-        ];
-        (cells, if by_territory { 5 } else { 4 })
-    }
-
-    /// The quick path's view of this header (`quick`): the key cells as in
-    /// `key_cells`, and the numbers.
+    /// The quick path's view of this header (`quick`): the cells a line's
+    /// key is parsed from (period, ISRC, source, currency, and territory
+    /// when sums are kept per territory: two lines with the same bytes there
+    /// have the same key), and the numbers.
     pub fn layout(&self, by_territory: bool) -> Layout {
         let (keys, n) = (
             [

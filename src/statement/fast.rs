@@ -15,7 +15,7 @@
 //! read with the `csv` crate instead, so quoted cells keep their meaning.
 
 use super::canonical::{parse_record, quick_numbers, Cells, Columns};
-use super::memo::{ChunkSums, KeyMemo, RawKey};
+use super::memo::{KeyMemo, RawKey};
 use super::quick::{Layout, Numbers};
 use super::{Key, RevenueLine, Sink, Sums, MAX_DIAGNOSTICS_PER_FILE};
 use crate::diag::Diagnostic;
@@ -149,7 +149,6 @@ impl Acc {
 struct Partial {
     /// Physical lines in the chunk (blank ones included), for numbering.
     lines: u64,
-    sums: Vec<(Key, Acc)>,
     errors: Vec<(u64, usize, String)>,
     error_count: usize,
     unmatched: Vec<RevenueLine>,
@@ -163,6 +162,15 @@ pub struct Split<'a> {
     bounds: [(u32, u32); 64],
     n: usize,
     total: usize,
+}
+
+impl<'a> Split<'a> {
+    /// Cells `a` to `b` with the delimiters between them, if the line has
+    /// them all (and they are among the first 64).
+    pub fn span(&self, a: usize, b: usize) -> Option<&'a [u8]> {
+        (a <= b && b < self.n)
+            .then(|| &self.line[self.bounds[a].0 as usize..self.bounds[b].1 as usize])
+    }
 }
 
 impl Cells for Split<'_> {
@@ -197,8 +205,8 @@ struct Ctx<'a> {
 /// key cells for the lines that repeat them.
 fn take(
     p: &mut Partial,
-    sums: &mut ChunkSums,
-    memo: Option<(&mut KeyMemo, &RawKey)>,
+    memo: &mut KeyMemo,
+    raw: Option<&RawKey>,
     ctx: &Ctx,
     rel_line: u64,
     parsed: Result<RevenueLine, (usize, String)>,
@@ -207,9 +215,9 @@ fn take(
         Ok(l) => {
             let key = Key::of(&l, ctx.by_territory);
             let unmatched = ctx.known.is_some_and(|k| !k.contains(&l.isrc));
-            match memo.and_then(|(m, raw)| Some((m.remember(raw, key, unmatched)?, m))) {
-                Some((i, memo)) => memo.acc(i).add(&l),
-                None => sums.acc(key).add(&l),
+            match raw.and_then(|raw| memo.remember(raw, key, unmatched)) {
+                Some(i) => memo.acc(i).add(&l),
+                None => memo.acc_of(key).add(&l),
             }
             if unmatched {
                 p.unmatched.push(l);
@@ -379,44 +387,35 @@ pub fn header_line(input: &mut impl std::io::BufRead) -> std::io::Result<Option<
 /// (`quick`, `memo`); the others take the full path.
 fn parse_chunk(memo: &mut KeyMemo, data: &[u8], ctx: &Ctx) -> Partial {
     if memchr::memchr(b'"', data).is_some() || ctx.cols.last_needed() >= 64 {
-        return parse_chunk_csv(data, ctx);
+        return parse_chunk_csv(memo, data, ctx);
     }
-    let mut st = (Partial::default(), ChunkSums::default(), memo);
+    let mut st = (Partial::default(), memo);
     ctx.layout.for_each_line(
         data,
         &mut st,
-        |(_, _, memo), _, line| {
-            let found =
-                RawKey::new(&line.keys[..ctx.layout.keys.len()]).and_then(|raw| memo.find(&raw));
-            match (found, quick_numbers(line)) {
-                (Some(i), Some(n)) => {
-                    memo.acc(i).add_scaled(n);
-                    true
-                }
-                _ => false,
+        |(_, memo), _, line, raw| match (memo.find(raw), quick_numbers(line)) {
+            (Some(i), Some(n)) => {
+                memo.acc(i).add_scaled(n);
+                true
             }
+            _ => false,
         },
-        |(p, sums, memo), rel, cells| {
+        |(p, memo), rel, cells, raw| {
             if cells.line.is_empty() {
                 return;
             }
-            let (key_cells, n) = ctx.cols.key_cells(cells, ctx.by_territory);
-            let raw = RawKey::new(&key_cells[..n]);
             let parsed = parse_record(ctx.cols, cells, rel);
-            let memo = raw.as_ref().map(|r| (&mut **memo, r));
-            take(p, sums, memo, ctx, rel, parsed);
+            take(p, memo, raw, ctx, rel, parsed);
         },
     );
-    let (mut p, sums, memo) = st;
-    p.sums = memo.finish_chunk(sums);
+    let (mut p, _) = st;
     p.lines = line_count(data);
     p
 }
 
 /// The same, with the csv crate, for chunks with quoted cells.
-fn parse_chunk_csv(data: &[u8], ctx: &Ctx) -> Partial {
+fn parse_chunk_csv(memo: &mut KeyMemo, data: &[u8], ctx: &Ctx) -> Partial {
     let mut p = Partial::default();
-    let mut sums = ChunkSums::default();
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -428,17 +427,16 @@ fn parse_chunk_csv(data: &[u8], ctx: &Ctx) -> Partial {
             Ok(true) => {
                 let rel = rec.position().map(|x| x.line()).unwrap_or(0);
                 let parsed = parse_record(ctx.cols, &rec, rel);
-                take(&mut p, &mut sums, None, ctx, rel, parsed);
+                take(&mut p, memo, None, ctx, rel, parsed);
             }
             Err(e) => {
                 let rel = e.position().map(|x| x.line()).unwrap_or(0);
                 let parsed = Err((0, format!("unreadable CSV: {e}")));
-                take(&mut p, &mut sums, None, ctx, rel, parsed);
+                take(&mut p, memo, None, ctx, rel, parsed);
                 break;
             }
         }
     }
-    p.sums = KeyMemo::default().finish_chunk(sums);
     p.lines = line_count(data);
     p
 }
@@ -519,15 +517,16 @@ fn threads_for(requested: usize) -> usize {
 /// Cuts `input` into chunks of whole lines and parses them with `parse` on
 /// `threads` worker threads (0: all cores; 1: on this thread), while this
 /// thread reads (and so hashes) the next chunks. Each thread parses with
-/// its own `state()` (e.g. a `memo::KeyMemo`). `done` receives each chunk's
-/// result with its index, on this thread, in any order.
-pub fn chunked<S, P: Send>(
+/// its own `state()` (e.g. a `memo::KeyMemo`), returned at the end. `done`
+/// receives each chunk's result with its index, on this thread, in any
+/// order.
+pub fn chunked<S: Send, P: Send>(
     input: &mut impl Read,
     threads: usize,
     state: &(dyn Fn() -> S + Sync),
     parse: &(dyn Fn(&mut S, &[u8]) -> P + Sync),
     mut done: impl FnMut(usize, P),
-) -> Option<std::io::Error> {
+) -> (Option<std::io::Error>, Vec<S>) {
     let n = threads_for(threads);
     let mut carry = Vec::new();
     let mut io_error = None;
@@ -549,18 +548,20 @@ pub fn chunked<S, P: Send>(
                 }
             }
         }
-        return io_error;
+        return (io_error, vec![st]);
     }
     let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(2 * n);
     let work_rx = std::sync::Mutex::new(work_rx);
     let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, P, Chunk)>();
     let mut free: Vec<Chunk> = Vec::new();
+    let mut states = Vec::with_capacity(n);
     std::thread::scope(|scope| {
+        let mut workers = Vec::with_capacity(n - 1);
         // n - 1 workers: this thread reads and hashes, and parses a chunk
         // itself whenever the workers' queue is full, so n threads compute.
         for _ in 0..n - 1 {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
-            scope.spawn(move || {
+            workers.push(scope.spawn(move || {
                 let mut st = state();
                 loop {
                     let job = work_rx.lock().expect("no worker panics").recv();
@@ -570,7 +571,8 @@ pub fn chunked<S, P: Send>(
                         break;
                     }
                 }
-            });
+                st
+            }));
         }
         drop(done_tx);
         let mut idx = 0;
@@ -609,8 +611,12 @@ pub fn chunked<S, P: Send>(
         for (i, p, _) in done_rx.iter() {
             done(i, p);
         }
+        states.push(st);
+        for w in workers {
+            states.push(w.join().expect("no worker panics"));
+        }
     });
-    io_error
+    (io_error, states)
 }
 
 /// Reads every row after the header into the sink.
@@ -628,32 +634,39 @@ pub fn aggregate(
         known: sink.known,
     };
     let mut partials: Vec<Partial> = Vec::new();
-    let mut all: FxMap<Key, Acc> = FxMap::default();
-    let io_error = chunked(
+    let (io_error, memos) = chunked(
         &mut input,
         sink.threads,
         &KeyMemo::default,
         &|memo, data| parse_chunk(memo, data, &ctx),
-        |i, p| place(&mut partials, &mut all, i, p),
+        |i, p| {
+            if partials.len() <= i {
+                partials.resize_with(i + 1, Partial::default);
+            }
+            partials[i] = p;
+        },
     );
-    merge(partials, all, path, first_line, sink, io_error)
+    merge(
+        partials,
+        sum_threads(memos),
+        path,
+        first_line,
+        sink,
+        io_error,
+    )
 }
 
-/// Folds a chunk's sums into the running total at once (exact integer sums
-/// commute, so the order chunks finish in does not matter) and keeps only
-/// what needs the chunk's place: its line count, errors and unmatched lines.
-/// Memory then stays flat however long the file is.
-fn place(partials: &mut Vec<Partial>, all: &mut FxMap<Key, Acc>, i: usize, mut p: Partial) {
-    for (k, a) in std::mem::take(&mut p.sums) {
+/// The threads' sums, added up by key: exact integers, so neither the
+/// thread nor the order they were added in changes them.
+pub fn sum_threads(memos: Vec<KeyMemo>) -> FxMap<Key, Acc> {
+    let mut all: FxMap<Key, Acc> = FxMap::default();
+    for (k, a) in memos.into_iter().flat_map(KeyMemo::into_sums) {
         all.entry(k).or_default().merge(&a);
     }
-    if partials.len() <= i {
-        partials.resize_with(i + 1, Partial::default);
-    }
-    partials[i] = p;
+    all
 }
 
-/// Merges the chunks' partial sums in chunk order, numbering lines.
+/// Merges what the chunks found in chunk order, numbering lines.
 fn merge(
     partials: Vec<Partial>,
     all: FxMap<Key, Acc>,
@@ -826,12 +839,9 @@ mod tests {
             };
             let mut memo = KeyMemo::default();
             // Twice, as a thread reads one chunk after another.
-            let mut p = parse_chunk(&mut memo, data, &ctx);
-            let again = parse_chunk(&mut memo, data, &ctx);
-            let mut sums: FxMap<Key, Acc> = FxMap::default();
-            for (k, a) in p.sums.drain(..).chain(again.sums) {
-                sums.entry(k).or_default().merge(&a);
-            }
+            let p = parse_chunk(&mut memo, data, &ctx);
+            parse_chunk(&mut memo, data, &ctx);
+            let sums = sum_threads(vec![memo]);
             let mut sums: Vec<(Key, Sums)> = sums.into_iter().map(|(k, a)| (k, a.sums())).collect();
             sums.sort_by_key(|(k, _)| *k);
             (sums, p)

@@ -10,6 +10,10 @@
 //! in a good line (or are bad) takes the full path, which also gives the
 //! full error message. Memory is bounded: past `MAX_KEYS` distinct raw keys
 //! new ones are simply not remembered.
+//!
+//! The memo also holds the thread's sums, over all the chunks it reads:
+//! they are exact integers, so the thread they were added on does not
+//! matter, and they are handed over once, at the end.
 
 use super::fast::{Acc, FxMap};
 use super::Key;
@@ -54,6 +58,10 @@ impl<'c, 'a> RawKey<'c, 'a> {
             cells,
             hash: h ^ (h >> 29) ^ (h >> 47),
         })
+    }
+
+    pub fn cells(&self) -> &[&'a [u8]] {
+        self.cells
     }
 }
 
@@ -113,15 +121,14 @@ struct Entry {
 /// statement take about 35 bytes. A longer raw key is not remembered.
 const RAW: usize = 54;
 
-/// One thread's memory of raw keys, and the sums of the current chunk for
-/// each of them.
+/// One thread's memory of raw keys, and its sums for each of them.
 pub struct KeyMemo {
     table: HashTable<u32>,
     entries: Vec<Entry>,
     keys: Vec<Key>,
     accs: Vec<Acc>,
-    /// Entries with lines in the current chunk.
-    touched: Vec<u32>,
+    /// Sums of lines whose raw keys are not remembered.
+    others: OtherSums,
 }
 
 impl Default for KeyMemo {
@@ -131,29 +138,15 @@ impl Default for KeyMemo {
             entries: Vec::new(),
             keys: Vec::new(),
             accs: Vec::new(),
-            touched: Vec::new(),
+            others: OtherSums::default(),
         }
     }
 }
 
-/// The sums of one chunk for lines the memo does not hold (their key cells
-/// are too long, or the memo is full).
+/// Sums of lines the memo does not hold (their key cells are too long,
+/// the memo is full, or they were read without it), by key.
 #[derive(Default)]
-pub struct ChunkSums {
-    slots: FxMap<Key, u32>,
-    accs: Vec<(Key, Acc)>,
-}
-
-impl ChunkSums {
-    pub fn acc(&mut self, key: Key) -> &mut Acc {
-        let next = self.accs.len() as u32;
-        let s = *self.slots.entry(key).or_insert(next);
-        if s == next {
-            self.accs.push((key, Acc::default()));
-        }
-        &mut self.accs[s as usize].1
-    }
-}
+struct OtherSums(FxMap<Key, Acc>);
 
 impl KeyMemo {
     /// The entry of these key cells, if they were seen before in a good
@@ -167,13 +160,14 @@ impl KeyMemo {
         (!self.entries[i as usize].unmatched).then_some(i as usize)
     }
 
-    /// The current chunk's sums of entry `i`.
+    /// The sums of entry `i`.
     pub fn acc(&mut self, i: usize) -> &mut Acc {
-        let a = &mut self.accs[i];
-        if a.is_empty() {
-            self.touched.push(i as u32);
-        }
-        a
+        &mut self.accs[i]
+    }
+
+    /// The sums of `key`, for a line whose raw key is not remembered.
+    pub fn acc_of(&mut self, key: Key) -> &mut Acc {
+        self.others.0.entry(key).or_default()
     }
 
     /// Remembers that these cells, in a good line, gave `key`; the entry,
@@ -205,15 +199,13 @@ impl KeyMemo {
         Some(i)
     }
 
-    /// The chunk's sums, for the memo's entries and the others, leaving the
-    /// memo ready for the next chunk.
-    pub fn finish_chunk(&mut self, others: ChunkSums) -> Vec<(Key, Acc)> {
-        let mut out = others.accs;
-        for i in self.touched.drain(..) {
-            let i = i as usize;
-            out.push((self.keys[i], std::mem::take(&mut self.accs[i])));
-        }
-        out
+    /// The thread's sums, by key (a key may come twice: from two raw
+    /// spellings, or from the memo and beside it).
+    pub fn into_sums(self) -> impl Iterator<Item = (Key, Acc)> {
+        let remembered = self.keys.into_iter().zip(self.accs);
+        remembered
+            .filter(|(_, a)| !a.is_empty())
+            .chain(self.others.0)
     }
 }
 
@@ -283,24 +275,23 @@ mod tests {
     }
 
     #[test]
-    fn sums_are_handed_over_per_chunk_and_unmatched_keys_are_not_found() {
+    fn sums_are_handed_over_whole_and_unmatched_keys_are_not_found() {
         let mut memo = KeyMemo::default();
         let a = RawKey::new(&[b"QZNWX2600001", b"2026-01"]).unwrap();
         let u = RawKey::new(&[b"QZNWX2600002", b"2026-01"]).unwrap();
         let i = memo.remember(&a, key(1), false).unwrap();
         memo.remember(&u, key(2), true).unwrap();
         assert_eq!(memo.find(&u), None);
+        assert_eq!(memo.find(&a), Some(i));
         memo.acc(i).add_scaled(numbers(2, (150, 2)));
         memo.acc(i).add_scaled(numbers(1, (5, 1)));
-        let mut others = ChunkSums::default();
-        others.acc(key(3)).add_scaled(numbers(1, (1, 0)));
-        let first = memo.finish_chunk(others);
-        assert_eq!(first.len(), 2);
-        assert_eq!(first[1].0, key(1));
-        let s = first[1].1.sums();
+        memo.acc_of(key(3)).add_scaled(numbers(1, (1, 0)));
+        let sums: Vec<(Key, Acc)> = memo.into_sums().collect();
+        // Entry 2 (unmatched, no lines) is left out.
+        assert_eq!(sums.len(), 2);
+        assert_eq!(sums[0].0, key(1));
+        let s = sums[0].1.sums();
         assert_eq!((s.units, s.amount.to_string(), s.lines), (3, "2".into(), 2));
-        // The next chunk starts from nothing.
-        assert!(memo.finish_chunk(ChunkSums::default()).is_empty());
-        assert_eq!(memo.find(&a), Some(i));
+        assert_eq!(sums[1].0, key(3));
     }
 }

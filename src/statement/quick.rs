@@ -9,7 +9,7 @@
 //! and edge cases have a single implementation.
 
 use super::fast::{for_each_split, Split};
-use super::memo::MAX_CELLS;
+use super::memo::{RawKey, MAX_CELLS};
 
 /// A line's numbers as scaled integers (`number::short_scaled`): `-12.50`
 /// is `(-1250, 2)`.
@@ -27,7 +27,10 @@ const MAX_COLUMNS: usize = 64;
 #[derive(Clone, Debug, Default)]
 pub struct Layout {
     pub delimiter: u8,
-    /// The key cells (`memo::RawKey`), in key order.
+    /// The key cells (`memo::RawKey`), in any order. Adjacent ones are
+    /// read as one run of bytes, delimiters included (in a line without
+    /// quotes a delimiter is never inside a cell, so the run says exactly
+    /// what each of its cells holds).
     pub keys: Vec<usize>,
     pub units: Option<usize>,
     pub amount: Option<usize>,
@@ -40,11 +43,10 @@ pub struct Layout {
     pub exact: bool,
 }
 
-/// The cells of one ordinary line that the layout reads (empty if it
-/// reads no such column).
+/// The number cells of one ordinary line (empty if the layout reads no
+/// such column).
 #[derive(Default)]
 pub struct Line<'a> {
-    pub keys: [&'a [u8]; MAX_CELLS],
     pub units: &'a [u8],
     pub amount: &'a [u8],
     pub tax: &'a [u8],
@@ -75,37 +77,61 @@ fn pack(b: &[u8; 64]) -> u64 {
 }
 
 impl Layout {
+    /// The key columns as runs of adjacent columns: (first, last).
+    fn runs(&self) -> Vec<(usize, usize)> {
+        let mut keys = self.keys.clone();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for k in keys {
+            match runs.last_mut() {
+                Some(r) if r.1 + 1 == k => r.1 = k,
+                _ => runs.push((k, k)),
+            }
+        }
+        runs
+    }
+
     /// Whether the layout can take the quick path at all (it reads an
-    /// amount, and few enough cells).
+    /// amount and a key, and few enough cells).
     pub fn usable(&self) -> bool {
-        if self.amount.is_none() {
+        if self.amount.is_none() || self.keys.is_empty() {
             return false;
         }
         let cols = self.keys.iter().chain(&self.units).chain(&self.amount);
         let cols = cols.chain(&self.tax).chain(&self.territory);
-        self.keys.len() <= MAX_CELLS && cols.max().is_none_or(|c| *c < MAX_COLUMNS)
+        self.runs().len() <= MAX_CELLS && cols.max().is_none_or(|c| *c < MAX_COLUMNS)
     }
 
     /// The cells of the line `text` that the layout reads, given where its
-    /// `count` cells start; `false` if the line is not ordinary.
-    fn cells<'a>(&self, text: &'a [u8], starts: &[u32], count: usize, line: &mut Line<'a>) -> bool {
+    /// `count` cells start, with its key runs in `keys`; `false` if the line
+    /// is not ordinary.
+    fn cells<'a>(
+        &self,
+        text: &'a [u8],
+        (starts, count): (&[u32], usize),
+        runs: &[(usize, usize)],
+        keys: &mut [&'a [u8]; MAX_CELLS],
+        line: &mut Line<'a>,
+    ) -> bool {
         if count > MAX_COLUMNS || count < self.cells || (self.exact && count != self.cells) {
             return false;
         }
         let text = text.strip_suffix(b"\r").unwrap_or(text);
-        // Cell i runs from its start to the next one's delimiter.
-        let cell = |i: usize| {
-            let a = starts[i] as usize;
-            let b = if i + 1 < count {
-                starts[i + 1] as usize - 1
+        // Cells a to b run from a's start to the delimiter after b.
+        let span = |a: usize, b: usize| {
+            let from = starts[a] as usize;
+            let to = if b + 1 < count {
+                starts[b + 1] as usize - 1
             } else {
                 text.len()
             };
-            &text[a.min(b)..b]
+            &text[from.min(to)..to]
         };
-        for (k, c) in self.keys.iter().enumerate() {
-            line.keys[k] = cell(*c);
+        for (k, (a, b)) in runs.iter().enumerate() {
+            keys[k] = span(*a, *b);
         }
+        let cell = |i: usize| span(i, i);
         line.units = self.units.map_or(b"", cell);
         line.amount = self.amount.map_or(b"", cell);
         line.tax = self.tax.map_or(b"", cell);
@@ -113,28 +139,52 @@ impl Layout {
         true
     }
 
-    /// Every line of a chunk, numbered from 1: an ordinary one is offered
-    /// to `quick`, which returns false to pass it on; the others, and those,
-    /// go split whole to `general` (blank lines too). Both get `state`.
-    /// Delimiters and newlines are found 64 bytes at a time.
+    /// Every line of a chunk, numbered from 1. An ordinary one is offered
+    /// to `quick` with its raw key (`memo`); `quick` returns false to pass
+    /// it on. The others, and those, go split whole to `general`, with the
+    /// same raw key when the line has the cells for it (blank lines go too).
+    /// Both get `state`. Delimiters and newlines are found 64 bytes at a
+    /// time.
     pub fn for_each_line<'a, S>(
         &self,
         data: &'a [u8],
         state: &mut S,
-        mut quick: impl FnMut(&mut S, u64, &Line<'a>) -> bool,
-        mut general: impl FnMut(&mut S, u64, &Split<'a>),
+        mut quick: impl FnMut(&mut S, u64, &Line<'a>, &RawKey) -> bool,
+        mut general: impl FnMut(&mut S, u64, &Split<'a>, Option<&RawKey>),
     ) {
         let usable = self.usable();
+        let runs = if usable { self.runs() } else { Vec::new() };
         let mut starts = [0u32; MAX_COLUMNS + 1];
         let mut line = Line::default();
+        let mut keys: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
         let mut rel = 0u64;
         let mut finish = |start: usize, end: usize, count: usize, starts: &[u32]| {
             rel += 1;
             let text = &data[start..end];
-            let done =
-                usable && self.cells(text, starts, count, &mut line) && quick(state, rel, &line);
+            let done = usable
+                && self.cells(text, (starts, count), &runs, &mut keys, &mut line)
+                && RawKey::new(&keys[..runs.len()])
+                    .is_some_and(|raw| quick(state, rel, &line, &raw));
             if !done {
-                for_each_split(text, self.delimiter, |_, s| general(state, rel, s));
+                for_each_split(text, self.delimiter, |_, s| {
+                    let mut k: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
+                    let whole = runs
+                        .iter()
+                        .zip(&mut k)
+                        .all(|((a, b), k)| match s.span(*a, *b) {
+                            Some(span) => {
+                                *k = span;
+                                true
+                            }
+                            None => false,
+                        });
+                    let raw = if usable && whole {
+                        RawKey::new(&k[..runs.len()])
+                    } else {
+                        None
+                    };
+                    general(state, rel, s, raw.as_ref())
+                });
             }
         };
         let (mut line_start, mut col, mut base) = (0usize, 0usize, 0usize);
@@ -179,70 +229,78 @@ mod tests {
     use super::*;
     use crate::statement::canonical::Cells;
 
+    /// Keys in columns 0, 2 and 3 (so two runs), numbers around them.
     fn layout(exact: bool) -> Layout {
         Layout {
             delimiter: b',',
-            keys: vec![0, 2],
+            keys: vec![3, 0, 2],
             units: Some(1),
-            amount: Some(3),
+            amount: Some(4),
             tax: None,
-            territory: Some(4),
-            cells: 5,
+            territory: Some(5),
+            cells: 6,
             exact,
         }
     }
 
-    /// (line, quick cells as text) for each line, or the general path.
+    fn text(cells: &[&[u8]]) -> String {
+        let cells: Vec<String> = cells
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        cells.join("|")
+    }
+
+    /// (line, key runs and number cells) for each quick line; (line, key
+    /// runs, cell count) for each general one.
     fn walk(l: &Layout, data: &[u8]) -> Vec<(u64, String)> {
         let mut out = Vec::new();
         l.for_each_line(
             data,
             &mut out,
-            |out, rel, line| {
-                let text = [
-                    line.keys[0],
-                    line.keys[1],
-                    line.units,
-                    line.amount,
-                    line.territory,
-                ]
-                .map(|c| String::from_utf8_lossy(c).into_owned())
-                .join("|");
-                out.push((rel, text));
+            |out, rel, line, raw| {
+                let numbers = text(&[line.units, line.amount, line.territory]);
+                out.push((rel, format!("{} {numbers}", text(raw.cells()))));
                 true
             },
-            |out, rel, s| out.push((rel, format!("general {}", s.count()))),
+            |out, rel, s, raw| {
+                let keys = raw.map_or("-".to_string(), |r| text(r.cells()));
+                out.push((rel, format!("general {keys} {}", s.count())))
+            },
         );
         out
     }
 
     #[test]
     fn ordinary_lines_are_cut_where_the_general_reader_cuts_them() {
-        let data = b"a,1,b,2.5,GB\r\nlonger-cell-than-eight,22,c,-3,\n\n\
-                     x,1,y\nq,1,r,5,FR,extra\nlast,9,z,0.1,US";
+        let data = b"a,1,b,c,2.5,GB\r\nlonger-cell-than-eight,22,x,y,-3,\n\n\
+                     x,1,y\nq,1,r,s,5,FR,extra\nlast,9,z,w,0.1,US";
         let got = walk(&layout(true), data);
         let want = [
-            (1, "a|b|1|2.5|GB"),
-            (2, "longer-cell-than-eight|c|22|-3|"),
-            (4, "general 3"),
-            (5, "general 6"),
-            (6, "last|z|9|0.1|US"),
+            (1, "a|b,c 1|2.5|GB"),
+            (2, "longer-cell-than-eight|x,y 22|-3|"),
+            (4, "general - 3"),
+            (5, "general q|r,s 7"),
+            (6, "last|z,w 9|0.1|US"),
         ];
         let want: Vec<(u64, String)> = want.iter().map(|(n, t)| (*n, t.to_string())).collect();
         assert_eq!(got, want);
         // Extra cells are fine where the layout is not exact.
-        assert_eq!(walk(&layout(false), data)[3], (5, "q|r|1|5|FR".to_string()));
+        assert_eq!(
+            walk(&layout(false), data)[3],
+            (5, "q|r,s 1|5|FR".to_string())
+        );
     }
 
     #[test]
     fn every_start_is_found_whatever_the_alignment() {
-        for pad in 0..9 {
+        for pad in 0..70 {
             let mut data = vec![b'\n'; pad];
-            data.extend_from_slice(b"k1,7,k2,0.25,DE\nk3,8,k4,1,NL");
+            data.extend_from_slice(b"k1,7,k2,k3,0.25,DE\nk4,8,k5,k6,1,NL");
             let got = walk(&layout(true), &data);
             assert_eq!(got.len(), 2, "{pad}");
-            assert_eq!(got[0], (pad as u64 + 1, "k1|k2|7|0.25|DE".to_string()));
-            assert_eq!(got[1].1, "k3|k4|8|1|NL");
+            assert_eq!(got[0], (pad as u64 + 1, "k1|k2,k3 7|0.25|DE".to_string()));
+            assert_eq!(got[1].1, "k4|k5,k6 8|1|NL");
         }
     }
 }
