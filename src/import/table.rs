@@ -541,8 +541,10 @@ pub fn read_delimited(
             rd: Reader::new(path),
             unmatched: Vec::new(),
         };
+        let lines;
         let mut rd = Reader::new(path);
         if (p.quoting && memchr::memchr(b'"', data).is_some()) || b.count > 64 {
+            lines = line_count(data);
             let mut r = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
@@ -576,7 +578,7 @@ pub fn read_delimited(
             }
         } else {
             let mut st = (&mut out, &mut *memo, &mut rd);
-            layout.for_each_line(
+            lines = layout.for_each_line(
                 data,
                 &mut st,
                 |(_, memo, rd), rel, line, raw| {
@@ -603,7 +605,7 @@ pub fn read_delimited(
                 },
             );
         }
-        out.lines = line_count(data);
+        out.lines = lines;
         out.rd = rd;
         out
     };
@@ -710,9 +712,11 @@ fn quick_numbers(
         Some(c) if !c.trim_ascii().is_empty() => p.numbers.scaled(c)?,
         _ => (0, 0),
     };
-    // Last, as in `parse_row`: unknown names are counted once per good row.
-    if b.territory.is_some() {
-        rd.territory(line.territory, &p.territories, rel);
+    // Last, as in `parse_row`: unknown names are counted once per good row
+    // (a two-letter code is known: nothing to count).
+    let t = line.territory;
+    if b.territory.is_some() && !(t.len() == 2 && t.iter().all(u8::is_ascii_alphabetic)) {
+        rd.territory(t, &p.territories, rel);
     }
     Some(Numbers { units, amount, tax })
 }

@@ -390,7 +390,7 @@ fn parse_chunk(memo: &mut KeyMemo, data: &[u8], ctx: &Ctx) -> Partial {
         return parse_chunk_csv(memo, data, ctx);
     }
     let mut st = (Partial::default(), memo);
-    ctx.layout.for_each_line(
+    let lines = ctx.layout.for_each_line(
         data,
         &mut st,
         |(_, memo), _, line, raw| match (memo.find(raw), quick_numbers(line)) {
@@ -409,7 +409,7 @@ fn parse_chunk(memo: &mut KeyMemo, data: &[u8], ctx: &Ctx) -> Partial {
         },
     );
     let (mut p, _) = st;
-    p.lines = line_count(data);
+    p.lines = lines;
     p
 }
 

@@ -125,17 +125,16 @@ pub fn int_from_bytes(b: &[u8]) -> Option<i64> {
     if digits.is_empty() || digits.len() > 18 {
         return None;
     }
-    // Below 10^15, as amounts (leading zeros aside).
-    let significant = digits.iter().skip_while(|c| **c == b'0').count();
-    if significant > MAX_INTEGER_DIGITS {
-        return None;
-    }
     let mut v: i64 = 0;
     for &c in digits {
         if !c.is_ascii_digit() {
             return None;
         }
         v = v * 10 + (c - b'0') as i64;
+    }
+    // Below 10^15, as amounts.
+    if v >= 10i64.pow(MAX_INTEGER_DIGITS as u32) {
+        return None;
     }
     Some(if neg { -v } else { v })
 }

@@ -22,6 +22,9 @@ pub struct Numbers {
 
 /// Most cells a line on the quick path may have.
 const MAX_COLUMNS: usize = 64;
+/// Cell starts are kept in an array indexed modulo its size (a power of
+/// two above MAX_COLUMNS), so storing one needs no bounds check.
+const STARTS_MASK: usize = 127;
 
 /// Which columns a layout reads, and what its lines look like.
 #[derive(Clone, Debug, Default)]
@@ -54,8 +57,40 @@ pub struct Line<'a> {
 }
 
 /// The delimiters and newlines of a 64-byte block, one bit per byte.
-/// Written so that the compiler turns the comparisons into SIMD ones.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 fn masks(block: &[u8; 64], delimiter: u8) -> (u64, u64) {
+    // SAFETY: SSE2 is enabled at compile time (the cfg above; it is part of
+    // every x86_64 target), and each load reads 16 bytes of `block` at an
+    // offset of at most 48: inside the 64-byte array.
+    unsafe { masks_sse2(block, delimiter) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+unsafe fn masks_sse2(block: &[u8; 64], delimiter: u8) -> (u64, u64) {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    let d = _mm_set1_epi8(delimiter as i8);
+    let n = _mm_set1_epi8(b'\n' as i8);
+    let (mut dm, mut nm) = (0u64, 0u64);
+    for k in 0..4 {
+        let v = unsafe { _mm_loadu_si128(block.as_ptr().add(16 * k) as *const __m128i) };
+        dm |= (_mm_movemask_epi8(_mm_cmpeq_epi8(v, d)) as u16 as u64) << (16 * k);
+        nm |= (_mm_movemask_epi8(_mm_cmpeq_epi8(v, n)) as u16 as u64) << (16 * k);
+    }
+    (dm, nm)
+}
+
+/// The delimiters and newlines of a 64-byte block, one bit per byte
+/// (portable: written so that the compiler can vectorise the comparisons).
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+fn masks(block: &[u8; 64], delimiter: u8) -> (u64, u64) {
+    masks_portable(block, delimiter)
+}
+
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn masks_portable(block: &[u8; 64], delimiter: u8) -> (u64, u64) {
     let mut d = [0u8; 64];
     let mut n = [0u8; 64];
     for i in 0..64 {
@@ -66,6 +101,7 @@ fn masks(block: &[u8; 64], delimiter: u8) -> (u64, u64) {
 }
 
 /// Bytes that are 0 or 1, as bits (byte i to bit i).
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 fn pack(b: &[u8; 64]) -> u64 {
     let mut m = 0u64;
     for (k, w) in b.chunks_exact(8).enumerate() {
@@ -144,17 +180,17 @@ impl Layout {
     /// it on. The others, and those, go split whole to `general`, with the
     /// same raw key when the line has the cells for it (blank lines go too).
     /// Both get `state`. Delimiters and newlines are found 64 bytes at a
-    /// time.
+    /// time. Returns the number of lines (blank ones included).
     pub fn for_each_line<'a, S>(
         &self,
         data: &'a [u8],
         state: &mut S,
         mut quick: impl FnMut(&mut S, u64, &Line<'a>, &RawKey) -> bool,
         mut general: impl FnMut(&mut S, u64, &Split<'a>, Option<&RawKey>),
-    ) {
+    ) -> u64 {
         let usable = self.usable();
         let runs = if usable { self.runs() } else { Vec::new() };
-        let mut starts = [0u32; MAX_COLUMNS + 1];
+        let mut starts = [0u32; STARTS_MASK + 1];
         let mut line = Line::default();
         let mut keys: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
         let mut rel = 0u64;
@@ -200,27 +236,39 @@ impl Layout {
                     (d & real, n & real)
                 }
             };
-            let mut bits = delims | newlines;
-            while bits != 0 {
-                let i = bits.trailing_zeros();
-                bits &= bits - 1;
-                let pos = base + i as usize;
-                if newlines >> i & 1 != 0 {
-                    finish(line_start, pos, col + 1, &starts);
-                    line_start = pos + 1;
-                    col = 0;
+            // The delimiters up to each newline of the block, then the line.
+            let (mut delims, mut newlines) = (delims, newlines);
+            loop {
+                let before = if newlines != 0 {
+                    delims & ((newlines & newlines.wrapping_neg()) - 1)
                 } else {
+                    delims
+                };
+                delims ^= before;
+                let mut d = before;
+                while d != 0 {
                     col += 1;
-                    if col <= MAX_COLUMNS {
-                        starts[col] = (pos + 1 - line_start) as u32;
-                    }
+                    // Past MAX_COLUMNS cells the line is not ordinary (see
+                    // `cells`); the mask only keeps the index in bounds.
+                    starts[col & STARTS_MASK] =
+                        (base + d.trailing_zeros() as usize + 1 - line_start) as u32;
+                    d &= d - 1;
                 }
+                if newlines == 0 {
+                    break;
+                }
+                let pos = base + newlines.trailing_zeros() as usize;
+                newlines &= newlines - 1;
+                finish(line_start, pos, col + 1, &starts);
+                line_start = pos + 1;
+                col = 0;
             }
             base += 64;
         }
         if line_start < data.len() {
             finish(line_start, data.len(), col + 1, &starts);
         }
+        rel
     }
 }
 
@@ -290,6 +338,22 @@ mod tests {
             walk(&layout(false), data)[3],
             (5, "q|r,s 1|5|FR".to_string())
         );
+    }
+
+    #[test]
+    fn both_ways_of_finding_delimiters_agree() {
+        let mut block = [b'a'; 64];
+        for (i, b) in block.iter_mut().enumerate() {
+            *b = [b'a', b',', b'\n', b'\t', 0x80, 0xff, b'0'][(i * 7 + i / 3) % 7];
+        }
+        for delimiter in [b',', b'\t', b';'] {
+            let (d, n) = masks(&block, delimiter);
+            assert_eq!((d, n), masks_portable(&block, delimiter));
+            for (i, b) in block.iter().enumerate() {
+                assert_eq!(d >> i & 1 == 1, *b == delimiter, "{i}");
+                assert_eq!(n >> i & 1 == 1, *b == b'\n', "{i}");
+            }
+        }
     }
 
     #[test]
