@@ -896,9 +896,17 @@ mod tests {
         Vec<RevenueLine>,
     );
 
-    fn run(text: &str, quick: bool, threads: usize) -> (Outcome, Vec<Diagnostic>, Vec<Skipped>) {
+    fn run(
+        text: &str,
+        quick: bool,
+        threads: usize,
+        by_territory: bool,
+    ) -> (Outcome, Vec<Diagnostic>, Vec<Skipped>) {
         let p = profile();
-        let mut rev = Revenue::default();
+        let mut rev = Revenue {
+            by_territory,
+            ..Revenue::default()
+        };
         let mut summary = FileSummary::default();
         let mut unmatched = Vec::new();
         let known = std::collections::HashSet::from(
@@ -964,6 +972,7 @@ mod tests {
         fn the_quick_path_reads_what_the_general_path_reads(
             lines in proptest::collection::vec(line(), 1..300),
             repeat in 1usize..4,
+            by_territory: bool,
         ) {
             // Repeating the lines makes the memo answer for most of them.
             let mut text = String::from(HEADER);
@@ -973,9 +982,9 @@ mod tests {
                     text.push_str(l);
                 }
             }
-            let general = run(&text, false, 1);
+            let general = run(&text, false, 1, by_territory);
             for threads in [1, 2] {
-                let quick = run(&text, true, threads);
+                let quick = run(&text, true, threads, by_territory);
                 prop_assert_eq!(&quick.0.0, &general.0.0);
                 prop_assert_eq!(quick.0.1.lines, general.0.1.lines);
                 prop_assert_eq!(&quick.0.1.totals, &general.0.1.totals);
