@@ -527,10 +527,8 @@ pub fn read_delimited(
     let take = |out: &mut ChunkOut, memo: &mut KeyMemo, raw: Option<&RawKey>, l: RevenueLine| {
         let key = Key::of(&l, by_territory);
         let unmatched = known.is_some_and(|k| !k.contains(&l.isrc));
-        match raw.and_then(|raw| memo.remember(raw, key, unmatched)) {
-            Some(i) => memo.acc(i).add(&l),
-            None => memo.acc_of(key).add(&l),
-        }
+        let i = memo.remember(raw, key, unmatched);
+        memo.acc(i).add(&l);
         if unmatched {
             out.unmatched.push(l);
         }

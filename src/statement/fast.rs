@@ -215,10 +215,8 @@ fn take(
         Ok(l) => {
             let key = Key::of(&l, ctx.by_territory);
             let unmatched = ctx.known.is_some_and(|k| !k.contains(&l.isrc));
-            match raw.and_then(|raw| memo.remember(raw, key, unmatched)) {
-                Some(i) => memo.acc(i).add(&l),
-                None => memo.acc_of(key).add(&l),
-            }
+            let i = memo.remember(raw, key, unmatched);
+            memo.acc(i).add(&l);
             if unmatched {
                 p.unmatched.push(l);
             }
