@@ -14,7 +14,7 @@ use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::diag::Diagnostic;
 use crate::period::Usage;
 use crate::statement::canonical::Cells;
-use crate::statement::fast::{chunked, line_count, sum_threads, Acc, FxMap};
+use crate::statement::fast::{chunked, line_count, sum_threads, too_large, Acc, FxMap};
 use crate::statement::memo::{KeyMemo, RawKey};
 use crate::statement::quick::{Layout, Line, Numbers};
 use crate::statement::Key;
@@ -635,7 +635,10 @@ pub fn read_delimited(
     let mut keys: Vec<(Key, Acc)> = sum_threads(memos).into_iter().collect();
     keys.sort_unstable_by_key(|(k, _)| *k);
     for (k, a) in keys {
-        sink.add_sums(k, &a.sums());
+        match a.sums() {
+            Some(s) => sink.add_sums(k, &s),
+            None => rd.error(0, 0, too_large(&k)),
+        }
     }
     rd.finish()
 }

@@ -65,15 +65,17 @@ impl Hasher for Fx {
 pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// Exact sums of one key: amounts as integers scaled by 10^SCALE.
-#[derive(Clone, Copy, Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub struct Acc {
-    units: i64,
     amount: i128,
     tax: i128,
-    /// Amounts with more than SCALE decimals (kept exact, separately).
-    amount_extra: Decimal,
-    tax_extra: Decimal,
+    units: i64,
     lines: u64,
+    /// Amounts and taxes with more than SCALE decimals, summed as decimals
+    /// beside the integers (rare, so kept out of line).
+    extra: Option<Box<[Decimal; 2]>>,
+    /// A sum went past what can be kept exactly: `sums` refuses it.
+    overflow: bool,
 }
 
 /// 10^(SCALE - s), for s = 0..=SCALE.
@@ -87,61 +89,122 @@ const POWERS: [i128; SCALE as usize + 1] = {
     p
 };
 
+/// Sums of amounts must stay below 10^16 (16 digits and SCALE decimals fill
+/// the 28 digits of a `Decimal`): beyond, a sum could not be exact.
+const LIMIT: i128 = 10i128.pow(16 + SCALE);
+
 fn scaled(d: Decimal) -> Option<i128> {
     let s = d.scale();
-    (s <= SCALE).then(|| d.mantissa() * POWERS[s as usize])
+    d.mantissa().checked_mul(*POWERS.get(s as usize)?)
 }
 
-fn add_one(sum: &mut i128, extra: &mut Decimal, (m, s): (i64, u32)) {
-    match POWERS.get(s as usize) {
-        Some(p) => *sum += m as i128 * p,
-        None => *extra += Decimal::from_i128_with_scale(m as i128, s),
+/// a + b, or `None` when the sum would not be exact: `Decimal` rounds a sum
+/// that needs more than 28 digits, lowering its scale to do so.
+fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    // (Adding zero gives the other operand back, scale and all.)
+    if a.is_zero() || b.is_zero() {
+        return a.checked_add(b);
     }
+    let s = a.checked_add(b)?;
+    (s.is_zero() || s.scale() >= a.scale().max(b.scale())).then_some(s)
 }
 
 impl Acc {
+    fn add_int(&mut self, tax: bool, v: i128) {
+        let sum = if tax { &mut self.tax } else { &mut self.amount };
+        match sum.checked_add(v) {
+            Some(s) => *sum = s,
+            None => self.overflow = true,
+        }
+    }
+    fn add_extra(&mut self, tax: bool, d: Decimal) {
+        let e = self.extra.get_or_insert_with(Default::default);
+        let slot = &mut e[tax as usize];
+        match exact_add(*slot, d) {
+            Some(s) => *slot = s,
+            None => self.overflow = true,
+        }
+    }
+    fn add_decimal(&mut self, tax: bool, d: Decimal) {
+        match scaled(d) {
+            Some(v) => self.add_int(tax, v),
+            None => self.add_extra(tax, d),
+        }
+    }
+    fn add_units(&mut self, units: i64) {
+        match self.units.checked_add(units) {
+            Some(u) => self.units = u,
+            None => self.overflow = true,
+        }
+    }
+
     pub fn add(&mut self, l: &RevenueLine) {
-        self.units += l.units;
-        match scaled(l.amount) {
-            Some(v) => self.amount += v,
-            None => self.amount_extra += l.amount,
-        }
-        match scaled(l.tax_withheld) {
-            Some(v) => self.tax += v,
-            None => self.tax_extra += l.tax_withheld,
-        }
+        self.add_units(l.units);
+        self.add_decimal(false, l.amount);
+        self.add_decimal(true, l.tax_withheld);
         self.lines += 1;
     }
+
     /// Adds one line read as scaled integers (`number::short_scaled`): the
     /// hot path, which builds no `Decimal`.
     pub fn add_scaled(&mut self, n: Numbers) {
-        self.units += n.units;
-        add_one(&mut self.amount, &mut self.amount_extra, n.amount);
-        add_one(&mut self.tax, &mut self.tax_extra, n.tax);
+        self.add_units(n.units);
+        for (tax, (m, s)) in [(false, n.amount), (true, n.tax)] {
+            match POWERS.get(s as usize) {
+                // |m| < 10^18 and p <= 10^12: no overflow.
+                Some(p) => self.add_int(tax, m as i128 * p),
+                None => self.add_extra(tax, Decimal::from_i128_with_scale(m as i128, s)),
+            }
+        }
         self.lines += 1;
     }
+
     /// No line was added yet.
     pub fn is_empty(&self) -> bool {
         self.lines == 0
     }
+
     pub fn merge(&mut self, o: &Acc) {
-        self.units += o.units;
-        self.amount += o.amount;
-        self.tax += o.tax;
-        self.amount_extra += o.amount_extra;
-        self.tax_extra += o.tax_extra;
-        self.lines += o.lines;
-    }
-    pub fn sums(&self) -> Sums {
-        let d =
-            |v: i128, extra: Decimal| (Decimal::from_i128_with_scale(v, SCALE) + extra).normalize();
-        Sums {
-            units: self.units,
-            amount: d(self.amount, self.amount_extra),
-            tax_withheld: d(self.tax, self.tax_extra),
-            lines: self.lines,
+        self.add_units(o.units);
+        self.add_int(false, o.amount);
+        self.add_int(true, o.tax);
+        if let Some(e) = &o.extra {
+            self.add_extra(false, e[0]);
+            self.add_extra(true, e[1]);
         }
+        self.lines += o.lines;
+        self.overflow |= o.overflow;
     }
+
+    /// The sums as decimals; `None` when they went past what can be summed
+    /// exactly (amounts of 10^16 or more for one key in one file).
+    pub fn sums(&self) -> Option<Sums> {
+        if self.overflow {
+            return None;
+        }
+        let d = |v: i128, extra: Option<Decimal>| -> Option<Decimal> {
+            if v.abs() >= LIMIT {
+                return None;
+            }
+            let d = Decimal::try_from_i128_with_scale(v, SCALE).ok()?;
+            Some(exact_add(d, extra.unwrap_or_default())?.normalize())
+        };
+        let extra = |i: usize| self.extra.as_ref().map(|e| e[i]);
+        Some(Sums {
+            units: self.units,
+            amount: d(self.amount, extra(0))?,
+            tax_withheld: d(self.tax, extra(1))?,
+            lines: self.lines,
+        })
+    }
+}
+
+/// The error for sums `Acc::sums` refuses.
+pub fn too_large(k: &Key) -> String {
+    format!(
+        "the lines of {} ({}, {}, {}) add up to 10^16 or more: beyond what can be summed exactly; check the amounts, or split the statement",
+        k.isrc, k.source, k.usage, k.currency
+    )
 }
 
 /// What one chunk produced; line numbers are relative to the chunk.
@@ -708,7 +771,10 @@ fn merge(
     let mut keys: Vec<(Key, Acc)> = all.into_iter().collect();
     keys.sort_unstable_by_key(|(k, _)| *k);
     for (k, a) in keys {
-        sink.add_sums(k, &a.sums());
+        match a.sums() {
+            Some(s) => sink.add_sums(k, &s),
+            None => diags.push(Diagnostic::error(path, 0, 0, too_large(&k))),
+        }
     }
     diags
 }
@@ -797,6 +863,56 @@ mod tests {
     }
 
     #[test]
+    fn sums_too_large_to_be_exact_are_an_error_not_a_panic() {
+        let big = |amount: &str, units: &str, n: usize| {
+            let mut text = String::from("period,isrc,source,territory,units,amount,currency\n");
+            for _ in 0..n {
+                text.push_str(&format!(
+                    "2026-01,QZNWX2600001,streaming,US,{units},{amount},USD\n"
+                ));
+            }
+            read(&text, 2)
+        };
+        // 80 amounts just below the bound of a line add up past 10^16.
+        let (rev, _, d, _) = big("999999999999999", "1", 80);
+        assert!(rev.sums.is_empty());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("add up to 10^16 or more"), "{}", d[0]);
+        // Units past i64.
+        let (_, _, d, _) = big("1", "999999999999999", 9300);
+        assert!(d[0].message.contains("add up to 10^16 or more"), "{}", d[0]);
+        // Decimals beyond the scale that a Decimal would have to round.
+        let (_, _, d, _) = big("999999999999999.9999999999999", "1", 8);
+        assert!(d[0].message.contains("add up to 10^16 or more"), "{}", d[0]);
+        // Just below: exact.
+        let (rev, _, d, _) = big("999999999999999", "1", 10);
+        assert!(d.is_empty(), "{d:?}");
+        let s = rev.sums.values().next().unwrap();
+        assert_eq!(s.amount, crate::money::dec("9999999999999990"));
+    }
+
+    #[test]
+    fn exact_additions_are_told_from_rounded_ones() {
+        let d = crate::money::dec;
+        assert_eq!(exact_add(d("0.000000000000"), d("5")), Some(d("5")));
+        assert_eq!(exact_add(d("1.5"), d("-1.5")), Some(d("0.0")));
+        assert_eq!(
+            exact_add(d("0.1234567890123"), d("2")),
+            Some(d("2.1234567890123"))
+        );
+        let big = d("999999999999999.9999999999999");
+        assert_eq!(
+            exact_add(big, big),
+            Some(d("1999999999999999.9999999999998"))
+        );
+        // 8 x 10^28 at scale 13 is past a Decimal's 96 bits: it would round.
+        assert_eq!(
+            exact_add(d("7999999999999999.999999999999"), d("0.0000000000001")),
+            None
+        );
+    }
+
+    #[test]
     fn amounts_beyond_the_scale_are_summed_exactly() {
         let text = "period,isrc,source,territory,units,amount,currency\n\
                     2026-01,QZNWX2600001,streaming,US,1,0.0000000000001,USD\n\
@@ -840,7 +956,10 @@ mod tests {
             let p = parse_chunk(&mut memo, data, &ctx);
             parse_chunk(&mut memo, data, &ctx);
             let sums = sum_threads(vec![memo]);
-            let mut sums: Vec<(Key, Sums)> = sums.into_iter().map(|(k, a)| (k, a.sums())).collect();
+            let mut sums: Vec<(Key, Sums)> = sums
+                .into_iter()
+                .map(|(k, a)| (k, a.sums().expect("small sums")))
+                .collect();
             sums.sort_by_key(|(k, _)| *k);
             (sums, p)
         })

@@ -141,13 +141,17 @@ impl KeyMemo {
     /// Where the sums of these key cells are, if they were seen before in a
     /// good line whose track an agreement covers.
     pub fn find(&self, raw: &RawKey) -> Option<usize> {
+        let e = self.entry(raw)?;
+        (!e.unmatched).then_some(e.acc as usize)
+    }
+
+    fn entry(&self, raw: &RawKey) -> Option<&Entry> {
         let entries = &self.entries;
         let &i = self.table.find(raw.hash, |&i| {
             let e = &entries[i as usize];
             e.hash == raw.hash && same(&e.raw[..e.len as usize], raw.cells)
         })?;
-        let e = &self.entries[i as usize];
-        (!e.unmatched).then_some(e.acc as usize)
+        Some(&self.entries[i as usize])
     }
 
     /// The sums at `i` (from `find` or `remember`).
@@ -165,7 +169,9 @@ impl KeyMemo {
             self.keys.push(key);
             self.accs.push(Acc::default());
         }
-        let Some(raw) = raw else {
+        // Lines of a track no agreement covers, or whose numbers the quick
+        // path does not read, come back here with raw keys already known.
+        let Some(raw) = raw.filter(|r| self.entry(r).is_none()) else {
             return acc as usize;
         };
         let len = raw.cells.iter().map(|c| c.len() + 1).sum::<usize>();
@@ -268,6 +274,16 @@ mod tests {
     }
 
     #[test]
+    fn a_raw_key_is_remembered_once() {
+        let mut memo = KeyMemo::default();
+        let u = RawKey::new(&[b"QZNWX2600002", b"2026-01"]).unwrap();
+        for _ in 0..3 {
+            memo.remember(Some(&u), key(2), true);
+        }
+        assert_eq!(memo.entries.len(), 1);
+    }
+
+    #[test]
     fn raw_keys_of_one_key_share_its_sums_and_unmatched_ones_are_not_found() {
         let mut memo = KeyMemo::default();
         let a = RawKey::new(&[b"QZNWX2600001", b"2026-01"]).unwrap();
@@ -286,7 +302,7 @@ mod tests {
         // Key 2 (unmatched, no lines here) is left out.
         assert_eq!(sums.len(), 2);
         assert_eq!(sums[0].0, key(1));
-        let s = sums[0].1.sums();
+        let s = sums[0].1.sums().expect("small sums");
         assert_eq!((s.units, s.amount.to_string(), s.lines), (3, "2".into(), 2));
         assert_eq!(sums[1].0, key(3));
     }

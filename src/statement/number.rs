@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 
 /// Most digits a statement number may have before its point: amounts and
 /// units stay below 10^15 (a quadrillion). No real statement line comes
-/// near it, and it keeps every sum of millions of lines exact and far from
-/// the 28 digits a `Decimal` holds, so summing can never overflow.
+/// near it, and it keeps a line's scaled amount well inside an i128; the
+/// sums themselves are checked as they are added (`fast::Acc`).
 pub const MAX_INTEGER_DIGITS: usize = 15;
 
 /// Whether a parsed number is within `MAX_INTEGER_DIGITS`.
@@ -145,7 +145,7 @@ mod tests {
     use crate::money::dec;
 
     #[test]
-    fn numbers_stay_below_a_quadrillion_so_sums_cannot_overflow() {
+    fn numbers_stay_below_a_quadrillion() {
         for (s, ok) in [
             ("999999999999999.999999", true),
             ("-999999999999999", true),

@@ -22,8 +22,8 @@ pub struct Numbers {
 
 /// Most cells a line on the quick path may have.
 const MAX_COLUMNS: usize = 64;
-/// Cell starts are kept in an array indexed modulo its size (a power of
-/// two above MAX_COLUMNS), so storing one needs no bounds check.
+/// The last index of the array of cell starts (above MAX_COLUMNS): starts
+/// of cells past it all go there, so storing one needs no bounds check.
 const STARTS_MASK: usize = 127;
 
 /// Which columns a layout reads, and what its lines look like.
@@ -178,7 +178,8 @@ impl Layout {
     /// Every line of a chunk, numbered from 1. An ordinary one is offered
     /// to `quick` with its raw key (`memo`); `quick` returns false to pass
     /// it on. The others, and those, go split whole to `general`, with the
-    /// same raw key when the line has the cells for it (blank lines go too).
+    /// same raw key when the line has the cells for it (an empty line is
+    /// not passed on; a line of spaces is).
     /// Both get `state`. Delimiters and newlines are found 64 bytes at a
     /// time. Returns the number of lines (blank ones included).
     pub fn for_each_line<'a, S>(
@@ -249,8 +250,9 @@ impl Layout {
                 while d != 0 {
                     col += 1;
                     // Past MAX_COLUMNS cells the line is not ordinary (see
-                    // `cells`); the mask only keeps the index in bounds.
-                    starts[col & STARTS_MASK] =
+                    // `cells`); `min` keeps the index in bounds, and off
+                    // `starts[0]`, which every line needs at 0.
+                    starts[col.min(STARTS_MASK)] =
                         (base + d.trailing_zeros() as usize + 1 - line_start) as u32;
                     d &= d - 1;
                 }
@@ -354,6 +356,17 @@ mod tests {
                 assert_eq!(n >> i & 1 == 1, *b == b'\n', "{i}");
             }
         }
+    }
+
+    #[test]
+    fn a_line_of_many_cells_does_not_shift_the_next_ones() {
+        let mut data = b"a,1,b,c,2.5,GB\n".to_vec();
+        data.extend_from_slice(&[b','; 130]);
+        data.extend_from_slice(b"\nxxxxx,1,b,c,2.5,GB\n");
+        let got = walk(&layout(true), &data);
+        assert_eq!(got[0].1, "a|b,c 1|2.5|GB");
+        assert_eq!(got[1].1, "general |, 131");
+        assert_eq!(got[2].1, "xxxxx|b,c 1|2.5|GB");
     }
 
     #[test]
