@@ -592,7 +592,7 @@ pub fn read_delimited(
                     }
                 },
                 |(out, memo, rd), rel, cells, raw| {
-                    if (0..cells.count()).all(|i| cells.cell(i).trim_ascii().is_empty()) {
+                    if !cells.filled_from(0) {
                         return;
                     }
                     match row(p, &b, cells, rel, rd) {
@@ -759,7 +759,7 @@ fn parse_row(
 ) -> Result<RevenueLine, (usize, String)> {
     // Fewer cells than the header: a ragged or cut-off line. More cells
     // (beyond empty trailing ones) would shift every column: refused too.
-    let extra_filled = (b.count..rec.count()).any(|i| !rec.cell(i).trim_ascii().is_empty());
+    let extra_filled = rec.filled_from(b.count);
     if rec.count() < b.count || extra_filled {
         return Err((
             0,
@@ -965,6 +965,18 @@ mod tests {
             }
             l
         }
+    }
+
+    #[test]
+    fn a_cell_too_many_is_found_past_the_64th() {
+        let good = "2026-04-05\t2026-03\tSpotify\tA\tT\tQZBEN2600045\t1\t2\t100\tSong\tGB\t0\t1.5";
+        let text = format!("{HEADER}\n{good}{}\tx\n", "\t".repeat(60));
+        let (_, diags, _) = run(&text, true, 1, false);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("a cell too many"), "{}", diags[0]);
+        // Blank cells past the header's are fine.
+        let text = format!("{HEADER}\n{good}{}\n", "\t".repeat(70));
+        assert!(run(&text, true, 1, false).1.is_empty());
     }
 
     proptest! {

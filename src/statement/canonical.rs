@@ -160,6 +160,10 @@ pub trait Cells {
     fn cell(&self, i: usize) -> &[u8];
     /// 1-based column where cell `i` starts (exact for unquoted cells).
     fn column(&self, i: usize) -> usize;
+    /// Whether any cell from `from` on is not blank.
+    fn filled_from(&self, from: usize) -> bool {
+        (from..self.count()).any(|i| !self.cell(i).trim_ascii().is_empty())
+    }
 }
 
 impl Cells for csv::ByteRecord {

@@ -225,6 +225,8 @@ pub struct Split<'a> {
     bounds: [(u32, u32); 64],
     n: usize,
     total: usize,
+    /// A cell past the 64th is not blank (their bounds are not kept).
+    beyond: bool,
 }
 
 impl<'a> Split<'a> {
@@ -254,6 +256,9 @@ impl Cells for Split<'_> {
         } else {
             0
         }
+    }
+    fn filled_from(&self, from: usize) -> bool {
+        (from..self.n).any(|i| !self.cell(i).trim_ascii().is_empty()) || self.beyond
     }
 }
 
@@ -302,6 +307,7 @@ pub fn for_each_split<'a>(data: &'a [u8], delimiter: u8, mut f: impl FnMut(u64, 
         bounds: [(0, 0); 64],
         n: 0,
         total: 1,
+        beyond: false,
     };
     let (mut line_start, mut field_start, mut rel) = (0usize, 0usize, 0u64);
     for pos in Hits::new(data, delimiter) {
@@ -311,12 +317,15 @@ pub fn for_each_split<'a>(data: &'a [u8], delimiter: u8, mut f: impl FnMut(u64, 
             f(rel, &s);
             s.n = 0;
             s.total = 1;
+            s.beyond = false;
             line_start = pos + 1;
             field_start = pos + 1;
         } else {
             if s.n < s.bounds.len() {
                 s.bounds[s.n] = ((field_start - line_start) as u32, (pos - line_start) as u32);
                 s.n += 1;
+            } else if !data[field_start..pos].trim_ascii().is_empty() {
+                s.beyond = true;
             }
             s.total += 1;
             field_start = pos + 1;
@@ -416,6 +425,8 @@ fn end_line<'a>(
     if s.n < s.bounds.len() {
         s.bounds[s.n] = ((field_start - line_start) as u32, (end - line_start) as u32);
         s.n += 1;
+    } else if !data[field_start..end].trim_ascii().is_empty() {
+        s.beyond = true;
     }
     s.line = &data[line_start..end];
 }
