@@ -1,13 +1,16 @@
 //! The rows of a canonical statement, read fast (issue: "Speed and scale").
 //!
 //! The engine only needs sums, so the cost of a run is reading and summing
-//! lines. Here the input is cut into chunks of a few megabytes at line
-//! boundaries; worker threads split each line at commas (no CSV state
-//! machine, no allocation per line), parse the cells with the same checks as
-//! every other reader (`canonical::parse_record`), and add them into
-//! per-chunk sums kept as exact scaled integers. The partial sums are merged
-//! in chunk order, so the result does not depend on the number of threads:
-//! additions of exact integers commute, and the engine sorts keys anyway.
+//! lines. Here the input is cut into chunks of a megabyte at line
+//! boundaries and parsed on all threads. Ordinary lines take the quick path
+//! (`quick`, `memo`): their key cells are looked up as raw bytes, and only
+//! their numbers are read. Every other line is split at commas (no CSV
+//! state machine, no allocation per line) and parsed with the same checks
+//! as every other reader (`canonical::parse_record`). Each thread adds into
+//! its own sums, exact scaled integers, handed over at the end; line
+//! numbers, errors and unmatched lines are merged in chunk order. So the
+//! result does not depend on the number of threads: additions of exact
+//! integers commute, and the engine sorts keys anyway.
 //!
 //! The thread that reads also hashes (SHA-256 of the bytes, for the ledger),
 //! so hashing overlaps parsing. Memory is bounded by the chunks in flight,
