@@ -952,18 +952,8 @@ mod tests {
             amount in cell(&["6.002915", "-0.5", "+1.25", "(2.00)", "1E-3", "abc", "", " 3.5", "0.1234567890123", "-0.00"]),
             end in cell(&["", "", "", "\r", "\t", "\textra", "CUT", "BLANK"]),
         ) -> String {
-            if end == "BLANK" {
-                return String::new();
-            }
-            let mut l = format!("2026-04-05\t{month}\t{store}\tA\tT\t{isrc}\t1\t{units}\t100\t{kind}\t{country}\t0\t{amount}");
-            match end {
-                "CUT" => {
-                    let cut = l.rfind('\t').expect("cells");
-                    l.truncate(cut);
-                }
-                e => l.push_str(e),
-            }
-            l
+            let l = format!("2026-04-05\t{month}\t{store}\tA\tT\t{isrc}\t1\t{units}\t100\t{kind}\t{country}\t0\t{amount}");
+            crate::statement::quick::ended(l, end, '\t')
         }
     }
 

@@ -941,16 +941,9 @@ mod tests {
     /// A chunk read by the quick path, and by the general path alone (a
     /// layout that is never usable), with the sums merged by key.
     fn both_ways(data: &[u8], by_territory: bool) -> [(Vec<(Key, Sums)>, Partial); 2] {
-        let header = csv::ByteRecord::from(vec![
-            "period",
-            "isrc",
-            "source",
-            "territory",
-            "units",
-            "amount",
-            "currency",
-            "tax_withheld",
-        ]);
+        let mut names = crate::statement::canonical::REQUIRED.to_vec();
+        names.push("tax_withheld");
+        let header = csv::ByteRecord::from(names);
         let cols = Columns::from_header(&header).expect("header");
         let known =
             std::collections::HashSet::from([crate::codes::Isrc::parse("QZNWX2600001").unwrap()]);
@@ -997,18 +990,8 @@ mod tests {
             tax in pick(&["", "", "0.10", "-1", "n/a"]),
             end in pick(&["", "", "", "\r", ",extra", "CUT", "BLANK"]),
         ) -> String {
-            if end == "BLANK" {
-                return String::new();
-            }
-            let mut l = format!("{period},{isrc},{source},{territory},{units},{amount},{currency},{tax}");
-            match end {
-                "CUT" => {
-                    let cut = l.rfind(',').expect("cells");
-                    l.truncate(cut);
-                }
-                e => l.push_str(e),
-            }
-            l
+            let l = format!("{period},{isrc},{source},{territory},{units},{amount},{currency},{tax}");
+            crate::statement::quick::ended(l, end, ',')
         }
     }
 

@@ -274,6 +274,21 @@ impl Layout {
     }
 }
 
+/// For the property tests of both readers: a generated line, ended as
+/// `end` says: as is, cut before its last cell (`CUT`), empty (`BLANK`),
+/// or with `end` appended (`\r`, an extra cell...).
+#[cfg(test)]
+pub(crate) fn ended(line: String, end: &str, delimiter: char) -> String {
+    match end {
+        "BLANK" => String::new(),
+        "CUT" => match line.rfind(delimiter) {
+            Some(cut) => line[..cut].to_string(),
+            None => line,
+        },
+        e => line + e,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
