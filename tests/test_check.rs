@@ -78,6 +78,14 @@ fn with_agreement(text: &str) -> Project {
     p
 }
 
+/// `with_agreement` for an agreement `bad` on track QZTST2600001: `rest`
+/// follows its first six lines (so line numbers in messages count from 7).
+fn with_bad_agreement(rest: &str) -> Project {
+    with_agreement(&format!(
+        "id = \"bad\"\ncurrency = \"USD\"\n\n[[track]]\nisrc = \"QZTST2600001\"\n\n{rest}"
+    ))
+}
+
 /// A project with a valid agreement and one statement (`statements/s.csv`).
 fn with_statement(text: &str) -> Project {
     let p = Project::new();
@@ -125,9 +133,8 @@ fn unknown_top_level_key() {
 #[test]
 fn unknown_key_in_a_party() {
     // Line 9: `nmae = "Ava"` inside [[party]].
-    let p = with_agreement(
-        "id = \"bad\"\ncurrency = \"USD\"\n\n[[track]]\nisrc = \"QZTST2600001\"\n\n\
-         [[party]]\nid = \"ava\"\nnmae = \"Ava\"\n\n[rates.ava]\nstreaming = \"4%\"\n",
+    let p = with_bad_agreement(
+        "[[party]]\nid = \"ava\"\nnmae = \"Ava\"\n\n[rates.ava]\nstreaming = \"4%\"\n",
     );
     assert_input_error(
         &p,
@@ -142,10 +149,7 @@ fn unknown_key_in_a_party() {
 #[test]
 fn unknown_source_under_rates() {
     // Line 11: `strming = "4%"`; the place given is the value's (column 11).
-    let p = with_agreement(
-        "id = \"bad\"\ncurrency = \"USD\"\n\n[[track]]\nisrc = \"QZTST2600001\"\n\n\
-         [[party]]\nid = \"ava\"\n\n[rates.ava]\nstrming = \"4%\"\n",
-    );
+    let p = with_bad_agreement("[[party]]\nid = \"ava\"\n\n[rates.ava]\nstrming = \"4%\"\n");
     assert_input_error(
         &p,
         &[
@@ -159,9 +163,8 @@ fn unknown_source_under_rates() {
 #[test]
 fn unknown_source_in_a_pool() {
     // Line 14: `downloads = "20%"` (plural) in [pool], column 13.
-    let p = with_agreement(
-        "id = \"bad\"\ncurrency = \"USD\"\n\n[[track]]\nisrc = \"QZTST2600001\"\n\n\
-         [[party]]\nid = \"ava\"\n\n[[party]]\nid = \"ben\"\n\n[pool]\ndownloads = \"20%\"\n\n\
+    let p = with_bad_agreement(
+        "[[party]]\nid = \"ava\"\n\n[[party]]\nid = \"ben\"\n\n[pool]\ndownloads = \"20%\"\n\n\
          [split]\nava = \"50%\"\nben = \"50%\"\n",
     );
     assert_input_error(
@@ -176,9 +179,8 @@ fn unknown_source_in_a_pool() {
 #[test]
 fn split_not_summing_to_100_percent() {
     // [split] on line 16: 50% + 40% = 90%.
-    let p = with_agreement(
-        "id = \"bad\"\ncurrency = \"USD\"\n\n[[track]]\nisrc = \"QZTST2600001\"\n\n\
-         [[party]]\nid = \"ava\"\n\n[[party]]\nid = \"ben\"\n\n[pool]\nstreaming = \"20%\"\n\n\
+    let p = with_bad_agreement(
+        "[[party]]\nid = \"ava\"\n\n[[party]]\nid = \"ben\"\n\n[pool]\nstreaming = \"20%\"\n\n\
          [split]\nava = \"50%\"\nben = \"40%\"\n",
     );
     assert_input_error(
@@ -194,9 +196,8 @@ fn split_not_summing_to_100_percent() {
 #[test]
 fn split_over_100_percent_by_a_cent_of_a_percent() {
     // 50% + 50.01%: "exactly" means exactly.
-    let p = with_agreement(
-        "id = \"bad\"\ncurrency = \"USD\"\n\n[[track]]\nisrc = \"QZTST2600001\"\n\n\
-         [[party]]\nid = \"ava\"\n\n[[party]]\nid = \"ben\"\n\n[pool]\nstreaming = \"20%\"\n\n\
+    let p = with_bad_agreement(
+        "[[party]]\nid = \"ava\"\n\n[[party]]\nid = \"ben\"\n\n[pool]\nstreaming = \"20%\"\n\n\
          [split]\nava = \"50%\"\nben = \"50.01%\"\n",
     );
     assert_input_error(&p, &["agreements/bad.toml:16:1: error:", "100.01%"]);
@@ -206,9 +207,8 @@ fn split_over_100_percent_by_a_cent_of_a_percent() {
 fn rates_over_100_percent_of_a_source() {
     // Two parties at 60% of streaming; the place is the first [rates.*]
     // table paying on streaming (line 13).
-    let p = with_agreement(
-        "id = \"bad\"\ncurrency = \"USD\"\n\n[[track]]\nisrc = \"QZTST2600001\"\n\n\
-         [[party]]\nid = \"ava\"\n\n[[party]]\nid = \"ben\"\n\n[rates.ava]\nstreaming = \"60%\"\n\n\
+    let p = with_bad_agreement(
+        "[[party]]\nid = \"ava\"\n\n[[party]]\nid = \"ben\"\n\n[rates.ava]\nstreaming = \"60%\"\n\n\
          [rates.ben]\nstreaming = \"60%\"\n",
     );
     assert_input_error(
@@ -247,9 +247,8 @@ fn rates_of_exactly_100_percent_are_accepted() {
 #[test]
 fn rates_for_an_undefined_party() {
     // [rates.zed] on line 13, and no [[party]] with id = "zed".
-    let p = with_agreement(
-        "id = \"bad\"\ncurrency = \"USD\"\n\n[[track]]\nisrc = \"QZTST2600001\"\n\n\
-         [[party]]\nid = \"ava\"\n\n[rates.ava]\nstreaming = \"4%\"\n\n[rates.zed]\nstreaming = \"4%\"\n",
+    let p = with_bad_agreement(
+        "[[party]]\nid = \"ava\"\n\n[rates.ava]\nstreaming = \"4%\"\n\n[rates.zed]\nstreaming = \"4%\"\n",
     );
     let err = assert_input_error(
         &p,
@@ -261,9 +260,8 @@ fn rates_for_an_undefined_party() {
 #[test]
 fn split_naming_an_undefined_party() {
     // Line 15: `zed = "50%"` under [split]; the value is at column 7.
-    let p = with_agreement(
-        "id = \"bad\"\ncurrency = \"USD\"\n\n[[track]]\nisrc = \"QZTST2600001\"\n\n\
-         [[party]]\nid = \"ava\"\n\n[pool]\nstreaming = \"20%\"\n\n[split]\nava = \"50%\"\nzed = \"50%\"\n",
+    let p = with_bad_agreement(
+        "[[party]]\nid = \"ava\"\n\n[pool]\nstreaming = \"20%\"\n\n[split]\nava = \"50%\"\nzed = \"50%\"\n",
     );
     assert_input_error(
         &p,
@@ -381,10 +379,7 @@ fn malformed_isrc() {
 #[test]
 fn a_float_where_a_decimal_string_is_required() {
     // Line 11: `streaming = 0.04`; the float is at column 13.
-    let p = with_agreement(
-        "id = \"bad\"\ncurrency = \"USD\"\n\n[[track]]\nisrc = \"QZTST2600001\"\n\n\
-         [[party]]\nid = \"ava\"\n\n[rates.ava]\nstreaming = 0.04\n",
-    );
+    let p = with_bad_agreement("[[party]]\nid = \"ava\"\n\n[rates.ava]\nstreaming = 0.04\n");
     assert_input_error(
         &p,
         &["agreements/bad.toml:11:13: error:", "float", "\"4%\""],
@@ -394,9 +389,8 @@ fn a_float_where_a_decimal_string_is_required() {
 #[test]
 fn a_float_payout_minimum() {
     // Line 14: `minimum = 25.0`, column 11.
-    let p = with_agreement(
-        "id = \"bad\"\ncurrency = \"USD\"\n\n[[track]]\nisrc = \"QZTST2600001\"\n\n\
-         [[party]]\nid = \"ava\"\n\n[rates.ava]\nstreaming = \"4%\"\n\n[payout]\nminimum = 25.0\n",
+    let p = with_bad_agreement(
+        "[[party]]\nid = \"ava\"\n\n[rates.ava]\nstreaming = \"4%\"\n\n[payout]\nminimum = 25.0\n",
     );
     assert_input_error(&p, &["agreements/bad.toml:14:11: error:", "float"]);
 }
@@ -434,9 +428,8 @@ fn unknown_agreement_currency_is_the_only_problem_reported() {
 #[test]
 fn unknown_payout_currency_of_a_party() {
     // Line 9: `payout_currency = "EURO"`, the string at column 19.
-    let p = with_agreement(
-        "id = \"bad\"\ncurrency = \"USD\"\n\n[[track]]\nisrc = \"QZTST2600001\"\n\n\
-         [[party]]\nid = \"ava\"\npayout_currency = \"EURO\"\n\n[rates.ava]\nstreaming = \"4%\"\n",
+    let p = with_bad_agreement(
+        "[[party]]\nid = \"ava\"\npayout_currency = \"EURO\"\n\n[rates.ava]\nstreaming = \"4%\"\n",
     );
     assert_input_error(
         &p,

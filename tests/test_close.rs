@@ -136,14 +136,7 @@ fn reserve_released_in_full_the_next_period() {
              [reserve]\nrate = \"10%\"\nsources = [\"download\"]\nrelease_after = 1\n",
         ),
     )]);
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "download", 1000, "1000.00", "USD"),
-    );
-    lab.write(
-        "q2/s.csv",
-        &one_line("QZAAA2600001", "download", 2000, "2000.00", "USD"),
-    );
+    lab.quarters("download", &[(1000, "1000.00"), (2000, "2000.00")]);
     let v = lab.close("2026-Q1", "q1");
     assert_fields(
         row(&v, "r", "p"),
@@ -217,13 +210,9 @@ fn record_one(at: &str) -> String {
 #[test]
 fn record_one_combined_releases_from_the_first_unit_past_200k() {
     let lab = Lab::new(&[("r.toml", &record_one("combined"))]);
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "physical", 150_000, "1500000.00", "USD"),
-    );
-    lab.write(
-        "q2/s.csv",
-        &one_line("QZAAA2600001", "physical", 60_000, "600000.00", "USD"),
+    lab.quarters(
+        "physical",
+        &[(150_000, "1500000.00"), (60_000, "600000.00")],
     );
     let v = lab.close("2026-Q1", "q1");
     assert_fields(
@@ -253,17 +242,13 @@ fn record_one_combined_releases_from_the_first_unit_past_200k() {
 #[test]
 fn record_one_net_waits_for_240k_units() {
     let lab = Lab::new(&[("r.toml", &record_one("net"))]);
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "physical", 150_000, "1500000.00", "USD"),
-    );
-    lab.write(
-        "q2/s.csv",
-        &one_line("QZAAA2600001", "physical", 60_000, "600000.00", "USD"),
-    );
-    lab.write(
-        "q3/s.csv",
-        &one_line("QZAAA2600001", "physical", 30_000, "300000.00", "USD"),
+    lab.quarters(
+        "physical",
+        &[
+            (150_000, "1500000.00"),
+            (60_000, "600000.00"),
+            (30_000, "300000.00"),
+        ],
     );
     lab.close("2026-Q1", "q1");
     let v = lab.close("2026-Q2", "q2");
@@ -293,14 +278,7 @@ fn a_payable_under_the_minimum_is_carried() {
             "[[party]]\nid = \"p\"\n[rates.p]\nstreaming = \"100%\"\n[payout]\nminimum = \"50.00\"\n",
         ),
     )]);
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "streaming", 1, "30.00", "USD"),
-    );
-    lab.write(
-        "q2/s.csv",
-        &one_line("QZAAA2600001", "streaming", 1, "25.00", "USD"),
-    );
+    lab.quarters("streaming", &[(1, "30.00"), (1, "25.00")]);
     let v = lab.close("2026-Q1", "q1");
     assert_fields(
         row(&v, "m", "p"),
@@ -352,14 +330,7 @@ fn returns_carry_a_deficit_forward() {
             "[[party]]\nid = \"p\"\n[rates.p]\ndownload = \"50%\"\n",
         ),
     )]);
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "download", -10, "-40.00", "USD"),
-    );
-    lab.write(
-        "q2/s.csv",
-        &one_line("QZAAA2600001", "download", 100, "100.00", "USD"),
-    );
+    lab.quarters("download", &[(-10, "-40.00"), (100, "100.00")]);
     let v = lab.close("2026-Q1", "q1");
     assert_fields(
         row(&v, "d", "p"),
@@ -438,14 +409,7 @@ fn simple_lab() -> Lab {
             "[[party]]\nid = \"p\"\n[rates.p]\nstreaming = \"10%\"\n",
         ),
     )]);
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "streaming", 1, "100.00", "USD"),
-    );
-    lab.write(
-        "q2/s.csv",
-        &one_line("QZAAA2600001", "streaming", 2, "200.00", "USD"),
-    );
+    lab.quarters("streaming", &[(1, "100.00"), (2, "200.00")]);
     lab
 }
 
@@ -522,10 +486,7 @@ fn a_removed_ledger_file_breaks_the_chain() {
 fn a_consumed_statement_changed_later_is_detected() {
     let lab = simple_lab();
     lab.close("2026-Q1", "q1");
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "streaming", 1, "999.00", "USD"),
-    );
+    lab.quarters("streaming", &[(1, "999.00")]);
     let (c, err) = code(&lab, &["run", "--period", "2026-Q1", "--statements", "q1"]);
     assert_eq!(c, 3, "{err}");
     assert!(err.contains("changed since 2026-Q1 was closed"), "{err}");
@@ -664,10 +625,7 @@ fn opening_balances_start_the_ledger() {
         "as_of = 2025-12-31\n[agreement.o]\nunits = { streaming = 1000 }\nrevenue = { streaming = \"500.00\" }\n\
          advances = { adv = \"100.00\" }\n[agreement.o.party.p]\ncarried = \"12.00\"\n",
     );
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "streaming", 1, "400.00", "USD"),
-    );
+    lab.quarters("streaming", &[(1, "400.00")]);
     let (c, err) = code(&lab, &["ledger", "open", "opening.toml"]);
     assert_eq!(c, 0, "{err}");
     let v = lab.run("2026-Q1", "q1");

@@ -19,14 +19,7 @@ fn tiers(mode: &str) -> String {
 
 fn two_periods(mode: &str) -> (Lab, serde_json::Value, serde_json::Value) {
     let lab = Lab::new(&[("t.toml", &tiers(mode))]);
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "physical", 80_000, "8000.00", "USD"),
-    );
-    lab.write(
-        "q2/s.csv",
-        &one_line("QZAAA2600001", "physical", 40_000, "4000.00", "USD"),
-    );
+    lab.quarters("physical", &[(80_000, "8000.00"), (40_000, "4000.00")]);
     let q1 = lab.close("2026-Q1", "q1");
     let q2 = lab.run("2026-Q2", "q2");
     (lab, q1, q2)
@@ -96,10 +89,7 @@ fn explain_shows_the_fraction_of_a_prospective_crossing() {
 #[test]
 fn the_next_milestone_and_its_distance_are_told_in_words() {
     let lab = Lab::new(&[("t.toml", &tiers("prospective"))]);
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "physical", 80_000, "8000.00", "USD"),
-    );
+    lab.quarters("physical", &[(80_000, "8000.00")]);
     let out = lab
         .cmd(&[
             "run",
@@ -131,14 +121,7 @@ fn chart(value: &str) -> Lab {
         ),
     )]);
     lab.write("events.csv", &format!("date,isrc,kind,value,note\n2026-02-14,QZAAA2600001,chart,{value},Official Singles Chart peak\n"));
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "streaming", 1000, "1000.00", "USD"),
-    );
-    lab.write(
-        "q2/s.csv",
-        &one_line("QZAAA2600001", "streaming", 2000, "2000.00", "USD"),
-    );
+    lab.quarters("streaming", &[(1000, "1000.00"), (2000, "2000.00")]);
     lab
 }
 
@@ -208,14 +191,7 @@ fn vesting_holds_until_the_cliff_then_releases_pro_rata() {
              [rates.p]\nstreaming = \"10%\"\n",
         ),
     )]);
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "streaming", 1, "3000.00", "USD"),
-    );
-    lab.write(
-        "q2/s.csv",
-        &one_line("QZAAA2600001", "streaming", 2, "3000.00", "USD"),
-    );
+    lab.quarters("streaming", &[(1, "3000.00"), (2, "3000.00")]);
     let q1 = lab.close("2026-Q1", "q1");
     assert_fields(
         row(&q1, "v", "p"),
@@ -275,14 +251,7 @@ fn reversion_is_told_when_the_project_falters() {
              [reversion]\nif_revenue_below = \"1000.00\"\nby = 2026-06-30\nrights = [\"master\"]\nto = \"ava\"\n",
         ),
     )]);
-    lab.write(
-        "q1/s.csv",
-        &one_line("QZAAA2600001", "streaming", 1, "300.00", "USD"),
-    );
-    lab.write(
-        "q2/s.csv",
-        &one_line("QZAAA2600001", "streaming", 1, "200.00", "USD"),
-    );
+    lab.quarters("streaming", &[(1, "300.00"), (1, "200.00")]);
     let q1 = lab.close("2026-Q1", "q1");
     assert_eq!(q1["agreements"][0]["reversion"]["triggered"], false);
     let q2 = lab.run("2026-Q2", "q2");

@@ -320,33 +320,20 @@ fn equal_thirds_of_eight_euros_are_267_267_266() {
 }
 
 #[test]
-fn one_unit_shared_by_weights_1_1_1() {
-    let doc = case("weights-1-1-1");
-    assert_eq!(earned(&doc, "weights-1-1-1"), ["0.34", "0.33", "0.33"]);
-    assert_eq!(
-        field(agreement(&doc, "weights-1-1-1"), "label_retained"),
-        "0.00"
-    );
-}
-
-#[test]
-fn one_unit_shared_by_weights_1_2_3() {
-    let doc = case("weights-1-2-3");
-    assert_eq!(earned(&doc, "weights-1-2-3"), ["0.17", "0.33", "0.50"]);
-    assert_eq!(
-        field(agreement(&doc, "weights-1-2-3"), "label_retained"),
-        "0.00"
-    );
-}
-
-#[test]
-fn one_unit_shared_by_weights_1_10_100() {
-    let doc = case("weights-1-10-100");
-    assert_eq!(earned(&doc, "weights-1-10-100"), ["0.01", "0.09", "0.90"]);
-    assert_eq!(
-        field(agreement(&doc, "weights-1-10-100"), "label_retained"),
-        "0.00"
-    );
+fn one_unit_shared_by_weights() {
+    for (name, want) in [
+        ("weights-1-1-1", ["0.34", "0.33", "0.33"]),
+        ("weights-1-2-3", ["0.17", "0.33", "0.50"]),
+        ("weights-1-10-100", ["0.01", "0.09", "0.90"]),
+    ] {
+        let doc = case(name);
+        assert_eq!(earned(&doc, name), want, "{name}");
+        assert_eq!(
+            field(agreement(&doc, name), "label_retained"),
+            "0.00",
+            "{name}"
+        );
+    }
 }
 
 #[test]

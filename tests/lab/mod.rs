@@ -91,6 +91,21 @@ pub fn one_line(isrc: &str, source: &str, units: i64, amount: &str, currency: &s
     format!("{HEADER}2026-01,{isrc},{source},US,{units},{amount},{currency}\n")
 }
 
+/// The track most lab tests use.
+pub const TRACK: &str = "QZAAA2600001";
+
+impl Lab {
+    /// One statement line of `TRACK` in USD per quarter folder: `q1/s.csv`
+    /// gets the first (units, amount), `q2/s.csv` the second, and so on.
+    pub fn quarters(&self, source: &str, lines: &[(i64, &str)]) -> &Self {
+        for (i, (units, amount)) in lines.iter().enumerate() {
+            let file = format!("q{}/s.csv", i + 1);
+            self.write(&file, &one_line(TRACK, source, *units, amount, "USD"));
+        }
+        self
+    }
+}
+
 pub fn agreement(id: &str, isrc: &str, body: &str) -> String {
     format!("id = \"{id}\"\ncurrency = \"USD\"\n[[track]]\nisrc = \"{isrc}\"\n{body}")
 }
