@@ -41,6 +41,11 @@ impl Diagnostic {
             ..Diagnostic::error(file, line, column, message)
         }
     }
+    /// A CSV file the `csv` crate could not read on: where it stopped.
+    pub fn unreadable_csv(file: &Path, e: &csv::Error) -> Self {
+        let line = e.position().map_or(0, |p| p.line() as usize);
+        Diagnostic::error(file, line, 0, format!("unreadable CSV: {e}"))
+    }
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -149,6 +154,21 @@ pub fn fail_on_errors(diags: &[Diagnostic]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreadable_csv_is_an_error_at_the_line_it_stopped() {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&b"a,b\nc,\xff\n"[..]);
+        let e = r.records().find_map(|r| r.err()).expect("bad UTF-8");
+        let d = Diagnostic::unreadable_csv(Path::new("x.csv"), &e);
+        assert!(d.is_error());
+        assert_eq!(d.line, 2);
+        assert!(
+            d.to_string().starts_with("x.csv:2: error: unreadable CSV:"),
+            "{d}"
+        );
+    }
 
     #[test]
     fn line_col_counts_characters() {

@@ -68,13 +68,7 @@ pub fn parse_events(text: &str, file: &Path) -> (Vec<Event>, Vec<Diagnostic>) {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                diags.push(Diagnostic::error(
-                    file,
-                    line,
-                    0,
-                    format!("unreadable CSV: {e}"),
-                ));
+                diags.push(Diagnostic::unreadable_csv(file, &e));
                 break;
             }
         };

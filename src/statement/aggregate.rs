@@ -124,13 +124,7 @@ pub fn read(text: &str, path: &Path, revenue: &mut Revenue) -> Vec<Diagnostic> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                diags.push(Diagnostic::error(
-                    path,
-                    line,
-                    0,
-                    format!("unreadable CSV: {e}"),
-                ));
+                diags.push(Diagnostic::unreadable_csv(path, &e));
                 break;
             }
         };
