@@ -19,232 +19,20 @@ royalty and of DuckDB are compared figure by figure, so that both are known
 to do the same work.
 """
 import argparse
-import csv
-import glob
-import json
 import os
-import re
 import shutil
 import statistics
-import subprocess
 import sys
-import time
-import tomllib
-from decimal import Decimal
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-DATA = BENCH / "data"
-PERIOD = "2026-Q1"
+from common import (BENCH, DATA, PERIOD, Variant, compare, duckdb_version, first_line, fmt, help_text,
+                    log, ratio, royalty_probe, same_revenue, statement, time_v_rss, verdict, warm,
+                    write_rate_tables)
 
 # Targets (bench/README.md).
 TARGET_RATIO = 0.5
 TARGET_RSS_MB = 64.0
 TARGET_SPEEDUP = 1.7
 TARGET_PROFILE = 1.5
-
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-# ---------------------------------------------------------------- inputs
-
-
-def write_rate_tables() -> tuple[Path, Path]:
-    """tracks.csv and rates.csv for DuckDB, from bench/agreements/*.toml."""
-    tracks, rates = DATA / "tracks.csv", DATA / "rates.csv"
-    with open(tracks, "w", newline="") as tf, open(rates, "w", newline="") as rf:
-        tw, rw = csv.writer(tf), csv.writer(rf)
-        tw.writerow(["agreement", "isrc"])
-        rw.writerow(["agreement", "party", "source", "rate"])
-        for path in sorted(glob.glob(str(BENCH / "agreements" / "*.toml"))):
-            with open(path, "rb") as f:
-                a = tomllib.load(f)
-            if a.get("currency", "USD") != "USD":
-                sys.exit(f"{path}: the benchmark's DuckDB side assumes USD agreements")
-            for t in a.get("track", []):
-                tw.writerow([a["id"], t["isrc"].replace("-", "").upper()])
-            for party, by_source in a.get("rates", {}).items():
-                for source, rate in by_source.items():
-                    if not (isinstance(rate, str) and rate.endswith("%")):
-                        sys.exit(f"{path}: rates.{party}.{source}: only \"N%\" rates are supported here")
-                    rw.writerow([a["id"], party, source, str(Decimal(rate[:-1]) / 100)])
-    return tracks, rates
-
-
-def generate(gen: str, lines: int, seed: int, fmt: str) -> Path:
-    ext = "csv" if fmt == "canonical" else "tsv"
-    out = DATA / f"statement-{lines}-s{seed}.{ext}"
-    if out.exists() and out.stat().st_size > 0:
-        return out
-    part = out.with_suffix(out.suffix + ".part")
-    log(f"generating {out.relative_to(ROOT)} ...")
-    subprocess.run([gen, str(lines), str(part), "--format", fmt, "--seed", str(seed)], check=True)
-    part.rename(out)
-    return out
-
-
-def warm(path: Path) -> None:
-    with open(path, "rb") as f:
-        while f.read(1 << 24):
-            pass
-
-
-# ---------------------------------------------------------------- running
-
-
-def run_once(argv: list[str], cwd: Path) -> tuple[float, float, int, bytes]:
-    """Wall seconds, peak RSS in MB (ru_maxrss), exit status, stderr."""
-    with open(os.devnull, "wb") as null:
-        errf = open(DATA / "last-stderr.txt", "w+b")
-        t0 = time.perf_counter()
-        p = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=null, stderr=errf)
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t0
-        p.returncode = os.waitstatus_to_exitcode(status)
-        errf.seek(0)
-        err = errf.read()
-        errf.close()
-    return wall, ru.ru_maxrss / 1024.0, p.returncode, err
-
-
-def time_v_rss(argv: list[str], cwd: Path) -> float | None:
-    """Peak RSS in MB as /usr/bin/time -v reports it, or None."""
-    if not os.access("/usr/bin/time", os.X_OK):
-        return None
-    out = DATA / "time-v.txt"
-    with open(os.devnull, "wb") as null:
-        r = subprocess.run(["/usr/bin/time", "-v", "-o", str(out)] + argv, cwd=cwd,
-                           stdin=subprocess.DEVNULL, stdout=null, stderr=null)
-    if r.returncode != 0:
-        return None
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.read_text())
-    return int(m.group(1)) / 1024.0 if m else None
-
-
-def first_line(err: bytes) -> str:
-    lines = [l for l in err.decode("utf-8", "replace").splitlines() if l.strip()]
-    return lines[0][:200] if lines else "(no message)"
-
-
-class Variant:
-    def __init__(self, name: str, argv: list[str], cwd: Path):
-        self.name, self.argv, self.cwd = name, argv, cwd
-        self.walls: list[float] = []
-        self.rss_runs: list[float] = []
-        self.rss_time_v: float | None = None
-        self.query: list[float] = []  # duckdb only: in-process query seconds
-
-    def median(self) -> float | None:
-        return statistics.median(self.walls) if self.walls else None
-
-    def rss(self) -> float | None:
-        """/usr/bin/time -v's figure. Failing that, wait4's ru_maxrss, an upper
-        bound only: it counts the pages the child had from the fork of this
-        Python process before exec."""
-        if self.rss_time_v is not None:
-            return self.rss_time_v
-        return max(self.rss_runs) if self.rss_runs else None
-
-    def rss_text(self) -> str:
-        if self.rss_time_v is not None:
-            return f"{self.rss_time_v:.1f} MB"
-        return f"<= {max(self.rss_runs):.1f} MB (wait4, counts the harness's fork)"
-
-
-def royalty_probe(royalty: str, cwd: Path, argv_tail: list[str], out_json: Path) -> tuple[bool, str]:
-    """Runs royalty once, keeping its JSON; (ok, reason if not)."""
-    with open(out_json, "wb") as out:
-        r = subprocess.run([royalty] + argv_tail, cwd=cwd, stdin=subprocess.DEVNULL,
-                           stdout=out, stderr=subprocess.PIPE)
-    if r.returncode != 0:
-        return False, f"exit {r.returncode}: {first_line(r.stderr)}"
-    try:
-        json.loads(out_json.read_text())
-    except ValueError as e:
-        return False, f"output is not JSON ({e})"
-    return True, ""
-
-
-def help_text(royalty: str) -> str:
-    try:
-        r = subprocess.run([royalty, "run", "--help"], capture_output=True, timeout=30)
-        return (r.stdout + r.stderr).decode("utf-8", "replace")
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-
-
-# ---------------------------------------------------------------- checking
-
-
-def compare(royalty_json: Path, duck_csv: Path) -> str:
-    """Royalty's figures against DuckDB's: revenue and units exactly, each
-    party's earnings within a cent (royalty floors and hands out the cents by
-    largest remainder, SPEC 3.5; DuckDB rounds each figure)."""
-    try:
-        doc = json.loads(royalty_json.read_text())
-    except (OSError, ValueError):
-        return "n/a (no royalty output)"
-    duck: dict[tuple[str, str, str], str] = {}
-    with open(duck_csv, newline="") as f:
-        for row in csv.DictReader(f):
-            duck[(row["kind"], row["agreement"], row["party"])] = row["value"]
-    diffs = []
-    checked = 0
-    try:
-        for a in doc.get("agreements", []):
-            want = duck.get(("revenue", a["agreement"], ""))
-            checked += 1
-            if want is None or Decimal(a["revenue"]) != Decimal(want):
-                diffs.append(f"revenue {a['agreement']}: royalty {a['revenue']} duckdb {want}")
-            for source, units in (a.get("units") or {}).items():
-                want = duck.get(("units", a["agreement"], source))
-                checked += 1
-                if want is None or int(units) != int(want):
-                    diffs.append(f"units {a['agreement']}/{source}: royalty {units} duckdb {want}")
-        for p in doc.get("payouts", []):
-            want = duck.get(("earned", p["agreement"], p["party"]))
-            checked += 1
-            if want is None or abs(Decimal(p["earned"]) - Decimal(want)) > Decimal("0.01"):
-                diffs.append(f"earned {p['agreement']}/{p['party']}: royalty {p['earned']} duckdb {want}")
-        lines = (doc.get("unmatched") or {}).get("lines")
-        if lines is not None:
-            checked += 1
-            if int(lines) != int(duck.get(("unmatched", "", "lines"), "0")):
-                diffs.append(f"unmatched lines: royalty {lines} duckdb {duck.get(('unmatched', '', 'lines'))}")
-    except (KeyError, TypeError, ValueError) as e:
-        return f"n/a (unexpected royalty JSON: {e})"
-    if checked == 0:
-        return "n/a (royalty JSON has no agreements/payouts)"
-    if diffs:
-        return f"DIFFER ({len(diffs)} of {checked} figures): " + "; ".join(diffs[:4])
-    return f"same figures ({checked} compared)"
-
-
-def same_revenue(canonical_json: Path, profile_json: Path) -> str:
-    """The DistroKid TSV holds the same lines: each agreement's revenue must be
-    the same (units per source may differ: the profile maps stores to sources)."""
-    try:
-        a = {x["agreement"]: x["revenue"] for x in json.loads(canonical_json.read_text())["agreements"]}
-        b = {x["agreement"]: x["revenue"] for x in json.loads(profile_json.read_text())["agreements"]}
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        return f"n/a ({e})"
-    diff = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
-    return f"DIFFER on {len(diff)} agreements' revenue ({', '.join(diff[:4])})" if diff \
-        else f"same revenue ({len(a)} agreements)"
-
-
-# ---------------------------------------------------------------- report
-
-
-def fmt(v: float | None, nd: int = 3) -> str:
-    return "n/a" if v is None else f"{v:.{nd}f}"
-
-
-def ratio(a: float | None, b: float | None, nd: int = 2) -> str:
-    return "n/a" if a is None or b is None or b == 0 else f"{a / b:.{nd}f}"
 
 
 def main() -> None:
@@ -263,7 +51,8 @@ def main() -> None:
     cwd = DATA / "cwd"  # empty: no royalty.toml of the repository gets picked up
     shutil.rmtree(cwd, ignore_errors=True)
     cwd.mkdir()
-    tracks, rates = write_rate_tables()
+    tracks, rates = DATA / "tracks.csv", DATA / "rates.csv"
+    write_rate_tables(BENCH / "agreements", tracks, rates)
     agreements = str(BENCH / "agreements")
 
     royalty_ok = os.access(args.royalty, os.X_OK)
@@ -274,8 +63,8 @@ def main() -> None:
     results = []
     notes: list[str] = []
     for n in args.lines:
-        csv_path = generate(args.gen, n, args.seed, "canonical")
-        tsv_path = generate(args.gen, n, args.seed, "distrokid")
+        csv_path = statement(args.gen, n, args.seed, "canonical")
+        tsv_path = statement(args.gen, n, args.seed, "distrokid")
         size_mb = csv_path.stat().st_size / 1e6
         for p in (csv_path, tsv_path):
             warm(p)
@@ -320,17 +109,12 @@ def main() -> None:
         for r in range(args.runs):
             for name in order:
                 v = variants[name]
-                wall, rss, code, err = run_once(v.argv, v.cwd)
+                code, err = v.run()
                 if code != 0:
                     sys.exit(f"{name} failed on run {r + 1}: exit {code}: {first_line(err)}")
-                v.walls.append(wall)
-                v.rss_runs.append(rss)
-                m = re.search(rb"query_seconds=([0-9.]+)", err)
-                if m:
-                    v.query.append(float(m.group(1)))
         for v in variants.values():
             v.rss_time_v = time_v_rss(v.argv, cwd)
-        check = compare(DATA / f"royalty-out-royalty-{n}.json", duck_out) if "royalty" in variants else "n/a"
+        check = compare(DATA / f"royalty-out-royalty-{n}.json", duck_out)[1] if "royalty" in variants else "n/a"
         if "distrokid" in variants and "royalty" in variants:
             check += "; DistroKid path vs canonical: " + same_revenue(
                 DATA / f"royalty-out-royalty-{n}.json", DATA / f"royalty-out-distrokid-{n}.json")
@@ -378,7 +162,6 @@ def main() -> None:
     print("Targets:")
     big = results[-1]
     roy, duck = med(big[2], "royalty"), med(big[2], "duckdb")
-    verdict = lambda ok: "n/a" if ok is None else ("PASS" if ok else "FAIL")  # noqa: E731
     r = None if roy is None or duck is None else roy / duck
     print(f"- wall <= {TARGET_RATIO} x DuckDB at {big[0]:,} lines: {ratio(roy, duck)} "
           f"{verdict(None if r is None else r <= TARGET_RATIO)}")
