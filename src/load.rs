@@ -61,7 +61,7 @@ pub fn aggregate(
 ) -> Result<(Vec<crate::statement::FileSummary>, Vec<Diagnostic>)> {
     let text = read_text(path)?;
     let before = revenue.files.len();
-    let d = crate::statement::aggregate::read(&text, path, revenue);
+    let d = crate::import::aggregate::read(&text, path, revenue);
     Ok((revenue.files[before..].to_vec(), d))
 }
 

@@ -28,7 +28,7 @@ pub fn exec(a: Args) -> Result<u8> {
         return Err(Error::Input(loaded.diagnostics));
     }
     super::common::print_warnings(&loaded.diagnostics);
-    let text = royalty::statement::aggregate::render(&loaded.revenue, &loaded.agreements);
+    let text = royalty::import::aggregate::render(&loaded.revenue, &loaded.agreements);
     match &a.output {
         Some(p) => royalty::fsutil::write_atomic(p, text.as_bytes())?,
         None => print!("{text}"),

@@ -3,8 +3,8 @@
 //! `detect` columns are all present (the most specific one when several
 //! fit). An unknown header is an error naming the closest profile.
 
+use super::canonical;
 use super::profile::{Kind, Profile};
-use crate::statement::canonical;
 
 /// Header cell, compared without case, surrounding blanks or a BOM.
 pub fn norm(h: &[u8]) -> String {

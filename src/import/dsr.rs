@@ -17,12 +17,13 @@
 
 use super::dates::DatePattern;
 use super::profile::Profile;
+use super::sink::Sink;
 use super::table::Reader;
 use super::Skipped;
 use crate::codes::{Currency, Isrc, Territory};
 use crate::diag::Diagnostic;
 use crate::period::Usage;
-use crate::statement::{RevenueLine, Sink};
+use crate::statement::RevenueLine;
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;

@@ -7,13 +7,22 @@
 //! layout from the header (canonical, a profile, `--profile`) and streams
 //! every line into a `Revenue` aggregate. See docs/formats.md.
 
+mod acc;
+pub mod aggregate;
+mod canonical;
+mod cells;
+mod chunks;
 mod container;
 mod dates;
+mod decimal;
 mod detect;
 mod dsr;
 mod encoding;
+mod memo;
 mod numbers;
 pub mod profile;
+mod quick;
+mod sink;
 mod table;
 mod territory;
 
@@ -21,9 +30,10 @@ pub use profile::Profile;
 
 use crate::codes::Isrc;
 use crate::diag::{Diagnostic, Error, Result};
-use crate::statement::{canonical, FileSummary, Revenue, RevenueLine, Sink};
+use crate::statement::{FileSummary, Revenue, RevenueLine};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
+use sink::Sink;
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};

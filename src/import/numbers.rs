@@ -63,14 +63,14 @@ impl NumberStyle {
         let b = b.trim_ascii();
         if self.plain(b) {
             // The common case, `-12.345678`: no separators to interpret.
-            if let Some(d) = crate::statement::number::decimal_from_bytes(b) {
+            if let Some(d) = super::decimal::decimal_from_bytes(b) {
                 return Some(d);
             }
         }
         if self.is_null(b) {
             return Some(Decimal::ZERO);
         }
-        parse(b, self, true).filter(crate::statement::number::in_bounds)
+        parse(b, self, true).filter(super::decimal::in_bounds)
     }
 
     /// The same amount as a scaled integer (`-12.50` is `(-1250, 2)`), for
@@ -79,7 +79,7 @@ impl NumberStyle {
         let b = b.trim_ascii();
         // Under this style a `.` is the decimal point: the plain reading.
         if self.decimal != DecimalMark::Comma && self.thousands != Some(b'.') {
-            if let Some(v) = crate::statement::number::short_scaled(b) {
+            if let Some(v) = super::decimal::short_scaled(b) {
                 return Some(v);
             }
         }
@@ -91,13 +91,13 @@ impl NumberStyle {
     pub fn integer(&self, b: &[u8]) -> Option<i64> {
         let b = b.trim_ascii();
         // Plain digits, signed or not, read the same under every style.
-        if let Some(v) = crate::statement::number::int_from_bytes(b) {
+        if let Some(v) = super::decimal::int_from_bytes(b) {
             return Some(v);
         }
         if self.is_null(b) {
             return Some(0);
         }
-        let d = parse(b, self, false).filter(crate::statement::number::in_bounds)?;
+        let d = parse(b, self, false).filter(super::decimal::in_bounds)?;
         if !d.fract().is_zero() {
             return None;
         }

@@ -5,20 +5,21 @@
 //! with its line and column; rows the profile skips (totals, album rows
 //! without ISRC) are counted with their amounts and reported.
 
+use super::acc::{too_large, Acc, FxMap};
+use super::cells::Cells;
+use super::chunks::{chunked, header_line, line_count};
 use super::dates;
 use super::detect::norm;
+use super::memo::{sum_threads, KeyMemo, RawKey};
 use super::profile::{FieldSource, Match, Profile, SkipRule};
+use super::quick::{Layout, Line, Numbers};
+use super::sink::{Sink, MAX_DIAGNOSTICS_PER_FILE};
 use super::territory;
 use super::Skipped;
 use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::diag::Diagnostic;
 use crate::period::Usage;
-use crate::statement::canonical::Cells;
-use crate::statement::fast::{chunked, line_count, sum_threads, too_large, Acc, FxMap};
-use crate::statement::memo::{KeyMemo, RawKey};
-use crate::statement::quick::{Layout, Line, Numbers};
-use crate::statement::Key;
-use crate::statement::{RevenueLine, Sink, MAX_DIAGNOSTICS_PER_FILE};
+use crate::statement::{Key, RevenueLine};
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -94,7 +95,7 @@ impl Bound<'_> {
         v
     }
 
-    /// The quick path's view of this binding (`statement::quick`): the key
+    /// The quick path's view of this binding (`import::quick`): the key
     /// cells in the order of `key_cols`, and the numbers. Rows must have
     /// the header's count of cells exactly (else `parse_row` decides).
     fn layout(&self, delimiter: u8, key_cols: &[usize]) -> Option<Layout> {
@@ -471,7 +472,7 @@ struct ChunkOut<'a> {
 }
 
 /// Reads a delimited text statement through profile `p`, in chunks of
-/// whole lines parsed in parallel (`statement::fast::chunked`): the header
+/// whole lines parsed in parallel (`import::chunks::chunked`): the header
 /// here, then every row, with the same checks as `read`. Per-chunk state
 /// (errors, skipped rows, unknown territories) is merged in chunk order, so
 /// the result does not depend on the number of threads.
@@ -483,7 +484,7 @@ pub fn read_delimited(
 ) -> (Vec<Diagnostic>, Vec<Skipped>) {
     let mut input = std::io::BufReader::with_capacity(1 << 16, input);
     let mut rd = Reader::new(path);
-    let (header_line, header) = match crate::statement::fast::header_line(&mut input) {
+    let (header_line, header) = match header_line(&mut input) {
         Ok(Some(h)) => h,
         Ok(None) => {
             rd.diags.push(Diagnostic::warning(
@@ -877,7 +878,7 @@ fn parse_row(
 
 #[cfg(test)]
 mod tests {
-    //! The quick path (`statement::quick` with `statement::memo`) must give
+    //! The quick path (`import::quick` with `statement::memo`) must give
     //! exactly what the general path gives: here every DistroKid-like text,
     //! good and bad lines mixed, is read both ways and compared whole.
     use super::*;
@@ -953,7 +954,7 @@ mod tests {
             end in cell(&["", "", "", "\r", "\t", "\textra", "CUT", "BLANK"]),
         ) -> String {
             let l = format!("2026-04-05\t{month}\t{store}\tA\tT\t{isrc}\t1\t{units}\t100\t{kind}\t{country}\t0\t{amount}");
-            crate::statement::quick::ended(l, end, '\t')
+            crate::import::quick::ended(l, end, '\t')
         }
     }
 

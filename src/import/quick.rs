@@ -8,17 +8,9 @@
 //! general reader (`fast::for_each_split` and the full checks), so errors
 //! and edge cases have a single implementation.
 
-use super::fast::{for_each_split, Split};
+pub use super::acc::Numbers;
+use super::cells::{for_each_split, Split};
 use super::memo::{RawKey, MAX_CELLS};
-
-/// A line's numbers as scaled integers (`number::short_scaled`): `-12.50`
-/// is `(-1250, 2)`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Numbers {
-    pub units: i64,
-    pub amount: (i64, u32),
-    pub tax: (i64, u32),
-}
 
 /// Most cells a line on the quick path may have.
 const MAX_COLUMNS: usize = 64;
@@ -292,7 +284,7 @@ pub(crate) fn ended(line: String, end: &str, delimiter: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::statement::canonical::Cells;
+    use crate::import::cells::Cells;
 
     /// Keys in columns 0, 2 and 3 (so two runs), numbers around them.
     fn layout(exact: bool) -> Layout {

@@ -9,12 +9,12 @@
 //!   reconciliation and the duplicate checks, by SHA-256);
 //! - `sum`: one per (ISRC, source, territory, currency, usage date).
 
-use super::{FileSummary, Key, Revenue, Sums};
 use crate::agreement::Agreement;
 use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::diag::Diagnostic;
 use crate::money::parse_decimal;
 use crate::period::Usage;
+use crate::statement::{FileSummary, Key, Revenue, Sums};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -250,7 +250,7 @@ mod tests {
             format: "canonical".into(),
             ..FileSummary::default()
         };
-        let line = |terr: &[u8], amount: &str| super::super::RevenueLine {
+        let line = |terr: &[u8], amount: &str| crate::statement::RevenueLine {
             line: 2,
             usage: Usage::parse_bytes(b"2026-01").unwrap(),
             isrc: Isrc::parse("QZNWX2600001").unwrap(),

@@ -15,8 +15,8 @@
 //! they are exact integers, so the thread they were added on does not
 //! matter, and they are handed over once, at the end.
 
-use super::fast::{Acc, FxMap};
-use super::Key;
+use super::acc::{Acc, FxMap};
+use crate::statement::Key;
 use hashbrown::HashTable;
 
 /// Raw keys remembered per thread (each costs about 100 bytes).
@@ -60,6 +60,7 @@ impl<'c, 'a> RawKey<'c, 'a> {
         })
     }
 
+    #[cfg(test)]
     pub fn cells(&self) -> &[&'a [u8]] {
         self.cells
     }
@@ -225,14 +226,24 @@ fn same(stored: &[u8], cells: &[&[u8]]) -> bool {
     at == stored.len()
 }
 
+/// The threads' sums, added up by key: exact integers, so neither the
+/// thread nor the order they were added in changes them.
+pub fn sum_threads(memos: Vec<KeyMemo>) -> FxMap<Key, Acc> {
+    let mut all: FxMap<Key, Acc> = FxMap::default();
+    for (k, a) in memos.into_iter().flat_map(KeyMemo::into_sums) {
+        all.entry(k).or_default().merge(&a);
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::codes::{Currency, Isrc, Source, Territory};
     use crate::period::Usage;
 
-    fn numbers(units: i64, amount: (i64, u32)) -> crate::statement::quick::Numbers {
-        crate::statement::quick::Numbers {
+    fn numbers(units: i64, amount: (i64, u32)) -> crate::import::quick::Numbers {
+        crate::import::quick::Numbers {
             units,
             amount,
             tax: (0, 0),
