@@ -243,6 +243,48 @@ impl fmt::Display for Territory {
     }
 }
 
+/// A release code: UPC-A (12 digits), EAN-13, EAN-8 or GTIN-14, as
+/// statements write it in a UPC or EAN column. Kept as the number the
+/// digits spell, so `0844216054460` and `844216054460` are one release;
+/// shown as 13 digits (EAN-13), or 14 when it needs them. Only the shape is
+/// checked, not the check digit: a label matches it against the releases
+/// its agreements name.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Upc(u64);
+
+impl Upc {
+    /// Digits only (spaces inside are allowed: `602318 136794`), of a GTIN
+    /// length: 8, 12, 13 or 14.
+    pub fn parse_bytes(b: &[u8]) -> Option<Upc> {
+        let b = b.trim_ascii();
+        let mut v: u64 = 0;
+        let mut n = 0;
+        for &c in b {
+            match c {
+                b'0'..=b'9' => {
+                    v = v * 10 + (c - b'0') as u64;
+                    n += 1;
+                }
+                b' ' => {}
+                _ => return None,
+            }
+        }
+        (matches!(n, 8 | 12 | 13 | 14) && v > 0).then_some(Upc(v))
+    }
+}
+
+impl fmt::Display for Upc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:013}", self.0)
+    }
+}
+
+impl serde::Serialize for Upc {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +307,17 @@ mod tests {
             Isrc::parse("qz-nwx-26-00001").unwrap().as_str(),
             "QZNWX2600001"
         );
+    }
+
+    #[test]
+    fn release_codes() {
+        let a = Upc::parse_bytes(b"0844216054460").unwrap();
+        assert_eq!(Some(a), Upc::parse_bytes(b"844216054460"));
+        assert_eq!(a.to_string(), "0844216054460");
+        assert!(Upc::parse_bytes(b"602318 136794").is_some());
+        for bad in ["2222222222", "no upc", "8,44216E+11", "", "000000000000"] {
+            assert!(Upc::parse_bytes(bad.as_bytes()).is_none(), "{bad}");
+        }
     }
 
     #[test]

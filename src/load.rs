@@ -88,9 +88,10 @@ pub fn statements(
     };
     let mut outcomes = Vec::with_capacity(files.len());
     for f in files {
-        let o = read_file(&f, opts, &mut revenue)?;
-        revenue.files.push(o.summary.clone());
-        outcomes.push(o);
+        for o in read_file(&f, opts, &mut revenue)? {
+            revenue.files.push(o.summary.clone());
+            outcomes.push(o);
+        }
     }
     revenue.sort_files();
     Ok((revenue, outcomes))

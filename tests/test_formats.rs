@@ -6,7 +6,7 @@
 
 use royalty::codes::{Currency, Source};
 use royalty::import::{profiles, read_file, sha256_file, FileOutcome, ImportOptions};
-use royalty::statement::Revenue;
+use royalty::statement::{Revenue, SkipKind};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,8 +20,9 @@ fn fixture(name: &str) -> PathBuf {
 
 fn read_opts(path: &Path, opts: &ImportOptions) -> (Revenue, FileOutcome) {
     let mut rev = Revenue::default();
-    let out = read_file(path, opts, &mut rev).expect("read_file");
-    (rev, out)
+    let mut outs = read_file(path, opts, &mut rev).expect("read_file");
+    assert_eq!(outs.len(), 1, "one statement in {}", path.display());
+    (rev, outs.remove(0))
 }
 
 fn read(path: &Path) -> (Revenue, FileOutcome) {
@@ -138,7 +139,12 @@ fn read_totals(out: &FileOutcome) -> Totals {
         e.1 += s.units;
         e.2 += s.lines;
     }
-    for s in out.skipped.iter().filter(|s| !s.totals) {
+    for s in out
+        .summary
+        .skipped
+        .iter()
+        .filter(|s| s.kind != SkipKind::Totals)
+    {
         for (c, a) in &s.sums {
             let e = t.entry(c.clone()).or_default();
             e.0 += a.amount;
@@ -211,9 +217,9 @@ fn distrokid_current_layout() {
     let (rev, out) = check_fixture("distrokid.tsv", "distrokid", &l);
     assert_eq!(out.encoding, "UTF-8");
     // The album row without ISRC is skipped and reported with its amount.
-    assert_eq!(out.skipped.len(), 1);
+    assert_eq!(out.summary.skipped.len(), 1);
     assert_eq!(
-        out.skipped[0].sums["USD"].amount,
+        out.summary.skipped[0].sums["USD"].amount,
         Decimal::from_str("6.93").unwrap()
     );
     assert!(out
@@ -248,7 +254,7 @@ fn tunecore_both_variants() {
         comma_decimal: false,
     };
     let (rev, out) = check_fixture("tunecore.csv", "tunecore", &l);
-    assert_eq!(out.skipped[0].lines.len(), 1);
+    assert_eq!(out.summary.skipped[0].lines.len(), 1);
     assert!(sources(&rev).contains(&Source::Download));
     let (rev, _) = check_fixture("tunecore-youtube.csv", "tunecore", &l);
     assert!(sources(&rev).contains(&Source::Video));
@@ -330,7 +336,12 @@ fn apple_financial_report_matches_its_total_lines() {
     assert_eq!(t["EUR"].0, amount(&total("Total_Amount\t"), false));
     assert_eq!(t["EUR"].1.to_string(), total("Total_Units\t"));
     // Line numbers count the blank line before the Total_ lines.
-    let totals = out.skipped.iter().find(|s| s.totals).unwrap();
+    let totals = out
+        .summary
+        .skipped
+        .iter()
+        .find(|s| s.kind == SkipKind::Totals)
+        .unwrap();
     assert_eq!(totals.lines, [30, 31, 32]);
 }
 
@@ -505,41 +516,80 @@ fn every_bad_row_is_reported_with_its_line_and_never_summed() {
     let (_d, out) = dk(
         "2025-08-05\t06/2025\tSpotify\tA\tT\tQZNWX2600001\t1\t10\t100\tSong\tUS\t0\t0.05\n\
          2025-08-05\t2025-06\tSpotify\tA\tT\tQZNWX2600001\t1\t10\t100\tSong\tUS\t0\tabc\n\
-         2025-08-05\t2025-06\tSpotify\tA\tT\tQZ-NWX-26-0001\t1\t10\t100\tSong\tUS\t0\t0.05\n\
-         2025-08-05\t2025-06\tSpotify\tA\tT\t8.59712E+11\t1\t10\t100\tSong\tUS\t0\t0.05\n\
-         2025-08-05\t2025-06\tSpotify\tA\tT\tQZNWX2600001\t1\t10\n",
+         2025-08-05\t2025-06\tSpotify\tA\tT\tQZNWX2600001\t1\t10\t100\tSong\tUS\t0\t1,5\n\
+         2025-08-05\t2025-06\tSpotify\tA\tT\tQZNWX2600001\t1\t10\t100\tSong\tUS\t0\n",
     );
     let e = errors(&out);
-    assert_eq!(e.len(), 5, "{e:?}");
+    assert_eq!(e.len(), 4, "{e:?}");
     assert!(
-        e[0].contains("dk.tsv:3:")
+        e[0].contains("dk.tsv:3:12:")
             && e[0].contains(
                 "Sale Month: expected a date written YYYY-MM or YYYY-MM-DD, found `06/2025`"
             ),
         "{}",
         e[0]
     );
+    // A bad number says what was found, and what is wrong with it.
     assert!(
-        e[1].contains("dk.tsv:4:") && e[1].contains("Earnings (USD): expected an amount"),
+        e[1].contains("dk.tsv:4:64:")
+            && e[1].contains(
+                "Earnings (USD): expected a decimal number, found `abc`: `a` has no place in a number"
+            ),
         "{}",
         e[1]
     );
     assert!(
-        e[2].contains("dk.tsv:5:") && e[2].contains("ISRC: expected an ISRC"),
+        e[2].contains("dk.tsv:5:")
+            && e[2].contains(
+                "found `1,5`: `,` is not the decimal mark in this layout, which writes `.`"
+            ),
         "{}",
         e[2]
     );
     assert!(
-        e[3].contains("dk.tsv:6:") && e[3].contains("scientific notation"),
+        e[3].contains("dk.tsv:6: error: the row has 12 cells, the header 13"),
         "{}",
         e[3]
     );
-    assert!(
-        e[4].contains("dk.tsv:7: error: the row has 8 cells, the header 13"),
-        "{}",
-        e[4]
-    );
     assert_eq!(out.summary.lines, 1, "only the good row is summed");
+}
+
+/// One bad identifier never blocks a quarter: a row whose ISRC cell holds
+/// something else is counted under a reason that says what, with its
+/// amount, and the rest of the file is read.
+#[test]
+fn rows_without_a_usable_isrc_are_counted_not_fatal() {
+    let (_d, out) = dk(
+        "2025-08-05\t2025-06\tSpotify\tA\tT\tQZ-NWX-26-0001\t1\t10\t100\tSong\tUS\t0\t0.05\n\
+         2025-08-05\t2025-06\tSpotify\tA\tT\t8.59712E+11\t1\t10\t100\tSong\tUS\t0\t0.10\n\
+         2025-08-05\t2025-06\tSpotify\tA\tT\t859712345678\t1\t3\t100\tSong\tUS\t0\t0.20\n\
+         2025-08-05\t2025-06\tSpotify\tA\tT\t\t859712345678\t1\t100\tSong\tUS\t0\t0.40\n",
+    );
+    assert_eq!(errors(&out), Vec::<String>::new());
+    assert_eq!(out.summary.lines, 1);
+    let reasons: Vec<(&str, u64, String)> = out
+        .summary
+        .skipped
+        .iter()
+        .map(|s| (s.reason.as_str(), s.rows, s.sums["USD"].amount.to_string()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("an identifier that is not an ISRC", 1, "0.05".to_string()),
+            (
+                "a number in scientific notation in the ISRC column (a spreadsheet turned a code into a number)",
+                1,
+                "0.1".to_string()
+            ),
+            ("a UPC/EAN in the ISRC column", 1, "0.2".to_string()),
+            ("release row without ISRC", 1, "0.4".to_string()),
+        ]
+    );
+    // Each reason is a warning with its lines.
+    assert!(out.diagnostics.iter().any(|d| !d.is_error()
+        && d.message
+            .starts_with("1 row skipped (a UPC/EAN in the ISRC column): lines 5;")));
 }
 
 #[test]
@@ -561,7 +611,7 @@ fn a_trailing_totals_row_is_reported_not_summed() {
 #[test]
 fn line_numbers_count_blank_lines() {
     let (_d, out) =
-        dk("\n\r\n\n2025-08-05\t2025-06\tSpotify\tA\tT\tBAD\t1\t10\t100\tSong\tUS\t0\t0.05\n\n");
+        dk("\n\r\n\n2025-08-05\t2025-06\tSpotify\tA\tT\tQZNWX2600001\t1\t10\t100\tSong\tUS\t0\tBAD\n\n");
     assert!(errors(&out)[0].contains("dk.tsv:6:"), "{:?}", errors(&out));
 }
 
@@ -691,12 +741,13 @@ fn canonical_statements_still_read() {
 // ---- profiles -----------------------------------------------------------
 
 #[test]
-fn eight_built_in_profiles_and_user_profiles() {
+fn built_in_profiles_and_user_profiles() {
     let all = profiles(&ImportOptions::default()).unwrap();
     let names: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(
         names,
         [
+            "canonical",
             "distrokid",
             "tunecore",
             "cdbaby",
@@ -707,7 +758,8 @@ fn eight_built_in_profiles_and_user_profiles() {
             "ddex-dsr"
         ]
     );
-    let shown = royalty::import::describe(&all[0]);
+    let dk = all.iter().find(|p| p.name == "distrokid").unwrap();
+    let shown = royalty::import::describe(dk);
     assert!(
         shown.contains("name = \"distrokid\"") && shown.contains("[columns]"),
         "{shown}"
@@ -715,7 +767,7 @@ fn eight_built_in_profiles_and_user_profiles() {
 
     // A user copies the DistroKid profile, renames it and adapts a column.
     let dir = tempfile::tempdir().unwrap();
-    let mine = all[0]
+    let mine = dk
         .source_text
         .replace("name = \"distrokid\"", "name = \"mylabel\"")
         .replace("Earnings (USD)", "Net (USD)");

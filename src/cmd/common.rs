@@ -135,6 +135,9 @@ impl Common {
             known_isrcs: None,
             threads: self.threads.unwrap_or(0),
             progress: std::io::stderr().is_terminal(),
+            // A line used after the period would be priced under terms not
+            // yet in force (docs/formats.md).
+            period_end: s.period.map(|p| p.last_day()),
         }
     }
 }

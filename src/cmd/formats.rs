@@ -25,17 +25,7 @@ pub fn exec(a: Args) -> Result<u8> {
         }
         None => {
             let profiles = royalty::import::profiles(&opts)?;
-            let width = profiles
-                .iter()
-                .map(|p| p.name.len())
-                .max()
-                .unwrap_or(0)
-                .max("canonical".len());
-            let _ = writeln!(
-                out,
-                "{:width$}  the canonical statement CSV of SPEC 2.3 (built in)",
-                "canonical"
-            );
+            let width = profiles.iter().map(|p| p.name.len()).max().unwrap_or(0);
             for p in &profiles {
                 let _ = writeln!(out, "{:width$}  {} ({})", p.name, p.description, p.origin);
             }

@@ -55,18 +55,32 @@ impl Hasher for Fx {
 
 pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
-/// Exact sums of one key: amounts as integers scaled by 10^SCALE.
+/// Exact sums of one key. Amounts are kept as two integers: the part down
+/// to 10^-12 scaled by 10^12 (every common amount, on the hot path), and
+/// what lies below 10^-12 scaled by 10^28 (cells with more decimals: a
+/// `Decimal` has at most 28). Neither can round, so the order lines are
+/// added in never changes a sum; only the final `Decimal` may have to be
+/// rounded (`sums`).
 #[derive(Clone, Default, Debug)]
 pub struct Acc {
     amount: i128,
     tax: i128,
     units: i64,
     lines: u64,
-    /// Amounts and taxes with more than SCALE decimals, summed as decimals
-    /// beside the integers (rare, so kept out of line).
-    extra: Option<Box<[Decimal; 2]>>,
+    /// The parts below 10^-12 of amounts and taxes, scaled by 10^28 (rare,
+    /// so kept out of line).
+    fine: Option<Box<[i128; 2]>>,
     /// A sum went past what can be kept exactly: `sums` refuses it.
     overflow: bool,
+}
+
+/// The sums of one key as decimals, and whether the amount (or tax) had
+/// more digits than a `Decimal` keeps: then it was rounded half-to-even at
+/// the decimal place given (at least the 12th for any sum below 10^16).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Summed {
+    pub sums: Sums,
+    pub rounded_at: Option<u32>,
 }
 
 /// 10^(SCALE - s), for s = 0..=SCALE.
@@ -80,24 +94,15 @@ const POWERS: [i128; SCALE as usize + 1] = {
     p
 };
 
+/// Finest decimal place kept: a `Decimal` has at most 28.
+const FINE: u32 = 28;
+
 /// Sums of amounts must stay below 10^16 (16 digits and SCALE decimals fill
 /// the 28 digits of a `Decimal`): beyond, a sum could not be exact.
 const LIMIT: i128 = 10i128.pow(16 + SCALE);
 
-fn scaled(d: Decimal) -> Option<i128> {
-    let s = d.scale();
-    d.mantissa().checked_mul(*POWERS.get(s as usize)?)
-}
-
-/// a + b, or `None` when the sum would not be exact: `Decimal` rounds a sum
-/// that needs more than 28 digits, lowering its scale to do so.
-fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
-    // (Adding zero gives the other operand back, scale and all.)
-    if a.is_zero() || b.is_zero() {
-        return a.checked_add(b);
-    }
-    let s = a.checked_add(b)?;
-    (s.is_zero() || s.scale() >= a.scale().max(b.scale())).then_some(s)
+fn pow10(n: u32) -> i128 {
+    10i128.pow(n)
 }
 
 impl Acc {
@@ -108,18 +113,27 @@ impl Acc {
             None => self.overflow = true,
         }
     }
-    fn add_extra(&mut self, tax: bool, d: Decimal) {
-        let e = self.extra.get_or_insert_with(Default::default);
-        let slot = &mut e[tax as usize];
-        match exact_add(*slot, d) {
-            Some(s) => *slot = s,
+    fn add_fine(&mut self, tax: bool, v: i128) {
+        let f = self.fine.get_or_insert_with(Default::default);
+        match f[tax as usize].checked_add(v) {
+            Some(s) => f[tax as usize] = s,
             None => self.overflow = true,
         }
     }
-    fn add_decimal(&mut self, tax: bool, d: Decimal) {
-        match scaled(d) {
-            Some(v) => self.add_int(tax, v),
-            None => self.add_extra(tax, d),
+    /// Adds `m` x 10^-s: down to 10^-12 into the integer sum, the rest
+    /// (exactly: s <= 28) into the fine one.
+    fn add_mantissa(&mut self, tax: bool, m: i128, s: u32) {
+        match POWERS.get(s as usize) {
+            Some(p) => match m.checked_mul(*p) {
+                Some(v) => self.add_int(tax, v),
+                None => self.overflow = true,
+            },
+            None => {
+                let p = pow10(s - SCALE);
+                self.add_int(tax, m / p);
+                // |m % p| < 10^(s - 12): scaled to 10^-28, below 10^16.
+                self.add_fine(tax, (m % p) * pow10(FINE - s));
+            }
         }
     }
     fn add_units(&mut self, units: i64) {
@@ -130,13 +144,18 @@ impl Acc {
     }
 
     pub fn add(&mut self, l: &RevenueLine) {
-        self.add_units(l.units);
-        self.add_decimal(false, l.amount);
-        self.add_decimal(true, l.tax_withheld);
+        self.add_parts(l.units, l.amount, l.tax_withheld);
+    }
+
+    /// Adds one line's units, amount and tax.
+    pub fn add_parts(&mut self, units: i64, amount: Decimal, tax: Decimal) {
+        self.add_units(units);
+        self.add_mantissa(false, amount.mantissa(), amount.scale());
+        self.add_mantissa(true, tax.mantissa(), tax.scale());
         self.lines += 1;
     }
 
-    /// Adds one line read as scaled integers (`number::short_scaled`): the
+    /// Adds one line read as scaled integers (`decimal::short_scaled`): the
     /// hot path, which builds no `Decimal`.
     pub fn add_scaled(&mut self, n: Numbers) {
         self.add_units(n.units);
@@ -144,7 +163,7 @@ impl Acc {
             match POWERS.get(s as usize) {
                 // |m| < 10^18 and p <= 10^12: no overflow.
                 Some(p) => self.add_int(tax, m as i128 * p),
-                None => self.add_extra(tax, Decimal::from_i128_with_scale(m as i128, s)),
+                None => self.add_mantissa(tax, m as i128, s),
             }
         }
         self.lines += 1;
@@ -159,9 +178,9 @@ impl Acc {
         self.add_units(o.units);
         self.add_int(false, o.amount);
         self.add_int(true, o.tax);
-        if let Some(e) = &o.extra {
-            self.add_extra(false, e[0]);
-            self.add_extra(true, e[1]);
+        if let Some(f) = &o.fine {
+            self.add_fine(false, f[0]);
+            self.add_fine(true, f[1]);
         }
         self.lines += o.lines;
         self.overflow |= o.overflow;
@@ -169,25 +188,62 @@ impl Acc {
 
     /// The sums as decimals; `None` when they went past what can be summed
     /// exactly (amounts of 10^16 or more for one key in one file).
-    pub fn sums(&self) -> Option<Sums> {
+    pub fn sums(&self) -> Option<Summed> {
         if self.overflow {
             return None;
         }
-        let d = |v: i128, extra: Option<Decimal>| -> Option<Decimal> {
-            if v.abs() >= LIMIT {
-                return None;
-            }
-            let d = Decimal::try_from_i128_with_scale(v, SCALE).ok()?;
-            Some(exact_add(d, extra.unwrap_or_default())?.normalize())
-        };
-        let extra = |i: usize| self.extra.as_ref().map(|e| e[i]);
-        Some(Sums {
-            units: self.units,
-            amount: d(self.amount, extra(0))?,
-            tax_withheld: d(self.tax, extra(1))?,
-            lines: self.lines,
+        let fine = |i: usize| self.fine.as_ref().map_or(0, |f| f[i]);
+        let (amount, a) = to_decimal(self.amount, fine(0))?;
+        let (tax_withheld, t) = to_decimal(self.tax, fine(1))?;
+        Some(Summed {
+            sums: Sums {
+                units: self.units,
+                amount,
+                tax_withheld,
+                lines: self.lines,
+            },
+            rounded_at: a.max(t),
         })
     }
+}
+
+/// `hi` x 10^-12 + `lo` x 10^-28 as a `Decimal`: exact when it fits in the
+/// 96 bits of one, else rounded half-to-even at the finest decimal place
+/// that fits (returned). `None` past 10^16.
+fn to_decimal(hi: i128, lo: i128) -> Option<(Decimal, Option<u32>)> {
+    let step = pow10(FINE - SCALE);
+    let hi = hi.checked_add(lo / step)?;
+    let lo = lo % step;
+    if hi.abs() >= LIMIT {
+        return None;
+    }
+    if lo == 0 {
+        let d = Decimal::try_from_i128_with_scale(hi, SCALE).ok()?;
+        return Some((d.normalize(), None));
+    }
+    // The exact value in units of 10^-28 is hi x 10^16 + lo; try the finest
+    // scale first, dropping trailing zeros of lo as they cost nothing.
+    let zeros = (0..16).take_while(|k| lo % pow10(k + 1) == 0).count() as u32;
+    for t in (SCALE..=FINE - zeros).rev() {
+        let drop = pow10(FINE - t);
+        let Some(whole) = hi.checked_mul(pow10(t - SCALE)) else {
+            continue;
+        };
+        let (q, r) = (lo / drop, lo % drop);
+        // Half to even on what is dropped (|r| < drop).
+        let twice = (r.abs() * 2).cmp(&drop);
+        let mut m = whole + q;
+        let odd = m % 2 != 0;
+        if twice == std::cmp::Ordering::Greater || (twice == std::cmp::Ordering::Equal && odd) {
+            m += r.signum();
+        }
+        // Sign mixes (hi > 0, lo < 0) are exact: m is the true rounded sum.
+        if let Ok(d) = Decimal::try_from_i128_with_scale(m, t) {
+            let rounded = (r != 0).then_some(t);
+            return Some((d.normalize(), rounded));
+        }
+    }
+    None
 }
 
 /// The error for sums `Acc::sums` refuses.
@@ -201,25 +257,63 @@ pub fn too_large(k: &Key) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::dec;
+
+    fn sum(amounts: &[&str]) -> Option<Summed> {
+        let mut acc = Acc::default();
+        for a in amounts {
+            let d = dec(a);
+            acc.add_mantissa(false, d.mantissa(), d.scale());
+        }
+        acc.sums()
+    }
 
     #[test]
-    fn exact_additions_are_told_from_rounded_ones() {
-        let d = crate::money::dec;
-        assert_eq!(exact_add(d("0.000000000000"), d("5")), Some(d("5")));
-        assert_eq!(exact_add(d("1.5"), d("-1.5")), Some(d("0.0")));
+    fn sums_are_exact_down_to_the_28th_decimal() {
+        let s = sum(&["0.0000000000001", "0.5"]).unwrap();
         assert_eq!(
-            exact_add(d("0.1234567890123"), d("2")),
-            Some(d("2.1234567890123"))
+            (s.sums.amount, s.rounded_at),
+            (dec("0.5000000000001"), None)
         );
-        let big = d("999999999999999.9999999999999");
-        assert_eq!(
-            exact_add(big, big),
-            Some(d("1999999999999999.9999999999998"))
-        );
-        // 8 x 10^28 at scale 13 is past a Decimal's 96 bits: it would round.
-        assert_eq!(
-            exact_add(d("7999999999999999.999999999999"), d("0.0000000000001")),
-            None
-        );
+        let s = sum(&[
+            "0.1234567890123456789012345678",
+            "-0.1234567890123456789012345677",
+        ]);
+        let s = s.unwrap();
+        assert_eq!((s.sums.amount, s.rounded_at), (dec("1E-28"), None));
+        // A sign mix across the two parts: 1 - 10^-28.
+        let s = sum(&["1", "-0.0000000000000000000000000001"]).unwrap();
+        assert_eq!(s.sums.amount, dec("0.9999999999999999999999999999"));
+        assert_eq!(s.rounded_at, None);
+    }
+
+    #[test]
+    fn a_sum_with_more_digits_than_a_decimal_keeps_is_rounded_and_says_where() {
+        // 33 and 28 decimals: 30 digits, one too many for 96 bits.
+        let s = sum(&["33", "0.0964897858356444621782127251"]).unwrap();
+        assert_eq!(s.sums.amount, dec("33.096489785835644462178212725"));
+        assert_eq!(s.rounded_at, Some(27));
+        // Half to even: ...5 at the 28th decimal after 33 rounds to even.
+        let s = sum(&["33", "0.0000000000000000000000000015"]).unwrap();
+        assert_eq!(s.sums.amount, dec("33.000000000000000000000000002"));
+        let s = sum(&["33", "-0.0000000000000000000000000015"]).unwrap();
+        assert_eq!(s.sums.amount, dec("32.999999999999999999999999998"));
+        // Large sums keep at least 12 decimals.
+        let s = sum(&[
+            "999999999999999",
+            "999999999999999",
+            "0.1234567890123456789",
+        ])
+        .unwrap();
+        assert_eq!(s.sums.amount, dec("1999999999999998.1234567890123"));
+        assert_eq!(s.rounded_at, Some(13));
+    }
+
+    #[test]
+    fn sums_past_ten_to_the_sixteen_are_refused_not_rounded() {
+        let many = vec!["999999999999999"; 11];
+        assert!(sum(&many).is_none());
+        let ten = vec!["999999999999999"; 10];
+        assert_eq!(sum(&ten).unwrap().sums.amount, dec("9999999999999990"));
     }
 }

@@ -1,6 +1,8 @@
 //! Containers around a statement: gzip (`.gz`, recognised by its magic
-//! bytes 1f 8b, whatever the file is called) and Excel workbooks (`.xlsx`,
-//! a zip archive, read with `calamine`). Both go through the same profiles.
+//! bytes 1f 8b, whatever the file is called), Excel workbooks (`.xlsx`, a
+//! zip archive holding `xl/workbook.xml`, read with `calamine`) and zip
+//! bundles (any other zip: each member a statement of its own). All go
+//! through the same profiles.
 //!
 //! Workbook cells are turned into the text a CSV export would hold. Text
 //! cells are taken as they are (so UPCs and ISRCs typed as text stay text).
@@ -20,6 +22,39 @@ pub fn is_gzip(prefix: &[u8]) -> bool {
 
 pub fn is_zip(prefix: &[u8]) -> bool {
     prefix.starts_with(b"PK\x03\x04")
+}
+
+/// Whether a zip archive is an Excel workbook rather than a bundle of files.
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    zip::ZipArchive::new(Cursor::new(bytes))
+        .is_ok_and(|z| z.file_names().any(|n| n == "xl/workbook.xml"))
+}
+
+/// The files of a zip bundle, in name order (directories left out).
+pub fn bundle_members(bytes: &[u8]) -> Result<Vec<String>, String> {
+    let z = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| format!("not a readable zip archive: {e}"))?;
+    let mut names: Vec<String> = z
+        .file_names()
+        .filter(|n| !n.ends_with('/'))
+        .map(String::from)
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// The bytes of one member of a zip bundle.
+pub fn bundle_member(bytes: &[u8], name: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| format!("not a readable zip archive: {e}"))?;
+    let mut f = z
+        .by_name(name)
+        .map_err(|e| format!("member `{name}`: {e}"))?;
+    let mut out = Vec::new();
+    f.read_to_end(&mut out)
+        .map_err(|e| format!("member `{name}`: {e}"))?;
+    Ok(out)
 }
 
 /// The rows of a workbook's sheet (the first, or the one named), each

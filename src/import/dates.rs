@@ -6,8 +6,10 @@
 //!
 //! Tokens: `YYYY` 4-digit year, `YY` 2-digit year (20YY), `MM`/`DD` exactly
 //! two digits, `M`/`D` one or two digits, `MON` a 3-letter English month
-//! (any case), `MONTH` a full English month name, `*` anything to the end
-//! (a time of day). Every other character must appear as written.
+//! (any case), `MONTH` a full English month name, `Q` a quarter written
+//! `Q1`..`Q4` (its first month), `*` anything to the end (a time of day).
+//! Every other character must appear as written; `\` makes the next one
+//! literal (`YYYY\MM` reads The Orchard's `2017M10`).
 
 use crate::period::Usage;
 use jiff::civil::Date;
@@ -22,6 +24,7 @@ enum Tok {
     Day12,
     MonAbbr,
     MonName,
+    Quarter,
     Rest,
     Lit(u8),
 }
@@ -75,12 +78,18 @@ impl DatePattern {
                 (Tok::Day12, 1)
             } else if rest.starts_with('*') {
                 (Tok::Rest, 1)
+            } else if rest.starts_with('Q') {
+                (Tok::Quarter, 1)
+            } else if rest.starts_with('\\') && b.len() > i + 1 {
+                (Tok::Lit(b[i + 1]), 2)
             } else {
                 (Tok::Lit(b[i]), 1)
             };
             match t {
                 Tok::Year4 | Tok::Year2 => has.0 = true,
-                Tok::Month2 | Tok::Month12 | Tok::MonAbbr | Tok::MonName => has.1 = true,
+                Tok::Month2 | Tok::Month12 | Tok::MonAbbr | Tok::MonName | Tok::Quarter => {
+                    has.1 = true
+                }
                 Tok::Day2 | Tok::Day12 => has.2 = true,
                 _ => {}
             }
@@ -89,7 +98,7 @@ impl DatePattern {
         }
         if !has.0 || !has.1 {
             return Err(format!(
-                "date pattern `{p}` needs a year (YYYY or YY) and a month (MM, M, MON or MONTH)"
+                "date pattern `{p}` needs a year (YYYY or YY) and a month (MM, M, MON, MONTH) or quarter (Q)"
             ));
         }
         Ok(DatePattern {
@@ -101,7 +110,10 @@ impl DatePattern {
 
     /// Parses a cell; a pattern without a day gives a month usage.
     pub fn parse(&self, b: &[u8]) -> Option<Usage> {
-        let b = b.trim_ascii();
+        self.parse_untrimmed(b.trim_ascii())
+    }
+
+    fn parse_untrimmed(&self, b: &[u8]) -> Option<Usage> {
         let (mut y, mut m, mut d) = (None, None, None);
         let mut i = 0;
         let digits = |i: usize, min: usize, max: usize| -> Option<(i32, usize)> {
@@ -162,6 +174,18 @@ impl DatePattern {
                     m = Some(found as i32 + 1);
                     i += word;
                 }
+                Tok::Quarter => {
+                    let q = match b.get(i..i + 2) {
+                        Some([q, d])
+                            if q.eq_ignore_ascii_case(&b'Q') && (b'1'..=b'4').contains(d) =>
+                        {
+                            d - b'0'
+                        }
+                        _ => return None,
+                    };
+                    m = Some(3 * (q as i32 - 1) + 1);
+                    i += 2;
+                }
                 Tok::Rest => i = b.len(),
                 Tok::Lit(c) => {
                     if b.get(i) != Some(c) {
@@ -197,6 +221,28 @@ pub fn parse_any(patterns: &[DatePattern], b: &[u8]) -> Option<Usage> {
     patterns.iter().find_map(|p| p.parse(b))
 }
 
+/// The first date in a text (a file name, a cell saying `2019.08 Streams`),
+/// by any of the patterns: each pattern is tried at every position where
+/// a digit or letter starts, with anything after it.
+pub fn find_any(patterns: &[DatePattern], text: &[u8]) -> Option<Usage> {
+    for start in 0..text.len() {
+        let starts_word = start == 0 || !text[start - 1].is_ascii_alphanumeric();
+        if !starts_word {
+            continue;
+        }
+        for p in patterns {
+            let mut open = p.clone();
+            if open.toks.last() != Some(&Tok::Rest) {
+                open.toks.push(Tok::Rest);
+            }
+            if let Some(u) = open.parse_untrimmed(&text[start..]) {
+                return Some(u);
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +274,35 @@ mod tests {
         assert_eq!(p("YYYY-MM", "2023-06-01"), None);
         assert_eq!(p("MONTH YYYY", "Juni 2025"), None);
         assert!(DatePattern::compile("DD/MM").is_err());
+        assert_eq!(p("YYYY\\MM", "2017M10").as_deref(), Some("2017-10"));
+        assert_eq!(p("YYYY\\MM", "2017M9").as_deref(), Some("2017-09"));
+        assert_eq!(p("MON - YYYY", "Jul - 2017").as_deref(), Some("2017-07"));
+        assert_eq!(p("YYYY/MM/DD", "2026/01/01").as_deref(), Some("2026-01-01"));
+        assert_eq!(p("Q YYYY", "Q3 2023").as_deref(), Some("2023-07"));
+        assert_eq!(p("Q YYYY", "Q5 2023"), None);
+    }
+
+    #[test]
+    fn dates_found_inside_a_text() {
+        let pats = |ps: &[&str]| -> Vec<DatePattern> {
+            ps.iter()
+                .map(|x| DatePattern::compile(x).unwrap())
+                .collect()
+        };
+        let f = |ps: &[&str], t: &str| find_any(&pats(ps), t.as_bytes()).map(|u| u.to_string());
+        assert_eq!(
+            f(&["YYYY.MM"], "2019.08 Streams").as_deref(),
+            Some("2019-08")
+        );
+        assert_eq!(
+            f(
+                &["Q YYYY"],
+                "Tropical Twista Records Q1 2023__converted.csv"
+            )
+            .as_deref(),
+            Some("2023-01")
+        );
+        assert_eq!(f(&["YYYY.MM"], "154784"), None);
+        assert_eq!(f(&["YYYY.MM"], "0.01093420044805"), None);
     }
 }

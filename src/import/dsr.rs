@@ -18,8 +18,8 @@
 use super::dates::DatePattern;
 use super::profile::Profile;
 use super::sink::Sink;
+use super::table::reader::SkipRow;
 use super::table::Reader;
-use super::Skipped;
 use crate::codes::{Currency, Isrc, Territory};
 use crate::diag::Diagnostic;
 use crate::period::Usage;
@@ -109,13 +109,8 @@ struct Resource {
     line: u64,
 }
 
-pub fn read(
-    p: &Profile,
-    input: impl Read,
-    path: &Path,
-    sink: &mut Sink,
-) -> (Vec<Diagnostic>, Vec<Skipped>) {
-    let mut rd = Reader::new(path);
+pub fn read(p: &Profile, input: impl Read, path: &Path, sink: &mut Sink) -> Vec<Diagnostic> {
+    let mut rd = Reader::new(path, sink.keeps_rows());
     let mut columns: HashMap<String, Vec<String>> = DEFAULT_COLUMNS
         .iter()
         .map(|(t, c)| (t.to_string(), c.split(' ').map(String::from).collect()))
@@ -303,7 +298,7 @@ pub fn read(
         summary_count,
         blocks.len() as u64,
     );
-    rd.finish()
+    rd.finish(sink)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -344,11 +339,12 @@ fn usage_line(
     let units = p
         .numbers
         .integer(rec.get("Usages").unwrap_or("").as_bytes())
-        .ok_or_else(|| bad("Usages", "a whole number of usages"))?;
+        .map_err(|_| bad("Usages", "a whole number of usages"))?;
     let amount = p
         .numbers
         .decimal(rec.get("NetRevenue").unwrap_or("").as_bytes())
-        .ok_or_else(|| bad("NetRevenue", "a decimal amount"))?;
+        .map(|e| e.value)
+        .map_err(|_| bad("NetRevenue", "a decimal amount"))?;
     let currency = match from("Currency") {
         Some(c) => Currency::parse(c).ok_or_else(|| (0, format!("Currency: expected an ISO 4217 code, found `{c}`")))?,
         None => return Err((0, format!("no currency: the usage line has none and its summary record `{sid}` is not in the file"))),
@@ -405,16 +401,20 @@ fn usage_line(
             })?,
     };
     let Some(isrc) = res.isrc else {
-        rd.skip(
-            &format!(
+        rd.skip(SkipRow {
+            reason: &format!(
                 "usage of a resource without ISRC (resource on line {})",
                 res.line
             ),
-            false,
+            kind: crate::statement::SkipKind::Unattributable,
             line,
             units,
-            Some((currency.to_string(), amount)),
-        );
+            amount: Some((currency.to_string(), amount)),
+            id: String::new(),
+            usage: Some(usage),
+            source: None,
+            territory: Some(territory),
+        });
         return Ok(None);
     };
     let source = p

@@ -313,7 +313,7 @@ mod tests {
         // Key 2 (unmatched, no lines here) is left out.
         assert_eq!(sums.len(), 2);
         assert_eq!(sums[0].0, key(1));
-        let s = sums[0].1.sums().expect("small sums");
+        let s = sums[0].1.sums().expect("small sums").sums;
         assert_eq!((s.units, s.amount.to_string(), s.lines), (3, "2".into(), 2));
         assert_eq!(sums[1].0, key(3));
     }

@@ -1,11 +1,12 @@
 //! Numbers as statements write them: decimal comma or point, thousands
-//! separators, parenthesised negatives (`(2.00)`), `n/a` cells and, for
-//! amounts only, scientific notation (`5.1E-05`, which some stores emit for
-//! tiny per-stream earnings). Parsed from bytes straight into an exact
-//! `Decimal`, never through a float.
+//! separators, parenthesised negatives (`(2.00)`), `n/a` cells, `.5`, and
+//! for amounts scientific notation (`5.1E-05`, which some stores emit for
+//! tiny per-stream earnings). Each layout says which it uses (its
+//! profile's `[numbers]`). A cell is turned into its digits, and those
+//! into an exact `Decimal` (`decimal::from_digits`), never through a float.
+//! A cell that is not a number says why (`decimal::Bad`).
 
-use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
+use super::decimal::{from_digits, int_from_bytes, plain, short_scaled, Bad, Exact};
 
 /// Which character marks the decimals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +28,10 @@ pub struct NumberStyle {
     pub nulls: Vec<Vec<u8>>,
     /// Whether an empty amount / units cell is zero (else it is an error).
     pub empty_is_zero: bool,
+    /// Whether amounts may be written in scientific notation.
+    pub exponent: bool,
+    /// Whether `(2.00)` means -2.00.
+    pub parentheses: bool,
 }
 
 impl Default for NumberStyle {
@@ -36,170 +41,173 @@ impl Default for NumberStyle {
             thousands: None,
             nulls: Vec::new(),
             empty_is_zero: false,
+            exponent: true,
+            parentheses: true,
         }
     }
 }
 
 impl NumberStyle {
-    /// Digits with at most a leading `-` and one `.` read as the decimal
-    /// point under this style (the point is not a thousands separator here).
-    fn plain(&self, b: &[u8]) -> bool {
-        let digits = b.strip_prefix(b"-").unwrap_or(b);
-        let dots = digits.iter().filter(|c| **c == b'.').count();
-        !digits.is_empty()
-            && digits.iter().all(|c| c.is_ascii_digit() || *c == b'.')
-            && (dots == 0
-                || (dots == 1
-                    && self.decimal != DecimalMark::Comma
-                    && self.thousands != Some(b'.')))
+    /// Under this style a `.` is always the decimal point, so the plain
+    /// reading (`decimal::plain`) is the style's reading wherever it answers.
+    fn point_is_decimal(&self) -> bool {
+        self.decimal != DecimalMark::Comma && self.thousands != Some(b'.')
     }
 
     fn is_null(&self, b: &[u8]) -> bool {
         (b.is_empty() && self.empty_is_zero) || self.nulls.iter().any(|n| n.eq_ignore_ascii_case(b))
     }
 
-    /// An amount: exact decimal, scientific notation accepted.
-    pub fn decimal(&self, b: &[u8]) -> Option<Decimal> {
+    /// An amount, exact (or rounded past 28 digits, and said so).
+    pub fn decimal(&self, b: &[u8]) -> Result<Exact, Bad> {
         let b = b.trim_ascii();
-        if self.plain(b) {
+        if self.point_is_decimal() {
             // The common case, `-12.345678`: no separators to interpret.
-            if let Some(d) = super::decimal::decimal_from_bytes(b) {
-                return Some(d);
+            if let Ok(e) = plain(b) {
+                return Ok(e);
             }
         }
         if self.is_null(b) {
-            return Some(Decimal::ZERO);
+            return Ok(Exact {
+                value: rust_decimal::Decimal::ZERO,
+                rounded: false,
+            });
         }
-        parse(b, self, true).filter(super::decimal::in_bounds)
+        parse(b, self, self.exponent)
     }
 
     /// The same amount as a scaled integer (`-12.50` is `(-1250, 2)`), for
-    /// sums kept as integers; `None` also when it does not fit in an i64.
+    /// sums kept as integers; `None` when the cell is anything but a short
+    /// plain number (the full path then reads it, and says what is wrong).
     pub fn scaled(&self, b: &[u8]) -> Option<(i64, u32)> {
         let b = b.trim_ascii();
-        // Under this style a `.` is the decimal point: the plain reading.
-        if self.decimal != DecimalMark::Comma && self.thousands != Some(b'.') {
-            if let Some(v) = super::decimal::short_scaled(b) {
+        if self.point_is_decimal() {
+            if let Some(v) = short_scaled(b) {
                 return Some(v);
             }
         }
-        let d = self.decimal(b)?;
+        let d = self.decimal(b).ok()?;
+        if d.rounded {
+            return None;
+        }
+        let d = d.value;
         Some((i64::try_from(d.mantissa()).ok()?, d.scale()))
     }
 
     /// A whole number (units). `2.0` is accepted, `2.5` and `1E3` are not.
-    pub fn integer(&self, b: &[u8]) -> Option<i64> {
+    pub fn integer(&self, b: &[u8]) -> Result<i64, Bad> {
         let b = b.trim_ascii();
         // Plain digits, signed or not, read the same under every style.
-        if let Some(v) = super::decimal::int_from_bytes(b) {
-            return Some(v);
+        if let Some(v) = int_from_bytes(b) {
+            return Ok(v);
         }
         if self.is_null(b) {
-            return Some(0);
+            return Ok(0);
         }
-        let d = parse(b, self, false).filter(super::decimal::in_bounds)?;
+        let d = parse(b, self, false)?.value;
         if !d.fract().is_zero() {
-            return None;
+            return Err(Bad::NotWhole);
         }
-        d.to_i64()
+        i64::try_from(d.mantissa() / 10i128.pow(d.scale())).map_err(|_| Bad::TooLarge)
     }
 }
 
-fn parse(b: &[u8], st: &NumberStyle, allow_exponent: bool) -> Option<Decimal> {
+fn parse(b: &[u8], st: &NumberStyle, allow_exponent: bool) -> Result<Exact, Bad> {
+    if b.is_empty() {
+        return Err(Bad::Empty);
+    }
     // Parenthesised negatives: (2.00) is -2.00, as accountants write them.
     let (mut neg, b) = match (b.first(), b.last()) {
-        (Some(b'('), Some(b')')) if b.len() > 2 => (true, b[1..b.len() - 1].trim_ascii()),
+        (Some(b'('), Some(b')')) if b.len() > 2 && st.parentheses => {
+            (true, b[1..b.len() - 1].trim_ascii())
+        }
         _ => (false, b),
     };
-    let b = match b.first()? {
-        b'-' => {
+    let b = match b.first() {
+        Some(b'-') => {
             neg = !neg;
             &b[1..]
         }
-        b'+' => &b[1..],
+        Some(b'+') => &b[1..],
         _ => b,
     };
-    let (dec, thou) = marks(b, st)?;
-    let mut mantissa: i128 = 0;
-    let mut scale: u32 = 0;
-    let mut seen_dot = false;
-    let mut digits_before = 0usize;
-    let mut digits_after = 0usize;
+    let (dec, thou) = marks(b, st);
+    let mut digits: Vec<u8> = Vec::with_capacity(b.len());
+    let mut frac: Option<usize> = None;
     // Digits since the last thousands separator (must be exactly 3).
     let mut group: Option<usize> = None;
-    let mut i = 0;
     let mut exponent: i32 = 0;
+    let mut i = 0;
     while i < b.len() {
         let c = b[i];
         match c {
             b'0'..=b'9' => {
-                mantissa = mantissa.checked_mul(10)?.checked_add((c - b'0') as i128)?;
-                if mantissa > 10i128.pow(28) {
-                    return None;
-                }
-                if seen_dot {
-                    scale += 1;
-                    digits_after += 1;
-                } else {
-                    digits_before += 1;
+                digits.push(c);
+                if frac.is_none() {
                     if let Some(g) = group.as_mut() {
                         *g += 1;
                     }
                 }
             }
-            _ if Some(c) == thou && !seen_dot => {
-                if digits_before == 0 || group.is_some_and(|g| g != 3) {
-                    return None;
+            _ if Some(c) == thou && frac.is_none() => {
+                if digits.is_empty() || group.is_some_and(|g| g != 3) {
+                    return Err(Bad::Grouping(c as char));
                 }
                 group = Some(0);
             }
-            _ if c == dec && !seen_dot => {
+            _ if c == dec => {
+                if frac.is_some() {
+                    return Err(Bad::TwoMarks(c as char));
+                }
                 if group.is_some_and(|g| g != 3) {
-                    return None;
+                    return Err(Bad::Grouping(thou.unwrap_or(b',') as char));
                 }
                 group = None;
-                seen_dot = true;
+                frac = Some(digits.len());
             }
-            b'e' | b'E' if allow_exponent && digits_before > 0 => {
+            b'e' | b'E' if !digits.is_empty() => {
+                if !allow_exponent {
+                    return Err(Bad::Exponent);
+                }
                 let rest = &b[i + 1..];
-                let (eneg, ed) = match rest.first()? {
-                    b'-' => (true, &rest[1..]),
-                    b'+' => (false, &rest[1..]),
+                let (eneg, ed) = match rest.first() {
+                    Some(b'-') => (true, &rest[1..]),
+                    Some(b'+') => (false, &rest[1..]),
                     _ => (false, rest),
                 };
                 if ed.is_empty() || ed.len() > 2 || !ed.iter().all(u8::is_ascii_digit) {
-                    return None;
+                    return Err(Bad::Exponent);
                 }
                 let e = ed.iter().fold(0i32, |a, &d| a * 10 + (d - b'0') as i32);
                 exponent = if eneg { -e } else { e };
-                i = b.len();
-                continue;
+                break;
             }
-            _ => return None,
+            b'.' | b',' => {
+                return Err(Bad::WrongMark {
+                    found: c as char,
+                    expected: dec as char,
+                })
+            }
+            c => return Err(Bad::Stray(c as char)),
         }
         i += 1;
     }
-    if digits_before == 0 || (seen_dot && digits_after == 0) || group.is_some_and(|g| g != 3) {
-        return None;
+    if digits.is_empty() {
+        return Err(Bad::NoDigits);
     }
-    // value = mantissa x 10^(exponent - scale)
-    let mut s = scale as i32 - exponent;
-    while s < 0 {
-        mantissa = mantissa.checked_mul(10)?;
-        s += 1;
+    if frac == Some(digits.len()) && exponent == 0 {
+        return Err(Bad::NothingAfterMark(dec as char));
     }
-    if s > 28 {
-        return None;
+    if group.is_some_and(|g| g != 3) {
+        return Err(Bad::Grouping(thou.unwrap_or(b',') as char));
     }
-    if neg {
-        mantissa = -mantissa;
-    }
-    Decimal::try_from_i128_with_scale(mantissa, s as u32).ok()
+    let frac_len = frac.map_or(0, |f| digits.len() - f);
+    from_digits(neg, &digits, frac_len, exponent)
 }
 
 /// The decimal mark and thousands separator to use for this cell.
-fn marks(b: &[u8], st: &NumberStyle) -> Option<(u8, Option<u8>)> {
-    Some(match st.decimal {
+fn marks(b: &[u8], st: &NumberStyle) -> (u8, Option<u8>) {
+    match st.decimal {
         DecimalMark::Point => (b'.', st.thousands),
         DecimalMark::Comma => (b',', st.thousands),
         DecimalMark::Auto => {
@@ -215,7 +223,7 @@ fn marks(b: &[u8], st: &NumberStyle) -> Option<(u8, Option<u8>)> {
                 _ => (b'.', st.thousands.filter(|&t| t != b'.')),
             }
         }
-    })
+    }
 }
 
 #[cfg(test)]
@@ -228,7 +236,7 @@ mod tests {
             decimal,
             thousands,
             nulls: vec![b"n/a".to_vec()],
-            empty_is_zero: false,
+            ..NumberStyle::default()
         }
     }
 
@@ -244,6 +252,9 @@ mod tests {
             (&point, "5.1E-05", Some("0.000051")),
             (&point, "1.5e2", Some("150")),
             (&point, "N/A", Some("0")),
+            (&point, ".5", Some("0.5")),
+            (&point, "-.5", Some("-0.5")),
+            (&point, "0.75   ", Some("0.75")),
             (&point, "1,5", None),
             (&point, "12,34.5", None),
             (&point, "", None),
@@ -251,17 +262,64 @@ mod tests {
             (&point, "1.", None),
             (&comma, "1.234,56", Some("1234.56")),
             (&comma, "0,5", Some("0.5")),
+            (&comma, ",5", Some("0.5")),
             (&auto, "0,123", Some("0.123")),
             (&auto, "0.123", Some("0.123")),
             (&auto, "1.234,5", Some("1234.5")),
             (&auto, "1,234.5", Some("1234.5")),
         ] {
-            assert_eq!(st.decimal(s.as_bytes()), want.map(dec), "{s}");
+            assert_eq!(
+                st.decimal(s.as_bytes()).ok().map(|e| e.value),
+                want.map(dec),
+                "{s}"
+            );
         }
-        assert_eq!(point.integer(b"1,234"), Some(1234));
-        assert_eq!(point.integer(b"(3)"), Some(-3));
-        assert_eq!(point.integer(b"2.0"), Some(2));
-        assert_eq!(point.integer(b"2.5"), None);
-        assert_eq!(point.integer(b"1E3"), None);
+        assert_eq!(point.integer(b"1,234"), Ok(1234));
+        assert_eq!(point.integer(b"(3)"), Ok(-3));
+        assert_eq!(point.integer(b"2.0"), Ok(2));
+        assert_eq!(point.integer(b"2.5"), Err(Bad::NotWhole));
+        assert_eq!(point.integer(b"1E3"), Err(Bad::Exponent));
+    }
+
+    #[test]
+    fn bad_numbers_say_what_is_wrong() {
+        let point = style(DecimalMark::Point, Some(b','));
+        let comma = style(DecimalMark::Comma, None);
+        let why = |st: &NumberStyle, s: &str| st.decimal(s.as_bytes()).unwrap_err().to_string();
+        assert_eq!(
+            why(&point, "12,34.5"),
+            "digits grouped by `,` must come in threes (`1,234,567`)"
+        );
+        assert_eq!(
+            why(&comma, "1.5"),
+            "`.` is not the decimal mark in this layout, which writes `,`"
+        );
+        assert_eq!(why(&point, "12 USD"), "` ` has no place in a number");
+        let strict = NumberStyle {
+            exponent: false,
+            parentheses: false,
+            ..NumberStyle::default()
+        };
+        assert_eq!(
+            why(&strict, "1E3"),
+            "scientific notation is not accepted in this layout"
+        );
+        assert_eq!(why(&strict, "(2.00)"), "`(` has no place in a number");
+    }
+
+    #[test]
+    fn the_scaled_reading_agrees_with_the_exact_one() {
+        let auto = style(DecimalMark::Auto, None);
+        for s in [
+            "0,5", "1.234,5", ".021330", "-0.00", "12", "(2.00)", "5.1E-05",
+        ] {
+            let e = auto.decimal(s.as_bytes()).unwrap().value;
+            let (m, scale) = auto.scaled(s.as_bytes()).unwrap();
+            assert_eq!(
+                rust_decimal::Decimal::from_i128_with_scale(m as i128, scale),
+                e,
+                "{s}"
+            );
+        }
     }
 }

@@ -5,9 +5,15 @@
 //! `Revenue` aggregate the moment it is parsed, and memory stays flat however
 //! long the statement is. Each file's own control totals are kept beside,
 //! for reconciliation (SPEC 3: statement totals = matched + unmatched +
-//! out-of-term).
+//! out-of-term), with the rows that could not be read as revenue lines
+//! (`Skipped`: a release row without ISRC, a payout, the file's own totals)
+//! counted by reason, so nothing leaves a file unaccounted for.
+//!
+//! Revenue reported per release (a UPC, no ISRC) is also summed per
+//! release (`Revenue::releases`), so that a later step can apportion it to
+//! the release's tracks; until then it is reported as skipped.
 
-use crate::codes::{Currency, Isrc, Source, Territory};
+use crate::codes::{Currency, Isrc, Source, Territory, Upc};
 use crate::period::Usage;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -102,6 +108,71 @@ impl Sums {
     }
 }
 
+/// What a skipped row is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipKind {
+    /// Revenue that cannot go to a track (a release row without ISRC, a
+    /// UPC in the ISRC column, an identifier that is not an ISRC): part of
+    /// the statement's total, reported beside unmatched revenue.
+    #[default]
+    Unattributable,
+    /// A row restating the file's own totals: not revenue.
+    Totals,
+    /// Money that is not income: a payout to the label, a transfer.
+    NotRevenue,
+}
+
+impl SkipKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SkipKind::Unattributable => "unattributable",
+            SkipKind::Totals => "totals",
+            SkipKind::NotRevenue => "not-revenue",
+        }
+    }
+}
+
+/// Amounts, units and rows of skipped rows in one currency.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SkippedSums {
+    pub amount: Decimal,
+    pub units: i64,
+    pub rows: u64,
+}
+
+/// The rows of one file skipped for one reason, with what they carried:
+/// reported (a warning, `run --unmatched`, the JSON, `reconcile`), never
+/// silently dropped.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Skipped {
+    /// What the rows are, in words ("release row without ISRC").
+    pub reason: String,
+    pub kind: SkipKind,
+    pub rows: u64,
+    /// The first lines (up to `Skipped::LINES_KEPT`), for messages.
+    pub lines: Vec<u64>,
+    /// By the currency text of the rows (`?` when a row's currency or
+    /// amount is not stated).
+    pub sums: BTreeMap<String, SkippedSums>,
+}
+
+impl Skipped {
+    pub const LINES_KEPT: usize = 20;
+}
+
+/// Amounts a file holds with more digits than a `Decimal` keeps, rounded
+/// half-to-even (docs/formats.md, "Numbers").
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rounding {
+    /// Cells with more than 28 significant digits or decimals.
+    pub cells: u64,
+    /// Sums (of one key) with more digits than 28.
+    pub sums: u64,
+    /// The most all these roundings can have moved the file's total.
+    pub bound: Decimal,
+}
+
 /// Control totals of one statement file, in its own currencies.
 #[derive(Clone, Debug, Default)]
 pub struct FileSummary {
@@ -110,14 +181,49 @@ pub struct FileSummary {
     pub sha256: String,
     /// Name of the layout it was read as ("canonical", "distrokid", ...).
     pub format: String,
+    /// Revenue lines read (summed in `totals`).
     pub lines: u64,
     pub totals: BTreeMap<Currency, Sums>,
+    /// Rows not read as revenue lines, by reason, in the order first seen.
+    pub skipped: Vec<Skipped>,
+    /// Set when some amounts had to be rounded far below a cent.
+    pub rounding: Option<Rounding>,
+}
+
+impl FileSummary {
+    /// Skipped rows of one kind, summed per currency.
+    pub fn skipped_total(&self, kind: SkipKind) -> BTreeMap<String, SkippedSums> {
+        let mut t: BTreeMap<String, SkippedSums> = BTreeMap::new();
+        for s in self.skipped.iter().filter(|s| s.kind == kind) {
+            for (c, x) in &s.sums {
+                let e = t.entry(c.clone()).or_default();
+                e.amount += x.amount;
+                e.units += x.units;
+                e.rows += x.rows;
+            }
+        }
+        t
+    }
+}
+
+/// What revenue reported per release (no ISRC) is summed by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReleaseKey {
+    pub upc: Upc,
+    pub source: Source,
+    pub usage: Usage,
+    pub currency: Currency,
 }
 
 /// The period's revenue: sums per key, and every file's control totals.
 #[derive(Clone, Debug, Default)]
 pub struct Revenue {
     pub sums: HashMap<Key, Sums>,
+    /// Revenue reported per release without ISRC (also counted among each
+    /// file's skipped rows as "release row without ISRC"), summed per
+    /// release, source, usage date and currency: what a later step
+    /// apportions to the release's tracks.
+    pub releases: HashMap<ReleaseKey, Sums>,
     pub files: Vec<FileSummary>,
     /// Keep sums per territory (for `royalty aggregate`).
     pub by_territory: bool,
@@ -142,6 +248,9 @@ impl Revenue {
         for (k, s) in other.sums {
             self.sums.entry(k).or_default().merge(&s);
         }
+        for (k, s) in other.releases {
+            self.releases.entry(k).or_default().merge(&s);
+        }
         self.files.extend(other.files);
     }
 
@@ -149,6 +258,13 @@ impl Revenue {
     /// files and lines were read in.
     pub fn sorted(&self) -> Vec<(Key, Sums)> {
         let mut v: Vec<(Key, Sums)> = self.sums.iter().map(|(k, s)| (*k, *s)).collect();
+        v.sort_unstable_by_key(|(k, _)| *k);
+        v
+    }
+
+    /// Release sums in key order.
+    pub fn sorted_releases(&self) -> Vec<(ReleaseKey, Sums)> {
+        let mut v: Vec<(ReleaseKey, Sums)> = self.releases.iter().map(|(k, s)| (*k, *s)).collect();
         v.sort_unstable_by_key(|(k, _)| *k);
         v
     }

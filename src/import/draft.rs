@@ -1,0 +1,2 @@
+//! `royalty formats draft FILE`: a profile proposed for a layout no
+//! profile fits, for the user to check and save.
