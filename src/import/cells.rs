@@ -3,6 +3,8 @@
 //! allocation per line. Every reader takes its cells through `Cells`,
 //! however they were split (here, by the `csv` crate, from a workbook).
 
+use csv::ByteRecord;
+
 /// The cells of one row, however they were split.
 pub trait Cells {
     fn count(&self) -> usize;
@@ -24,6 +26,34 @@ impl Cells for csv::ByteRecord {
     }
     fn column(&self, i: usize) -> usize {
         1 + self.iter().take(i).map(|f| f.len() + 1).sum::<usize>()
+    }
+}
+
+/// Header cell, compared without case, surrounding blanks or a BOM.
+pub fn norm(h: &[u8]) -> String {
+    let h = h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h);
+    let s = String::from_utf8_lossy(h.trim_ascii());
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Splits one line as a layout's delimiter and quoting say (the `csv`
+/// crate's reading), for headers and the lines around the rows.
+pub fn split_line(line: &[u8], delimiter: u8, quoting: bool) -> ByteRecord {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .quoting(quoting)
+        .from_reader(line);
+    let mut rec = ByteRecord::new();
+    match rdr.read_byte_record(&mut rec) {
+        Ok(true) => rec,
+        _ => ByteRecord::new(),
     }
 }
 

@@ -6,23 +6,14 @@
 //! no profile is an error naming the closest one and what differs — the
 //! columns, the delimiter, or the lines before the header.
 
+use super::cells::{norm, split_line};
 use super::profile::{HeaderAt, Kind, Profile};
 use crate::codes::Isrc;
 use crate::period::Usage;
 
-/// Header cell, compared without case, surrounding blanks or a BOM.
-pub fn norm(h: &[u8]) -> String {
-    let h = h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h);
-    let s = String::from_utf8_lossy(h.trim_ascii());
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
 /// Splits one line as a delimiter and quoting say, into normalised names.
 fn names(line: &[u8], delimiter: u8, quoting: bool) -> Vec<String> {
-    super::table::header::split_line(line, delimiter, quoting)
+    split_line(line, delimiter, quoting)
         .iter()
         .map(norm)
         .collect()

@@ -4,8 +4,8 @@
 
 use super::header::{footer_value, preamble_value};
 use crate::codes::{Currency, Source};
+use crate::import::cells::norm;
 use crate::import::dates;
-use crate::import::detect::norm;
 use crate::import::profile::{ColumnRef, FieldSource, Match, Profile, SkipRule};
 use crate::period::Usage;
 use csv::ByteRecord;

@@ -3,8 +3,9 @@
 //! header itself, and where the rows end (a blank line, a footer with the
 //! file's own summary). Values a profile takes from there are found here.
 
+use crate::import::cells::norm;
+pub use crate::import::cells::split_line;
 use crate::import::chunks::record_ends;
-use crate::import::detect::norm;
 use crate::import::profile::{HeaderAt, Profile};
 use csv::ByteRecord;
 use std::io::BufRead;
@@ -16,23 +17,6 @@ pub struct Located {
     pub header: ByteRecord,
     /// The lines before the header, as cells.
     pub preamble: Vec<Vec<Vec<u8>>>,
-}
-
-/// Splits one line as the profile's delimiter and quoting say.
-pub fn split_line(line: &[u8], delimiter: u8, quoting: bool) -> ByteRecord {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .quoting(quoting)
-        .from_reader(line);
-    let mut rec = ByteRecord::new();
-    match rdr.read_byte_record(&mut rec) {
-        Ok(true) => rec,
-        _ => ByteRecord::new(),
-    }
 }
 
 fn cells(rec: &ByteRecord) -> Vec<Vec<u8>> {
