@@ -27,6 +27,38 @@ struct StatementJson {
     sha256: String,
     lines: u64,
     amount: BTreeMap<String, Money>,
+    /// Rows not read as revenue lines, by reason (an addition: absent when
+    /// none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    skipped: Vec<SkippedJson>,
+}
+
+/// One reason rows of a statement were skipped (docs/formats.md).
+#[derive(Serialize)]
+struct SkippedJson {
+    reason: String,
+    kind: crate::statement::SkipKind,
+    rows: u64,
+    amount: BTreeMap<String, Money>,
+    units: i64,
+}
+
+fn skipped(f: &crate::statement::FileSummary) -> Vec<SkippedJson> {
+    f.skipped
+        .iter()
+        .map(|s| SkippedJson {
+            reason: s.reason.clone(),
+            kind: s.kind,
+            rows: s.rows,
+            amount: s
+                .sums
+                .iter()
+                .filter(|(c, a)| c.as_str() != "?" || !a.amount.is_zero())
+                .map(|(c, a)| (c.clone(), Money(round_cents(a.amount))))
+                .collect(),
+            units: s.sums.values().map(|a| a.units).sum(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -54,6 +86,7 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
                     .iter()
                     .map(|(c, s)| (c.to_string(), Money(round_cents(s.amount))))
                     .collect(),
+                skipped: skipped(f),
             })
             .collect(),
         checks: ChecksJson {

@@ -1,9 +1,12 @@
-//! `run --unmatched FILE`: every line no agreement covers, with the file and
-//! line it came from, so that nothing is lost (SPEC 3 step 1).
+//! `run --unmatched FILE`: every line no agreement covers, and every row a
+//! statement could not attribute to a track (a release row without ISRC, a
+//! UPC in the ISRC column, a payout), with the file and line it came from,
+//! so that nothing is lost (SPEC 3 step 1). `kind` says which
+//! (`unmatched`, `unattributable`, `not-revenue`) and `reason` what it is.
 
 use crate::import::FileOutcome;
 
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 12] = [
     "file",
     "line",
     "period",
@@ -14,6 +17,8 @@ pub const COLUMNS: [&str; 10] = [
     "amount",
     "currency",
     "tax_withheld",
+    "kind",
+    "reason",
 ];
 
 pub fn render(outcomes: &[FileOutcome]) -> String {
@@ -34,6 +39,26 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
                 l.amount.to_string(),
                 l.currency.to_string(),
                 l.tax_withheld.to_string(),
+                "unmatched".to_string(),
+                "no agreement covers the track".to_string(),
+            ])
+            .expect("in-memory write");
+        }
+        let opt = |x: Option<String>| x.unwrap_or_default();
+        for r in &o.skipped_rows {
+            w.write_record([
+                o.summary.path.display().to_string(),
+                r.line.to_string(),
+                opt(r.usage.map(|u| u.to_string())),
+                r.id.clone(),
+                opt(r.source.map(|s| s.to_string())),
+                opt(r.territory.map(|t| t.to_string())),
+                r.units.to_string(),
+                opt(r.amount.map(|a| a.to_string())),
+                r.currency.clone(),
+                String::new(),
+                r.kind.name().to_string(),
+                r.reason.clone(),
             ])
             .expect("in-memory write");
         }

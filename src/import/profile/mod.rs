@@ -25,6 +25,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "distrokid",
         include_str!("../../../profiles/distrokid.toml"),
     ),
+    (
+        "distrokid-csv",
+        include_str!("../../../profiles/distrokid-csv.toml"),
+    ),
     ("tunecore", include_str!("../../../profiles/tunecore.toml")),
     ("cdbaby", include_str!("../../../profiles/cdbaby.toml")),
     ("believe", include_str!("../../../profiles/believe.toml")),
@@ -33,7 +37,29 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../../profiles/symphonic.toml"),
     ),
     ("apple", include_str!("../../../profiles/apple.toml")),
+    (
+        "apple-music",
+        include_str!("../../../profiles/apple-music.toml"),
+    ),
+    ("spotify", include_str!("../../../profiles/spotify.toml")),
     ("bandcamp", include_str!("../../../profiles/bandcamp.toml")),
+    ("beatport", include_str!("../../../profiles/beatport.toml")),
+    (
+        "traxsource",
+        include_str!("../../../profiles/traxsource.toml"),
+    ),
+    ("fuga", include_str!("../../../profiles/fuga.toml")),
+    (
+        "zebralution",
+        include_str!("../../../profiles/zebralution.toml"),
+    ),
+    ("dashgo", include_str!("../../../profiles/dashgo.toml")),
+    (
+        "labelworx",
+        include_str!("../../../profiles/labelworx.toml"),
+    ),
+    ("secretly", include_str!("../../../profiles/secretly.toml")),
+    ("orchard", include_str!("../../../profiles/orchard.toml")),
     ("ddex-dsr", include_str!("../../../profiles/ddex-dsr.toml")),
 ];
 

@@ -104,10 +104,11 @@ impl Binder<'_> {
 
     fn col(&mut self, c: &ColumnRef) -> Option<Col> {
         let at = self.find(&c.names, c.optional)?;
+        // A fallback column may be absent from a variant of the layout.
         let or = if c.fallback.is_empty() {
             None
         } else {
-            self.find(&c.fallback, c.optional)
+            self.find(&c.fallback, true)
         };
         Some(Col { at, or })
     }
@@ -147,7 +148,8 @@ fn file_value(
                 None => None,
             }
         }
-        FieldSource::FileName => Some(around.file_name.as_bytes().to_vec()),
+        // In a file name `_` often stands for a space (`Label_Q1_2023.csv`).
+        FieldSource::FileName => Some(around.file_name.replace('_', " ").into_bytes()),
         _ => None,
     })
 }
@@ -191,7 +193,9 @@ pub fn bind<'p>(
                     let forms: Vec<&str> =
                         p.usage_formats.iter().map(|f| f.text.as_str()).collect();
                     let from = match f {
-                        FieldSource::FileName => format!("the file name `{}`", around.file_name),
+                        FieldSource::FileName => {
+                            format!("the file name `{}`", around.file_name)
+                        }
                         _ => "the file".to_string(),
                     };
                     fail(
@@ -253,15 +257,30 @@ pub fn bind<'p>(
         .source_column
         .as_ref()
         .and_then(|c| b.find(std::slice::from_ref(c), false));
+    // A rule on a column the layout may lack (an optional field's) does
+    // not apply where it is absent; on any other column, its absence is
+    // an error (a misspelt column would otherwise never match).
+    let optional: Vec<&String> = p
+        .fields()
+        .iter()
+        .filter_map(|(_, f)| f.column())
+        .filter(|c| c.optional)
+        .flat_map(|c| &c.names)
+        .collect();
+    let may_lack = |c: &String| {
+        optional
+            .iter()
+            .any(|o| norm(o.as_bytes()) == norm(c.as_bytes()))
+    };
     let mut rules = Vec::new();
     for r in &p.rules {
-        if let Some(i) = b.find(std::slice::from_ref(&r.column), false) {
+        if let Some(i) = b.find(std::slice::from_ref(&r.column), may_lack(&r.column)) {
             rules.push((i, &r.matcher, r.source));
         }
     }
     let mut skips = Vec::new();
     for s in &p.skips {
-        if let Some(i) = b.find(std::slice::from_ref(&s.column), false) {
+        if let Some(i) = b.find(std::slice::from_ref(&s.column), may_lack(&s.column)) {
             skips.push((i, s));
         }
     }
