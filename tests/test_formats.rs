@@ -4,6 +4,8 @@
 //! splitting the text (no code shared with the importer). Then the bad
 //! inputs: each is reported with file and line, none is summed in silently.
 
+mod common;
+
 use royalty::codes::{Currency, Source};
 use royalty::import::{profiles, read_file, sha256_file, FileOutcome, ImportOptions};
 use royalty::statement::{Revenue, SkipKind};
@@ -381,7 +383,7 @@ fn dsr_of_our_own_with_two_resources_per_block() {
 /// The two real DDEX test reports (../shared/data/ddex-dsrf), read in place.
 #[test]
 fn dsr_real_test_reports() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ddex-dsrf");
+    let dir = common::shared_data().join("ddex-dsrf");
     if !dir.is_dir() {
         eprintln!("skipped: {} is absent", dir.display());
         return;

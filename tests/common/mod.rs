@@ -17,6 +17,21 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The shared real files (`../shared/data`: DDEX test reports, real
+/// exports), beside the clone or beside its folder of worktrees, or where
+/// `ROYALTY_SHARED_DATA` points. Tests that read them skip when absent.
+pub fn shared_data() -> PathBuf {
+    if let Some(d) = std::env::var_os("ROYALTY_SHARED_DATA") {
+        return PathBuf::from(d);
+    }
+    let here = repo_root();
+    ["../shared/data", "../../shared/data"]
+        .iter()
+        .map(|d| here.join(d))
+        .find(|d| d.is_dir())
+        .unwrap_or_else(|| here.join("../shared/data"))
+}
+
 /// `tests/cases/`.
 pub fn cases_dir() -> PathBuf {
     repo_root().join("tests").join("cases")

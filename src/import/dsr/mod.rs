@@ -8,22 +8,27 @@
 //! `#TYPE` lines give each record type's column names; cells hold several
 //! values separated by `|`; a backslash escapes a tab, `|` or backslash.
 //!
-//! One revenue line per usage (SU) record: ISRC from the block's resource,
-//! units = `Usages`, amount = `NetRevenue`, currency and territory from the
-//! SU record if it has them, else from its summary record, usage month from
-//! `ValidityPeriodStart` (a day when start and end are the same day), else
-//! from the HEAD's `UsageStartDate`. The source comes from the profile's
-//! rules applied to the summary (then HEAD) record's cells.
+//! One revenue line per usage (SU) record (`usage`): ISRC from the block's
+//! resource, units = `Usages` (SU03) or `NumberOfStreams` (SU02), amount =
+//! `NetRevenue`, currency and territory from the SU record if it has them,
+//! else from its summary record, usage month from `ValidityPeriodStart` (a
+//! day when start and end are the same day), else from the HEAD's
+//! `UsageStartDate`. The source comes from the profile's rules applied to
+//! the summary (then HEAD) record's cells. Usage records without revenue
+//! share their summary record's (`share`). FOOT is checked (`foot`).
+
+mod foot;
+mod share;
+mod usage;
 
 use super::dates::DatePattern;
 use super::profile::Profile;
 use super::sink::Sink;
 use super::table::reader::SkipRow;
 use super::table::Reader;
-use crate::codes::{Currency, Isrc, Territory};
+use crate::codes::Isrc;
 use crate::diag::Diagnostic;
-use crate::period::Usage;
-use crate::statement::RevenueLine;
+use crate::statement::{RevenueLine, SkipKind};
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -83,12 +88,12 @@ fn values(cell: &str) -> Vec<String> {
 }
 
 /// A record with its columns.
-struct Rec<'a> {
+pub struct Rec<'a> {
     cols: &'a [String],
     cells: &'a [String],
 }
 impl Rec<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
+    pub fn get(&self, name: &str) -> Option<&str> {
         let i = self
             .cols
             .iter()
@@ -97,16 +102,16 @@ impl Rec<'_> {
     }
 }
 
-struct Summary {
-    cells: Vec<String>,
-    cols: Vec<String>,
-    line: u64,
+pub struct Summary {
+    pub cells: Vec<String>,
+    pub cols: Vec<String>,
+    pub line: u64,
 }
 
-struct Resource {
-    refs: Vec<String>,
-    isrc: Option<Isrc>,
-    line: u64,
+pub struct Resource {
+    pub refs: Vec<String>,
+    /// The track, or why there is none to attribute its usages to.
+    pub isrc: Result<Isrc, String>,
 }
 
 pub fn read(p: &Profile, input: impl Read, path: &Path, sink: &mut Sink) -> Vec<Diagnostic> {
@@ -132,6 +137,7 @@ pub fn read(p: &Profile, input: impl Read, path: &Path, sink: &mut Sink) -> Vec<
     let mut block_id = String::new();
     let mut resources: Vec<Resource> = Vec::new();
     let mut foot: Option<(u64, Vec<String>, Vec<String>)> = None;
+    let mut shares = share::Shares::default();
     let mut lines = 0u64;
     let mut buf = Vec::new();
     let mut input = BufReader::with_capacity(1 << 16, input);
@@ -255,42 +261,38 @@ pub fn read(p: &Profile, input: impl Read, path: &Path, sink: &mut Sink) -> Vec<
                     ),
                 ));
             }
+            // One bad identifier never blocks a quarter: its usages are
+            // counted as unattributable.
             let isrc = match isrcs.first() {
-                None => None,
-                Some(s) => match Isrc::parse(s) {
-                    Some(i) => Some(i),
-                    None => {
-                        rd.error(
-                            line,
-                            0,
-                            format!("ISRC: expected an ISRC like QZNWX2600001, found `{s}`"),
-                        );
-                        continue;
-                    }
-                },
+                None => Err("usage of a resource without ISRC".to_string()),
+                Some(s) => Isrc::parse(s).ok_or_else(|| {
+                    "usage of a resource whose identifier is not an ISRC".to_string()
+                }),
             };
-            resources.push(Resource { refs, isrc, line });
+            resources.push(Resource { refs, isrc });
             continue;
         }
         if !kind.starts_with("SU") {
             continue;
         }
-        match usage_line(
+        let cx = usage::Context {
             p,
-            &rec,
-            &resources,
-            &summaries,
-            head.as_ref(),
-            line,
-            &date,
-            &mut rd,
-        ) {
-            Ok(Some(l)) => sink.push(&l),
-            Ok(None) => {}
+            resources: &resources,
+            summaries: &summaries,
+            head: head.as_ref(),
+            date: &date,
+            period_end: sink.period_end,
+        };
+        match usage::usage_record(&cx, &rec, line, &mut rd) {
+            Ok(u) => match (u.amount, u.currency) {
+                (Some(amount), Some(currency)) => emit(u, amount, currency, &mut rd, sink),
+                _ => shares.add(u, sink),
+            },
             Err((col, msg)) => rd.error(line, col, msg),
         }
     }
-    check_foot(
+    shares.settle(p, &summaries, &mut rd, sink);
+    foot::check_foot(
         &mut rd,
         head.as_ref(),
         foot,
@@ -301,225 +303,36 @@ pub fn read(p: &Profile, input: impl Read, path: &Path, sink: &mut Sink) -> Vec<
     rd.finish(sink)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn usage_line(
-    p: &Profile,
-    rec: &Rec,
-    resources: &[Resource],
-    summaries: &HashMap<String, Summary>,
-    head: Option<&(Vec<String>, Vec<String>)>,
-    line: u64,
-    date: &dyn Fn(&str) -> Option<Usage>,
+/// A usage record with its own revenue: a line, or a skipped row.
+fn emit(
+    u: usage::UsageRec,
+    amount: rust_decimal::Decimal,
+    currency: crate::codes::Currency,
     rd: &mut Reader,
-) -> Result<Option<RevenueLine>, (usize, String)> {
-    let bad = |name: &str, expected: &str| {
-        (
-            0,
-            format!(
-                "{name}: expected {expected}, found `{}`",
-                rec.get(name).unwrap_or("")
-            ),
-        )
-    };
-    let sid = rec.get("SummaryRecordId").unwrap_or("");
-    let summary = summaries.get(sid).map(|s| Rec {
-        cols: &s.cols,
-        cells: &s.cells,
-    });
-    let head = head.map(|(c, v)| Rec { cols: c, cells: v });
-    // A cell of the usage line, else of its summary record.
-    let from = |name: &str| -> Option<&str> {
-        rec.get(name).filter(|v| !v.is_empty()).or_else(|| {
-            summary
-                .as_ref()
-                .and_then(|s| s.get(name))
-                .filter(|v| !v.is_empty())
-        })
-    };
-    let units = p
-        .numbers
-        .integer(rec.get("Usages").unwrap_or("").as_bytes())
-        .map_err(|_| bad("Usages", "a whole number of usages"))?;
-    let amount = p
-        .numbers
-        .decimal(rec.get("NetRevenue").unwrap_or("").as_bytes())
-        .map(|e| e.value)
-        .map_err(|_| bad("NetRevenue", "a decimal amount"))?;
-    let currency = match from("Currency") {
-        Some(c) => Currency::parse(c).ok_or_else(|| (0, format!("Currency: expected an ISO 4217 code, found `{c}`")))?,
-        None => return Err((0, format!("no currency: the usage line has none and its summary record `{sid}` is not in the file"))),
-    };
-    let territory = match from("Territory") {
-        Some(t) => rd.territory(t.as_bytes(), &p.territories, line),
-        None => Territory::WORLD,
-    };
-    let start = rec.get("ValidityPeriodStart").filter(|s| !s.is_empty());
-    let end = rec.get("ValidityPeriodEnd").filter(|s| !s.is_empty());
-    let mut usage = match start {
-        Some(s) => date(s).ok_or_else(|| bad("ValidityPeriodStart", "a date like 20151001"))?,
-        None => head
-            .as_ref()
-            .and_then(|h| h.get("UsageStartDate"))
-            .and_then(date)
-            .ok_or_else(|| {
-                (
-                    0,
-                    "no usage date: neither ValidityPeriodStart nor the HEAD's UsageStartDate"
-                        .to_string(),
-                )
-            })?,
-    };
-    if start.is_none() || start != end {
-        usage.day = 0;
-    }
-    // The resource: the block's one resource, or the one whose reference
-    // the usage line names.
-    let ids: Vec<String> = ["ResourceReference", "DspResourceId", "DspReleaseId"]
-        .iter()
-        .filter_map(|c| rec.get(c))
-        .flat_map(values)
-        .collect();
-    let res = match resources {
-        [] => {
-            return Err((
-                0,
-                "a usage line outside a block with a resource (AS record)".into(),
-            ))
-        }
-        [one] => one,
-        many => many
-            .iter()
-            .find(|r| r.refs.iter().any(|x| ids.contains(x)))
-            .ok_or_else(|| {
-                (
-                    0,
-                    format!(
-                        "the usage line names no resource of its block ({})",
-                        ids.join(", ")
-                    ),
-                )
-            })?,
-    };
-    let Some(isrc) = res.isrc else {
-        rd.skip(SkipRow {
-            reason: &format!(
-                "usage of a resource without ISRC (resource on line {})",
-                res.line
-            ),
-            kind: crate::statement::SkipKind::Unattributable,
-            line,
-            units,
+    sink: &mut Sink,
+) {
+    match u.isrc {
+        Ok(isrc) => sink.push(&RevenueLine {
+            line: u.line,
+            usage: u.usage,
+            isrc,
+            source: u.source,
+            territory: u.territory,
+            units: u.units,
+            amount,
+            currency,
+            tax_withheld: rust_decimal::Decimal::ZERO,
+        }),
+        Err(reason) => rd.skip(SkipRow {
+            reason: &reason,
+            kind: SkipKind::Unattributable,
+            line: u.line,
+            units: u.units,
             amount: Some((currency.to_string(), amount)),
             id: String::new(),
-            usage: Some(usage),
-            source: None,
-            territory: Some(territory),
-        });
-        return Ok(None);
-    };
-    let source = p
-        .rules
-        .iter()
-        .find(|r| {
-            let v = summary
-                .as_ref()
-                .and_then(|s| s.get(&r.column))
-                .or_else(|| rec.get(&r.column))
-                .or_else(|| head.as_ref().and_then(|h| h.get(&r.column)));
-            v.is_some_and(|v| r.matcher.matches(v.as_bytes()))
-        })
-        .map(|r| r.source)
-        .unwrap_or(p.default_source);
-    Ok(Some(RevenueLine {
-        line,
-        usage,
-        isrc,
-        source,
-        territory,
-        units,
-        amount,
-        currency,
-        tax_withheld: rust_decimal::Decimal::ZERO,
-    }))
-}
-
-/// FOOT's counts against the body. Blocks and summary records carry the
-/// revenue: a disagreement there refuses the file. A disagreement in the
-/// number of lines alone is a warning with both figures: DDEX's own
-/// reference library accepts its test report DSR_TEST2, which omits an
-/// optional LI01.01 record and keeps the original line count (its
-/// conformance test "minoccurs_zero"), so a line count cannot by itself
-/// prove a usage is missing (docs/formats.md).
-fn check_foot(
-    rd: &mut Reader,
-    head: Option<&(Vec<String>, Vec<String>)>,
-    foot: Option<(u64, Vec<String>, Vec<String>)>,
-    lines: u64,
-    summaries: u64,
-    blocks: u64,
-) {
-    if head.is_none() {
-        rd.error(1, 1, "no HEAD record on the first line".into());
-    }
-    let Some((line, cols, cells)) = foot else {
-        rd.error(
-            lines,
-            0,
-            "no FOOT record: the file is incomplete (cut off?)".into(),
-        );
-        return;
-    };
-    let rec = Rec {
-        cols: &cols,
-        cells: &cells,
-    };
-    // A report split over several files only states its own file's counts
-    // exactly; the report-wide ones are checked when it is file 1 of 1.
-    let single = head.is_some_and(|(c, v)| {
-        let h = Rec { cols: c, cells: v };
-        h.get("FileNumber") == Some("1") && h.get("NumberOfFiles") == Some("1")
-    });
-    let mut checks = vec![
-        ("NumberOfLinesInFile", "lines", lines),
-        ("NumberOfSummaryRecords", "summary records", summaries),
-        ("NumberOfBlocksInFile", "blocks", blocks),
-    ];
-    if single {
-        // Report-wide counts are checked too, unless they repeat the file's
-        // (one wrong count is reported once).
-        for (report, file, what, actual) in [
-            (
-                "NumberOfLinesInReport",
-                "NumberOfLinesInFile",
-                "lines in the report",
-                lines,
-            ),
-            (
-                "NumberOfBlocksInReport",
-                "NumberOfBlocksInFile",
-                "blocks in the report",
-                blocks,
-            ),
-        ] {
-            if rec.get(report) != rec.get(file) {
-                checks.push((report, what, actual));
-            }
-        }
-    }
-    for (name, what, actual) in checks {
-        match rec.get(name).map(|v| v.parse::<u64>()) {
-            Some(Ok(n)) if n == actual => {}
-            Some(Ok(n)) if name.starts_with("NumberOfLines") => rd.diags.push(Diagnostic::warning(
-                rd.path,
-                line as usize,
-                0,
-                format!(
-                    "FOOT {name} says {n} {what}, the file has {actual}; its blocks and summary records agree, \
-                     so every usage block is here, but check with the sender that no line was lost"
-                ),
-            )),
-            Some(Ok(n)) => rd.error(line, 0, format!("FOOT {name} says {n} {what}, the file has {actual}: the file is incomplete or was edited")),
-            _ => rd.error(line, 0, format!("FOOT {name}: expected a count, found `{}`", rec.get(name).unwrap_or(""))),
-        }
+            usage: Some(u.usage),
+            source: Some(u.source),
+            territory: Some(u.territory),
+        }),
     }
 }
