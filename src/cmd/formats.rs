@@ -1,20 +1,47 @@
 //! `royalty formats [NAME]`: the statement import profiles it knows (the
-//! built-ins and the project's `profiles/`), or one profile in full, as TOML
-//! a user can copy and adapt (SPEC 2.3).
+//! built-ins, the canonical CSV among them, and the project's `profiles/`),
+//! or one profile in full, as TOML a user can copy and adapt (SPEC 2.3).
+//! `royalty formats draft FILE` proposes a profile for a layout none fits.
 
 use super::common::Common;
-use royalty::diag::Result;
+use royalty::diag::{Error, Result};
 use std::fmt::Write;
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<Action>,
     /// Show this profile in full.
     pub name: Option<String>,
     #[command(flatten)]
     pub common: Common,
 }
 
+#[derive(clap::Subcommand, Debug)]
+pub enum Action {
+    /// Propose a profile for a statement no profile fits, to check and save
+    /// in profiles/ (it is never used until saved there).
+    Draft {
+        /// The statement.
+        file: PathBuf,
+        /// Write the draft here (whole or not at all) instead of printing it.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
 pub fn exec(a: Args) -> Result<u8> {
+    if let Some(Action::Draft { file, output }) = &a.action {
+        let text = royalty::import::draft::draft(file)
+            .map_err(|m| Error::Input(vec![royalty::diag::Diagnostic::error(file, 0, 0, m)]))?;
+        match output {
+            Some(p) => royalty::fsutil::write_atomic(p, text.as_bytes())?,
+            None => print!("{text}"),
+        }
+        return Ok(0);
+    }
     let settings = a.common.settings()?;
     let opts = a.common.import_options(&settings);
     let mut out = String::new();
@@ -31,7 +58,8 @@ pub fn exec(a: Args) -> Result<u8> {
             }
             let _ = writeln!(
                 out,
-                "\n`royalty formats NAME` shows one in full; copy it into profiles/ to adapt it."
+                "\n`royalty formats NAME` shows one in full; copy it into profiles/ to adapt it.\n\
+                 `royalty formats draft FILE` proposes one for a statement none fits."
             );
         }
     }
