@@ -199,6 +199,19 @@ fn bandcamp_without_an_isrc_column() {
     );
 }
 
+/// Skipped rows are named by their lines, as the file numbers them (CRLF
+/// lines and quoted cells: SOURCE.txt names lines 341, 752, 829).
+#[test]
+fn labelworx_release_rows_at_their_lines() {
+    if !present() {
+        return;
+    }
+    let r = read("labelworx-1");
+    let s = &r.outs[0].summary.skipped;
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].lines, [341, 752, 829]);
+}
+
 /// Payouts are counted apart: money leaving the account, not revenue.
 #[test]
 fn bandcamp_payouts_are_not_revenue() {

@@ -10,6 +10,7 @@ use super::cells::{norm, split_line};
 use super::profile::{HeaderAt, Kind, Profile};
 use crate::codes::Isrc;
 use crate::period::Usage;
+use std::collections::HashMap;
 
 /// Splits one line as a delimiter and quoting say, into normalised names.
 fn names(line: &[u8], delimiter: u8, quoting: bool) -> Vec<String> {
@@ -17,6 +18,38 @@ fn names(line: &[u8], delimiter: u8, quoting: bool) -> Vec<String> {
         .iter()
         .map(norm)
         .collect()
+}
+
+/// The first lines of a file, each split (once) as every profile asks.
+struct Lines<'a> {
+    lines: Vec<&'a [u8]>,
+    split: std::cell::RefCell<HashMap<(usize, u8, bool), std::rc::Rc<Vec<String>>>>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(prefix: &'a [u8]) -> Self {
+        Lines {
+            lines: first_lines(prefix),
+            split: Default::default(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    fn blank(&self, i: usize) -> bool {
+        self.lines[i].trim_ascii().is_empty()
+    }
+
+    /// Line `i`'s normalised cells under this delimiter and quoting.
+    fn names(&self, i: usize, delimiter: u8, quoting: bool) -> std::rc::Rc<Vec<String>> {
+        self.split
+            .borrow_mut()
+            .entry((i, delimiter, quoting))
+            .or_insert_with(|| std::rc::Rc::new(names(self.lines[i], delimiter, quoting)))
+            .clone()
+    }
 }
 
 /// How many of the profile's `detect` columns are among `cells`, and which not.
@@ -50,13 +83,13 @@ fn first_lines(prefix: &[u8]) -> Vec<&[u8]> {
 
 /// The index of the line the profile reads as its header, if there is one
 /// where it looks.
-fn header_index(p: &Profile, lines: &[&[u8]], delimiter: u8) -> Option<usize> {
-    let filled = |i: &usize| !lines[*i].trim_ascii().is_empty();
+fn header_index(p: &Profile, lines: &Lines, delimiter: u8) -> Option<usize> {
+    let filled = |i: &usize| !lines.blank(*i);
     match p.header {
         HeaderAt::First => (0..lines.len()).find(filled),
         HeaderAt::Skip(n) => (n..lines.len()).find(filled),
         HeaderAt::Within(n) => (0..n.min(lines.len())).filter(filled).find(|i| {
-            score(p, &names(lines[*i], delimiter, p.quoting))
+            score(p, &lines.names(*i, delimiter, p.quoting))
                 .1
                 .is_empty()
         }),
@@ -91,11 +124,16 @@ fn delimiter_name(d: u8) -> String {
     }
 }
 
-/// Chooses the layout of a text file from its first lines.
+/// Chooses the layout of a text file from its first lines: the fitting
+/// profile with the most `detect` columns; only when none fits, how close
+/// each comes (which costs more, and is needed only for the message).
 pub fn choose_text(prefix: &[u8], profiles: &[Profile]) -> Choice {
-    let lines = first_lines(prefix);
-    let first = lines.iter().position(|l| !l.trim_ascii().is_empty());
-    if lines.first().is_some_and(|l| l.starts_with(b"HEAD\t")) {
+    let lines = Lines::new(prefix);
+    if lines
+        .lines
+        .first()
+        .is_some_and(|l| l.starts_with(b"HEAD\t"))
+    {
         return match profiles.iter().position(|p| p.kind == Kind::DdexDsr) {
             Some(i) => Choice::Profile(i),
             None => Choice::Unknown(
@@ -103,22 +141,38 @@ pub fn choose_text(prefix: &[u8], profiles: &[Profile]) -> Choice {
             ),
         };
     }
+    let tables = || {
+        profiles
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == Kind::Table && !p.detect.is_empty())
+    };
     let mut best: Option<(usize, usize)> = None;
+    for (i, p) in tables() {
+        let Some(h) = header_index(p, &lines, p.delimiter) else {
+            continue;
+        };
+        let (found, missing) = score(p, &lines.names(h, p.delimiter, p.quoting));
+        if missing.is_empty() && best.is_none_or(|(_, n)| found > n) {
+            best = Some((i, found));
+        }
+    }
+    if let Some((i, _)) = best {
+        return Choice::Profile(i);
+    }
+    let first = (0..lines.len()).find(|i| !lines.blank(*i));
+    if first.is_none() {
+        // An empty file: the canonical reader warns that it adds nothing.
+        if let Some(i) = profiles.iter().position(|p| p.name == "canonical") {
+            return Choice::Profile(i);
+        }
+    }
     let mut near: Option<Near> = None;
-    for (i, p) in profiles.iter().enumerate() {
-        if p.kind != Kind::Table || p.detect.is_empty() {
-            continue;
-        }
-        let at = header_index(p, &lines, p.delimiter);
-        let (found, missing) = at.map_or((0, p.detect.clone()), |h| {
-            score(p, &names(lines[h], p.delimiter, p.quoting))
-        });
-        if missing.is_empty() {
-            if best.is_none_or(|(_, n)| found > n) {
-                best = Some((i, found));
-            }
-            continue;
-        }
+    for (i, p) in tables() {
+        let (found, missing) = header_index(p, &lines, p.delimiter)
+            .map_or((0, p.detect.clone()), |h| {
+                score(p, &lines.names(h, p.delimiter, p.quoting))
+            });
         let mut n = Near {
             profile: i,
             found,
@@ -132,7 +186,7 @@ pub fn choose_text(prefix: &[u8], profiles: &[Profile]) -> Choice {
                 continue;
             }
             if let Some(h) = header_index(p, &lines, d) {
-                if score(p, &names(lines[h], d, p.quoting)).1.is_empty() {
+                if score(p, &lines.names(h, d, p.quoting)).1.is_empty() {
                     n.delimiter = Some(d);
                 }
             }
@@ -140,7 +194,7 @@ pub fn choose_text(prefix: &[u8], profiles: &[Profile]) -> Choice {
         // Or is its header elsewhere than it expects?
         if n.delimiter.is_none() {
             n.line = (0..lines.len()).find(|h| {
-                score(p, &names(lines[*h], p.delimiter, p.quoting))
+                score(p, &lines.names(*h, p.delimiter, p.quoting))
                     .1
                     .is_empty()
             });
@@ -154,19 +208,10 @@ pub fn choose_text(prefix: &[u8], profiles: &[Profile]) -> Choice {
             near = Some(n);
         }
     }
-    if let Some((i, _)) = best {
-        return Choice::Profile(i);
-    }
-    if first.is_none() {
-        // An empty file: the canonical reader warns that it adds nothing.
-        if let Some(i) = profiles.iter().position(|p| p.name == "canonical") {
-            return Choice::Profile(i);
-        }
-    }
     let shown = first.map_or(String::new(), |f| {
-        String::from_utf8_lossy(lines[f]).into_owned()
+        String::from_utf8_lossy(lines.lines[f]).into_owned()
     });
-    let data = first.is_some_and(|f| looks_like_data(&names(lines[f], b',', true)));
+    let data = first.is_some_and(|f| looks_like_data(&lines.names(f, b',', true)));
     Choice::Unknown(unknown(profiles, near, &shown, data))
 }
 

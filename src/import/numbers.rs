@@ -50,7 +50,8 @@ impl Default for NumberStyle {
 impl NumberStyle {
     /// Under this style a `.` is always the decimal point, so the plain
     /// reading (`decimal::plain`) is the style's reading wherever it answers.
-    fn point_is_decimal(&self) -> bool {
+    #[inline]
+    pub fn point_is_decimal(&self) -> bool {
         self.decimal != DecimalMark::Comma && self.thousands != Some(b'.')
     }
 

@@ -22,6 +22,7 @@ pub use reader::Reader;
 use super::acc::{too_large, Acc};
 use super::cells::Cells;
 use super::chunks::{chunked, line_count, Cutter};
+use super::decimal::{int_from_bytes, short_scaled};
 use super::memo::{sum_threads, KeyMemo, RawKey};
 use super::profile::Profile;
 use super::quick::{Layout, Line, Numbers};
@@ -372,11 +373,24 @@ fn parse_csv(
         .quoting(p.quoting)
         .from_reader(data);
     let mut rec = ByteRecord::new();
+    // Line numbers from byte offsets: after a `\r\n`, the `csv` crate's own
+    // line count lags by one (it counts the `\n` with the next record).
+    let mut counted = (0usize, 1u64);
+    let mut line_at = |byte: u64| {
+        let mut at = (byte as usize).min(data.len());
+        while at < data.len() && matches!(data[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        let (from, n) = counted;
+        let more = memchr::memchr_iter(b'\n', &data[from.min(at)..at]).count() as u64;
+        counted = (at.max(from), n + more);
+        counted.1
+    };
     loop {
         match r.read_byte_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
-                let line = rec.position().map(|x| x.line()).unwrap_or(0);
+                let line = line_at(rec.position().map_or(0, |x| x.byte()));
                 if rec.iter().all(|c| c.trim_ascii().is_empty()) {
                     continue;
                 }
@@ -387,7 +401,7 @@ fn parse_csv(
                 }
             }
             Err(e) => {
-                let line = e.position().map(|x| x.line()).unwrap_or(0);
+                let line = line_at(e.position().map_or(0, |x| x.byte()));
                 out.rd.error(line, 0, format!("unreadable line: {e}"));
                 break;
             }
@@ -482,6 +496,7 @@ pub fn read_sheet(
 /// (`memo`), with the territory looked at as `row` does. `None` when the
 /// line is out of the ordinary: it then takes the full path, with its full
 /// checks and messages.
+#[inline]
 fn quick_numbers(
     p: &Profile,
     b: &Bound,
@@ -489,14 +504,26 @@ fn quick_numbers(
     rel: u64,
     rd: &mut Reader,
 ) -> Option<Numbers> {
-    let amount = p.numbers.scaled(line.amount)?;
+    // Plain numbers first, as every style reads them (`decimal`), without
+    // a call per cell into the style; anything else through the style.
+    let plain = |c: &[u8]| short_scaled(c.trim_ascii()).filter(|_| p.numbers.point_is_decimal());
+    let amount = match plain(line.amount) {
+        Some(a) => a,
+        None => p.numbers.scaled(line.amount)?,
+    };
     let units = match b.units {
-        Units::Col(_) => p.numbers.integer(line.units).ok()?,
+        Units::Col(_) => match int_from_bytes(line.units) {
+            Some(u) => u,
+            None => p.numbers.integer(line.units).ok()?,
+        },
         Units::Fixed(u) if p.units_signed && amount.0 < 0 => -u,
         Units::Fixed(u) => u,
     };
     let tax = match b.tax.map(|_| line.tax) {
-        Some(c) if !c.trim_ascii().is_empty() => p.numbers.scaled(c)?,
+        Some(c) if !c.trim_ascii().is_empty() => match plain(c) {
+            Some(t) => t,
+            None => p.numbers.scaled(c)?,
+        },
         _ => (0, 0),
     };
     // Tax larger than the amount is an error the full path words.

@@ -231,6 +231,21 @@ fn a_quoted_newline_at_a_chunk_edge_reads_as_in_a_small_file() {
     assert_eq!((summary.lines, sums[0].1.units), (1, 5));
 }
 
+/// Line numbers in a chunk with quotes (read by the `csv` crate) count
+/// `\r\n` lines as the quick path does.
+#[test]
+fn line_numbers_are_right_after_crlf_and_quotes() {
+    let p = profile("canonical");
+    let text = "period,isrc,source,territory,units,amount,currency,store\r\n\
+                2026-01,QZNWX2600001,streaming,US,1,1.00,USD,\"a,b\"\r\n\
+                2026-01,QZNWX2600001,streaming,US,1,1.00,USD,\"c\nd\"\r\n\
+                \r\n\
+                2026-01,QZNWX2600001,streaming,US,1,oops,USD,x\r\n";
+    let d = run(&p, text, true, 1, false).4;
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].line, 6, "{}", d[0]);
+}
+
 #[test]
 fn sums_too_large_to_be_exact_are_an_error_not_a_panic() {
     let p = profile("canonical");
