@@ -20,10 +20,14 @@ fn names(line: &[u8], delimiter: u8, quoting: bool) -> Vec<String> {
         .collect()
 }
 
+/// A line's names, split under one delimiter and quoting.
+type Split = std::rc::Rc<Vec<String>>;
+
 /// The first lines of a file, each split (once) as every profile asks.
 struct Lines<'a> {
     lines: Vec<&'a [u8]>,
-    split: std::cell::RefCell<HashMap<(usize, u8, bool), std::rc::Rc<Vec<String>>>>,
+    /// By line, delimiter and quoting.
+    split: std::cell::RefCell<HashMap<(usize, u8, bool), Split>>,
 }
 
 impl<'a> Lines<'a> {
@@ -43,7 +47,7 @@ impl<'a> Lines<'a> {
     }
 
     /// Line `i`'s normalised cells under this delimiter and quoting.
-    fn names(&self, i: usize, delimiter: u8, quoting: bool) -> std::rc::Rc<Vec<String>> {
+    fn names(&self, i: usize, delimiter: u8, quoting: bool) -> Split {
         self.split
             .borrow_mut()
             .entry((i, delimiter, quoting))
