@@ -67,6 +67,30 @@ impl FxTable {
         }
     }
 
+    /// The rate as an exact fraction: an inverse rate is 1 / rate exactly,
+    /// where `rate` rounds it to 28 digits (docs/arithmetic.md, "Currency").
+    pub fn rate_exact(
+        &self,
+        from: Currency,
+        to: Currency,
+        on: Date,
+    ) -> Result<crate::exact::Exact, MissingRate> {
+        use crate::exact::Exact;
+        if from == to {
+            return Ok(Exact::one());
+        }
+        let direct = self.latest(from, to, on);
+        let inverse = self.latest(to, from, on).filter(|(_, r)| !r.is_zero());
+        match (direct, inverse) {
+            (Some((dd, r)), Some((di, _))) if dd >= di => Ok(Exact::dec(r)),
+            (Some(_), Some((_, inv))) | (None, Some((_, inv))) => {
+                Ok(Exact::one() / Exact::dec(inv))
+            }
+            (Some((_, r)), None) => Ok(Exact::dec(r)),
+            (None, None) => Err(MissingRate { from, to, on }),
+        }
+    }
+
     /// Converts exactly (up to `Decimal`'s 28 digits for inverse rates).
     pub fn convert(
         &self,

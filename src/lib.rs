@@ -12,6 +12,7 @@ pub mod codes;
 pub mod diag;
 pub mod engine;
 pub mod events;
+pub mod exact;
 pub mod fsutil;
 pub mod fx;
 pub mod import;

@@ -1,4 +1,4 @@
-//! The project file `royalty.toml` (SPEC 2.1) and the settings a command
+//! The project file `royalty.toml` (docs/formats.md) and the settings a command
 //! runs with: the project's values, each overridden by its command-line flag.
 //! Every path in the project file is relative to the file.
 
@@ -34,6 +34,17 @@ struct RawProject {
     period: Option<toml::Spanned<String>>,
     /// Extension: folders or files of user import profiles.
     profiles: Option<OneOrMany>,
+    /// Who sends the statements.
+    label: Option<Label>,
+}
+
+/// The `[label]` section: who sends the statements (printed on each).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Label {
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
 }
 
 /// What a command works on.
@@ -47,6 +58,7 @@ pub struct Settings {
     pub events: Option<PathBuf>,
     pub period: Option<Period>,
     pub profiles: Vec<PathBuf>,
+    pub label: Option<Label>,
 }
 
 /// Reads a project file. `Ok(None)` when `path` is the implicit
@@ -95,6 +107,7 @@ pub fn read_project(path: &Path) -> Result<Settings> {
             None if default_profiles.is_dir() => vec![default_profiles],
             None => Vec::new(),
         },
+        label: raw.label,
     })
 }
 

@@ -1,6 +1,8 @@
 //! `explain` on the bundled example label: the trace adds up to what `run`
 //! reports, and bad names are usage errors.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -45,30 +47,33 @@ fn party_trace_adds_up_to_the_run() {
     }
 }
 
-#[test]
-fn party_text_shows_lines_rounding_and_withholding() {
-    let (_l, mut c) = royalty(&["explain", "--party", "ben"]);
+fn text(args: &[&str]) -> String {
+    let (_l, mut c) = royalty(args);
     let out = c.output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.starts_with("midnight-drive/ben: Ben Ortiz (vocal arranger), 2026-Q1, amounts in USD")
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert!(
-        text.contains("sync                6786.35        3    5%         339.3175"),
-        "{text}"
-    );
-    assert!(
-        text.contains("exact earnings                        625.65413912873"),
-        "{text}"
-    );
-    assert!(
-        text.contains("tax withheld (24%)                        -  150.16 USD"),
-        "{text}"
-    );
-    assert!(
-        text.contains("paid                                      =  475.49 USD"),
-        "{text}"
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn party_text_matches_its_golden_file() {
+    // Lines per terms, source and currency, the rounding, each step, the
+    // withholding; and for cy the chart milestone's increments.
+    for (party, file) in [("ben", "explain-ben.txt"), ("cy", "explain-cy.txt")] {
+        let t = text(&["explain", "--party", party]);
+        common::assert_golden(&common::repo_root().join("tests/golden").join(file), &t);
+    }
+}
+
+#[test]
+fn track_text_matches_its_golden_file() {
+    let t = text(&["explain", "--track", "QZNWX2600301"]);
+    common::assert_golden(
+        &common::repo_root().join("tests/golden/explain-track-QZNWX2600301.txt"),
+        &t,
     );
 }
 
@@ -76,13 +81,18 @@ fn party_text_shows_lines_rounding_and_withholding() {
 fn track_trace_tells_matched_from_out_of_term() {
     let t = json(&["explain", "--track", "QZNWX2600301", "--format", "json"]);
     assert_eq!(t["agreements"], serde_json::json!(["city-of-echoes"]));
-    let groups = t["groups"].as_array().unwrap();
-    assert!(groups.iter().any(|g| g["status"] == "out_of_term"));
-    let lic = groups.iter().find(|g| g["source"] == "licensing").unwrap();
-    assert_eq!(lic["status"], "matched");
-    assert_eq!(lic["parties"][0]["earnings"], "157.5 USD");
+    let aside = t["set_aside"].as_array().unwrap();
+    assert!(aside.iter().any(|g| g["status"] == "out_of_term"));
+    let lic = t["shares"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["source"] == "licensing" && g["party"] == "lena")
+        .unwrap();
+    assert_eq!(lic["earnings"], "157.5");
     let un = json(&["explain", "--track", "QZNWX2699901", "--format", "json"]);
-    assert!(un["groups"]
+    assert!(un["shares"].as_array().unwrap().is_empty());
+    assert!(un["set_aside"]
         .as_array()
         .unwrap()
         .iter()

@@ -72,9 +72,12 @@ fn retroactive_tiers_pay_a_catch_up() {
     assert_fields(row(&q2, "tiers", "p"), &[("earned", "400.00")]);
     // explain names the increment and the catch-up, line by line.
     let text = explain_q2(&lab);
-    assert!(text.contains("milestone 100k "), "{text}");
     assert!(
-        text.contains("100k (catch-up on earlier periods)"),
+        text.contains("milestone 100k, reached this period"),
+        "{text}"
+    );
+    assert!(
+        text.contains("milestone 100k catch-up on earlier periods  physical  USD         8000  80000    1%       all        80"),
         "{text}"
     );
 }
@@ -83,7 +86,10 @@ fn retroactive_tiers_pay_a_catch_up() {
 fn explain_shows_the_fraction_of_a_prospective_crossing() {
     let (lab, _, _) = two_periods("prospective");
     let text = explain_q2(&lab);
-    assert!(text.contains("1% x 50% past the threshold"), "{text}");
+    assert!(
+        text.contains("milestone 100k, on 0.5 of the period's physical past it  physical  USD         4000  40000    1%       0.5        20"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -1,28 +1,36 @@
-//! Property tests of the arithmetic (SPEC 3), with exact decimal oracles:
+//! Property tests of the arithmetic (docs/arithmetic.md), with an exact
+//! rational oracle (`num_rational::BigRational`, independent of the
+//! engine's own `Exact`):
 //!
 //! (i)   for random agreements (2-5 parties; per-party rates, pools with an
 //!       explicit split, or weighted splits) and random statement lines
 //!       (amounts with up to 6 decimals, positive and negative, in several
-//!       currencies converted at the period-end rate), the parts sum to the
-//!       total per agreement (sum(earned) + label_retained == revenue), the
-//!       revenue is round_half_even(sum of converted amounts), every part is
-//!       within a cent of its exact value, and every statement amount is
-//!       accounted for (matched + unmatched), per currency;
+//!       currencies converted at the period-end rate, half of the pairs
+//!       through an inverse rate, 1/rate, which no decimal holds), each
+//!       party's exact earnings and the exact revenue equal the oracle's
+//!       exactly, the parts sum to the total per agreement (sum(earned) +
+//!       label_retained == revenue), the revenue is round_half_even(sum of
+//!       converted amounts), every part is within a cent of its exact value,
+//!       and every statement amount is accounted for (matched + unmatched),
+//!       per currency;
 //! (ii)  `royalty run --format json` does not change when the statement lines
 //!       are shuffled within a file, split across files, or the files given
 //!       in another order (binary level, a few cases only);
 //! (iii) `allocate` always returns parts summing to round(total), each within
 //!       one cent of its exact value.
 //!
-//! No binary floating point anywhere: every oracle is `rust_decimal::Decimal`.
+//! No binary floating point anywhere: oracles are exact rationals or decimals.
 
 mod common;
 
+use num_rational::BigRational as Q;
+use num_traits::Signed;
 use proptest::prelude::*;
 use royalty::agreement::{load_agreements, Agreement};
 use royalty::codes::{Currency, Isrc, Source, Territory};
 use royalty::engine::allocate::allocate;
 use royalty::engine::{compute, Input, PeriodResult};
+use royalty::exact::Exact;
 use royalty::fx::parse_fx;
 use royalty::period::{Period, Usage};
 use royalty::statement::{FileSummary, Revenue, RevenueLine};
@@ -49,8 +57,46 @@ fn round_half_even(d: Decimal) -> Decimal {
 fn pct_text(bp: u32) -> String {
     format!("{}.{:02}%", bp / 100, bp % 100)
 }
-fn bp_frac(bp: u32) -> Decimal {
-    Decimal::from(bp) / Decimal::from(10_000)
+fn bp_frac(bp: u32) -> Q {
+    Q::new(bp.into(), 10_000.into())
+}
+
+/// The exact value of a decimal, for the oracle.
+fn q(d: Decimal) -> Q {
+    Q::new(
+        d.mantissa().into(),
+        num_traits::pow(num_bigint::BigInt::from(10), d.scale() as usize),
+    )
+}
+
+/// The oracle's rounding of an exact value: half to even, in cents.
+fn half_even_cents(x: &Q) -> Q {
+    let scaled = x * Q::from_integer(100.into());
+    let n = scaled.floor();
+    let r = &scaled - &n;
+    let half = Q::new(1.into(), 2.into());
+    let odd = n.to_integer() % 2 != 0.into();
+    if r > half || (r == half && odd) {
+        n + Q::from_integer(1.into())
+    } else {
+        n
+    }
+}
+
+/// The oracle's exact value of an engine figure (which prints exactly).
+fn q_text(s: &str) -> Q {
+    match s.split_once('/') {
+        Some((n, d)) => Q::new(n.parse().unwrap(), d.parse().unwrap()),
+        // Digits past Decimal's 28: read them as integers.
+        None => {
+            let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+            let digits: num_bigint::BigInt = format!("{int}{frac}").parse().unwrap();
+            Q::new(
+                digits,
+                num_traits::pow(num_bigint::BigInt::from(10), frac.len()),
+            )
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -232,7 +278,7 @@ fn agreement_toml(k: usize, a: &AgreementSpec) -> String {
 }
 
 /// The weights of a weighted split (1 for each party otherwise).
-fn weights(a: &AgreementSpec) -> Vec<Decimal> {
+fn weights(a: &AgreementSpec) -> Vec<Q> {
     match &a.form {
         FormSpec::PoolWeighted {
             tiers, by_hours, ..
@@ -240,59 +286,48 @@ fn weights(a: &AgreementSpec) -> Vec<Decimal> {
             .parties
             .iter()
             .map(|p| {
-                let h = if *by_hours {
-                    Decimal::from(p.hours)
-                } else {
-                    Decimal::ONE
-                };
-                Decimal::from(tiers[p.tier]) * h
+                let h = if *by_hours { p.hours } else { 1 };
+                Q::from_integer((tiers[p.tier] as i64 * h as i64).into())
             })
             .collect(),
-        _ => vec![Decimal::ONE; a.parties.len()],
+        _ => vec![Q::from_integer(1.into()); a.parties.len()],
     }
 }
 
-/// What each party's exact earnings are divided by: the weight total of a
-/// weighted split, 1 otherwise.
-fn denominator(a: &AgreementSpec) -> Decimal {
-    match &a.form {
-        FormSpec::PoolWeighted { .. } => weights(a).iter().sum(),
-        _ => Decimal::ONE,
-    }
-}
-
-/// Each party's exact earnings times `denominator(a)` on one line of
-/// `converted` agreement-currency amount and `units` of source `src`.
-fn party_exact(a: &AgreementSpec, src: usize, converted: Decimal, units: i64) -> Vec<Decimal> {
+/// Each party's exact earnings on one line of `converted`
+/// agreement-currency amount and `units` of source `src`.
+fn party_exact(a: &AgreementSpec, src: usize, converted: &Q, units: i64) -> Vec<Q> {
     let n = a.parties.len();
+    let zero = Q::from_integer(0.into());
     if src >= PAID_SOURCES.len() {
-        return vec![Decimal::ZERO; n];
+        return vec![zero; n];
     }
     match &a.form {
         FormSpec::Rates(rates) => rates
             .iter()
             .map(|row| match &row[src] {
                 Some(RateSpec::Pct(bp)) => converted * bp_frac(*bp),
-                Some(RateSpec::PerUnit(m)) => {
-                    Decimal::from(units) * Decimal::from(*m) / Decimal::from(1000)
-                }
-                None => Decimal::ZERO,
+                Some(RateSpec::PerUnit(m)) => Q::new((units * *m as i64).into(), 1000.into()),
+                None => zero.clone(),
             })
             .collect(),
         FormSpec::PoolSplit { pool, split } => split
             .iter()
             .map(|bp| match pool[src] {
                 Some(p) => converted * bp_frac(p) * bp_frac(*bp),
-                None => Decimal::ZERO,
+                None => zero.clone(),
             })
             .collect(),
-        FormSpec::PoolWeighted { pool, .. } => weights(a)
-            .iter()
-            .map(|w| match pool[src] {
-                Some(p) => converted * bp_frac(p) * *w,
-                None => Decimal::ZERO,
-            })
-            .collect(),
+        FormSpec::PoolWeighted { pool, .. } => {
+            let w = weights(a);
+            let total: Q = w.iter().sum();
+            w.iter()
+                .map(|w| match pool[src] {
+                    Some(p) => converted * bp_frac(p) * w / &total,
+                    None => zero.clone(),
+                })
+                .collect()
+        }
     }
 }
 
@@ -365,19 +400,27 @@ fn fx_text(fx: &FxSpec) -> String {
             }
             let (on, before, after) = fx[i * CURRENCIES.len() + j];
             s += &format!("2026-02-27,{from},{to},{before}\n");
-            s += &format!("2026-03-31,{from},{to},{on}\n");
+            // From a later currency to an earlier one, only the opposite
+            // pair is dated the period end: the engine must use 1/rate.
+            if i < j {
+                s += &format!("2026-03-31,{from},{to},{on}\n");
+            }
             s += &format!("2026-04-30,{from},{to},{after}\n");
         }
     }
     s
 }
 
-/// The oracle's rate: the one dated 2026-03-31 (the end of 2026-Q1).
-fn fx_oracle(fx: &FxSpec, from: usize, to: usize) -> Decimal {
+/// The oracle's rate: the one dated 2026-03-31 (the end of 2026-Q1), or the
+/// inverse of the opposite pair's when only that one is dated then.
+fn fx_oracle(fx: &FxSpec, from: usize, to: usize) -> Q {
+    let one = Q::from_integer(1.into());
     if from == to {
-        Decimal::ONE
+        one
+    } else if from < to {
+        q(fx[from * CURRENCIES.len() + to].0)
     } else {
-        fx[from * CURRENCIES.len() + to].0
+        one / q(fx[to * CURRENCIES.len() + from].0)
     }
 }
 
@@ -463,38 +506,39 @@ proptest! {
             let a = result.agreements.iter().find(|a| a.id == id).expect("agreement in result");
             // The oracle: convert each line at the period-end rate, exactly.
             let n = spec.parties.len();
-            let mut total = Decimal::ZERO;
-            let mut num = vec![Decimal::ZERO; n];
-            let den = denominator(spec);
+            let zero = Q::from_integer(0.into());
+            let mut total = zero.clone();
+            let mut exact = vec![zero.clone(); n];
             let mut matched = 0u64;
             for l in lines.iter().filter(|l| l.agreement == k) {
-                let converted = l.amount * fx_oracle(&fx, l.currency, spec.currency);
-                total += converted;
+                let converted = q(l.amount) * fx_oracle(&fx, l.currency, spec.currency);
                 matched += 1;
-                let parts = party_exact(spec, l.source, converted, l.units);
-                for (x, p) in num.iter_mut().zip(parts) {
+                for (x, p) in exact.iter_mut().zip(party_exact(spec, l.source, &converted, l.units)) {
                     *x += p;
                 }
+                total += converted;
             }
             prop_assert_eq!(a.lines, matched);
-            prop_assert_eq!(a.revenue_exact, total, "{}: exact revenue", id);
-            prop_assert_eq!(a.revenue.0, round_half_even(total), "{}: revenue", id);
+            prop_assert_eq!(q_text(&a.revenue_exact.to_string()), total.clone(), "{}: exact revenue", id);
+            let cents = Q::from_integer(100.into());
+            let rounded = half_even_cents(&total);
+            prop_assert_eq!(q(a.revenue.0) * &cents, rounded, "{}: revenue", id);
             let earned: Decimal = a.parties.iter().map(|p| p.flows.earned.0).sum();
             prop_assert_eq!(earned + a.label_retained.0, a.revenue.0,
                 "{}: sum(earned) + label_retained != revenue", id);
-            // Each part within a cent of its exact value (compared scaled by
-            // the weight total, so a 1/3 share is never rounded first).
-            let limit = cent() * den;
+            // Each party's exact earnings are the oracle's, to the last
+            // digit, and its cents within a cent of them.
+            let limit = Q::new(1.into(), 100.into());
             for (i, p) in a.parties.iter().enumerate() {
+                prop_assert_eq!(q_text(&p.earned_exact.to_string()), exact[i].clone(), "{}/p{}: exact", id, i);
                 let e = p.flows.earned.0;
                 prop_assert_eq!(e, e.round_dp(2), "{}/p{}: whole cents", id, i);
-                let diff = (e * den - num[i]).abs();
-                prop_assert!(diff < limit,
-                    "{}/p{}: earned {} vs exact {}/{}", id, i, e, num[i], den);
+                let diff = (q(e) - &exact[i]).abs();
+                prop_assert!(diff < limit, "{}/p{}: earned {} vs exact {}", id, i, e, exact[i]);
             }
-            let label_exact = total * den - num.iter().sum::<Decimal>();
-            let diff = (a.label_retained.0 * den - label_exact).abs();
-            prop_assert!(diff < limit, "{}: label {} vs exact {}/{}", id, a.label_retained.0, label_exact, den);
+            let label_exact = total - exact.iter().sum::<Q>();
+            let diff = (q(a.label_retained.0) - &label_exact).abs();
+            prop_assert!(diff < limit, "{}: label {} vs exact {}", id, a.label_retained.0, label_exact);
         }
 
         // Overall, per statement currency: every amount is matched or unmatched.
@@ -571,33 +615,35 @@ proptest! {
     fn allocate_sums_to_the_rounded_total(
         total in (-1_000_000_000_000i64..=1_000_000_000_000, 0u32..=6)
             .prop_map(|(m, s)| Decimal::new(m, s)),
-        // 1 (percentages) is the common case and takes a path of its own.
-        denom in prop_oneof![Just(1u32), 1u32..=1_000],
+        denom in prop_oneof![Just(1i64), 1i64..=1_000],
         raw in prop::collection::vec(
             prop_oneof![
-                // An arbitrary exact amount (scaled).
+                // An arbitrary exact amount, divided by `denom`.
                 (-1_000_000_000_000i64..=1_000_000_000_000, 0u32..=8)
-                    .prop_map(|(m, s)| (Some(Decimal::new(m, s)), 0u32)),
+                    .prop_map(|(m, s)| (Some(Decimal::new(m, s)), 0i64)),
                 // A weight: part = total x w / denom (as a weighted split makes).
-                (0u32..=1_000).prop_map(|w| (None, w)),
+                (0i64..=1_000).prop_map(|w| (None, w)),
             ],
             0..=6,
         ),
     ) {
-        let denom = Decimal::from(denom);
-        let scaled: Vec<Decimal> = raw
+        let t = Exact::dec(total);
+        let parts: Vec<Exact> = raw
             .iter()
-            .map(|(x, w)| x.unwrap_or_else(|| total * Decimal::from(*w)))
+            .map(|(x, w)| match x {
+                Some(x) => Exact::dec(*x) / Exact::int(denom),
+                None => t.clone() * Exact::int(*w) / Exact::int(denom),
+            })
             .collect();
-        let out = allocate(total, &scaled, denom);
-        prop_assert_eq!(out.len(), scaled.len() + 1, "one part per party and the label");
-        prop_assert_eq!(out.iter().sum::<Decimal>(), round_half_even(total));
-        let label = total * denom - scaled.iter().sum::<Decimal>();
-        for (i, (part, exact)) in out.iter().zip(scaled.iter().chain([&label])).enumerate() {
-            prop_assert_eq!(*part, part.round_dp(2), "part {} is not whole cents", i);
-            let diff = (*part * denom - *exact).abs();
-            prop_assert!(diff < cent() * denom,
-                "part {}: {} is more than a cent from {}/{}", i, part, exact, denom);
+        let out = allocate(&t, &parts).unwrap();
+        prop_assert_eq!(out.len(), parts.len() + 1, "one part per party and the label");
+        prop_assert_eq!(Exact::money(out.iter().sum()), t.round_cents());
+        let label = t.clone() - parts.iter().sum::<Exact>();
+        for (i, (part, exact)) in out.iter().zip(parts.iter().chain([&label])).enumerate() {
+            prop_assert_eq!(part.0, part.0.round_dp(2), "part {} is not whole cents", i);
+            let diff = q_text(&(Exact::money(*part) - exact).to_string());
+            prop_assert!(diff.abs() < Q::new(1.into(), 100.into()),
+                "part {}: {} is more than a cent from {}", i, part, exact);
         }
     }
 
@@ -606,19 +652,20 @@ proptest! {
     #[test]
     fn allocate_by_weights_gives_the_label_nothing(
         total in (0i64..=100_000_000, 0u32..=2).prop_map(|(m, s)| Decimal::new(m, s)),
-        weights in prop::collection::vec(1u32..=1_000, 1..=6),
+        weights in prop::collection::vec(1i64..=1_000, 1..=6),
     ) {
-        let denom = Decimal::from(weights.iter().sum::<u32>());
-        let scaled: Vec<Decimal> = weights.iter().map(|w| total * Decimal::from(*w)).collect();
-        let out = allocate(total, &scaled, denom);
-        prop_assert_eq!(out.iter().sum::<Decimal>(), total);
-        prop_assert_eq!(*out.last().unwrap(), Decimal::ZERO, "the label keeps nothing of a 100% pool");
+        let t = Exact::dec(total);
+        let sum: i64 = weights.iter().sum();
+        let parts: Vec<Exact> = weights.iter().map(|w| t.clone() * Exact::int(*w) / Exact::int(sum)).collect();
+        let out = allocate(&t, &parts).unwrap();
+        prop_assert_eq!(out.iter().map(|m| m.0).sum::<Decimal>(), total);
+        prop_assert!(out.last().unwrap().is_zero(), "the label keeps nothing of a 100% pool");
         // Largest remainder: no party is two cents from another's share of the
         // same weight.
         for (i, wi) in weights.iter().enumerate() {
             for (j, wj) in weights.iter().enumerate() {
                 if wi == wj {
-                    prop_assert!((out[i] - out[j]).abs() <= cent(),
+                    prop_assert!((out[i].0 - out[j].0).abs() <= cent(),
                         "equal weights, unequal parts: {:?}", out);
                 }
             }

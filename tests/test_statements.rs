@@ -1,8 +1,23 @@
 //! `statements`: one Markdown or HTML document per party, whose figures are
 //! the run's.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
+
+/// "1635.47" -> "1,635.47", as statements print amounts.
+fn thousands(s: &str) -> String {
+    let (int, frac) = s.split_once('.').unwrap();
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{out}.{frac}")
+}
 
 fn royalty(ledger: &std::path::Path, args: &[&str]) -> Command {
     let mut c = Command::cargo_bin("royalty").unwrap();
@@ -36,7 +51,7 @@ fn one_file_per_party_with_the_run_figures() {
                 std::fs::read_to_string(out.join(&name)).unwrap_or_else(|_| panic!("{name}"));
             let paid = format!(
                 "{} {}",
-                row["paid_amount"].as_str().unwrap(),
+                thousands(row["paid_amount"].as_str().unwrap()),
                 row["paid_currency"].as_str().unwrap()
             );
             assert!(text.contains(&format!("Payment: {paid}")), "{name}: {text}");
@@ -48,20 +63,47 @@ fn one_file_per_party_with_the_run_figures() {
     );
 }
 
+fn printed(args: &[&str]) -> Vec<u8> {
+    let d = tempfile::tempdir().unwrap();
+    let out = royalty(d.path(), args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn markdown_and_html_statements_match_their_golden_files() {
+    for (party, format, file) in [
+        ("midnight-drive/ben", "md", "statement-ben.md"),
+        ("midnight-drive/cy", "md", "statement-cy.md"),
+        ("harbour-lights/tomas", "html", "statement-tomas.html"),
+    ] {
+        let text = String::from_utf8(printed(&[
+            "statements",
+            "--party",
+            party,
+            "--format",
+            format,
+        ]))
+        .unwrap();
+        common::assert_golden(&common::repo_root().join("tests/golden").join(file), &text);
+    }
+}
+
 #[test]
 fn a_single_party_prints_markdown() {
-    let d = tempfile::tempdir().unwrap();
-    let out = royalty(d.path(), &["statements", "--party", "midnight-drive/ben"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text =
+        String::from_utf8(printed(&["statements", "--party", "midnight-drive/ben"])).unwrap();
+    assert!(text.starts_with("**Northwind Records**  \n"), "{text}");
     assert!(
-        text.starts_with("# Royalty statement: Ben Ortiz (vocal arranger)\n"),
+        text.contains("# Royalty statement: Ben Ortiz (vocal arranger)\n"),
         "{text}"
     );
     assert!(
-        text.contains("| sync | 6786.35 | 3 | 5% | 339.32 |\n"),
+        text.contains("| sync | 6,786.35 | 3 | 5% (original terms) | 339.32 |\n"),
         "{text}"
     );
     assert!(
@@ -70,26 +112,30 @@ fn a_single_party_prints_markdown() {
     );
     assert!(text.contains("| Tax withheld | −150.16 |\n"), "{text}");
     assert!(text.contains("**Payment: 475.49 USD**"), "{text}");
+    assert!(
+        text.contains("| Payment reference | ROY-2026-Q1-midnight-drive-ben |"),
+        "{text}"
+    );
 }
 
 #[test]
 fn html_is_self_contained_with_exact_bar_widths() {
-    let d = tempfile::tempdir().unwrap();
-    let out = royalty(
-        d.path(),
-        &["statements", "--party", "tomas", "--format", "html"],
-    )
-    .output()
+    let html = String::from_utf8(printed(&[
+        "statements",
+        "--party",
+        "tomas",
+        "--format",
+        "html",
+    ]))
     .unwrap();
-    let html = String::from_utf8(out.stdout).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(html.contains("<style>"));
+    assert!(html.contains("<style>@page{margin:15mm}"));
     assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href="));
     // Sync is the largest source: 100%; streaming 61% of it.
     assert!(html.contains("<span class=\"label\">sync</span><div class=\"track\"><div class=\"bar\" style=\"width:100%\">"), "{html}");
     assert!(html.contains("<span class=\"label\">streaming</span><div class=\"track\"><div class=\"bar\" style=\"width:61%\">"), "{html}");
     assert!(
-        html.contains("Payment: 103.69 GBP (converted from EUR at 0.8559)"),
+        html.contains("Payment: 103.69 GBP (converted from 121.15 EUR at 0.8559)"),
         "{html}"
     );
 }

@@ -1,5 +1,5 @@
 //! `royalty explain`: the trace of one party's payout or one track's revenue
-//! (SPEC 4). Wiring only: the trace is built and rendered in
+//! (docs/commands.md). Wiring only: the trace is built and rendered in
 //! `royalty::report::explain`. Text by default, even into a pipe (a trace is
 //! read by people); `--format json` gives the same as structured data.
 
@@ -54,7 +54,9 @@ pub fn exec(a: Args) -> Result<u8> {
             ))
         })?;
         let revenue = prepared.loaded.revenue.sorted();
-        let t = explain::track_trace(&result, agreements, &revenue, isrc);
+        let lines =
+            royalty::engine::attribution::tracks(agreements, &revenue, &result, Some(isrc))?;
+        let t = explain::track_trace(&result, agreements, &lines, isrc);
         match format {
             Format::Json => explain::json(&t),
             _ => explain::track_text(&t),

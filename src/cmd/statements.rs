@@ -1,24 +1,25 @@
-//! `royalty statements`: one statement per party for the period (SPEC 4),
-//! Markdown or self-contained HTML. Wiring only: the documents are written by
-//! `royalty::report::statement_doc`.
+//! `royalty statements`: one statement per party for the period
+//! (docs/commands.md), Markdown, print-ready HTML or PDF. Wiring only: the
+//! document model and its renderers are in `royalty::report::statement`.
 //!
-//! With `--output DIR`, one file per party that has a payout row (SPEC 4.1:
-//! a party of an agreement with revenue, or holding a balance), named
-//! `<agreement>--<party>.md|html`, each written whole (`write_atomic`).
+//! With `--output DIR`, one file per party that has a payout row (a party
+//! of an agreement with revenue, or holding a balance), named
+//! `<agreement>--<party>.md|html|pdf`, each written whole (`write_atomic`).
 //! With `--party` and no `--output`, the one statement goes to stdout.
 
 use super::common::{prepare, print_warnings, Common};
 use royalty::diag::{Error, Result};
 use royalty::report::explain::resolve_party;
 use royalty::report::rows::payout_rows;
-use royalty::report::statement_doc::{render, DocFormat};
+use royalty::report::statement::{build, render, Context, DocFormat, Sender};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
     pub common: Common,
-    /// md (default) or html.
+    /// md (default), html or pdf.
     #[arg(long, value_name = "FORMAT", default_value = "md")]
     pub format: DocFormat,
     /// Folder to write one statement per party into (created if missing).
@@ -27,6 +28,9 @@ pub struct Args {
     /// Only this party: AGREEMENT/PARTY, or PARTY when unambiguous.
     #[arg(long, value_name = "AGREEMENT/PARTY")]
     pub party: Option<String>,
+    /// The statement date (default: the period's last day; no clock is read).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<jiff::civil::Date>,
 }
 
 pub fn exec(a: Args) -> Result<u8> {
@@ -49,17 +53,40 @@ pub fn exec(a: Args) -> Result<u8> {
             })
             .collect(),
     };
+    let revenue = prepared.loaded.revenue.sorted();
+    let tracks = royalty::engine::attribution::tracks(agreements, &revenue, &result, None)?;
+    let sender = prepared.loaded.settings.label.as_ref().map(|l| Sender {
+        name: l.name.clone(),
+        address: l.address.clone(),
+    });
+    let cx = Context {
+        agreements,
+        tracks: &tracks,
+        sender: sender.as_ref(),
+        date: a.date,
+    };
+    let doc = |ai: usize, pi: usize| {
+        build(&result, &cx, ai, pi).ok_or_else(|| {
+            Error::Invariant(format!(
+                "no result for {}/{}",
+                agreements[ai].id, agreements[ai].parties[pi].id
+            ))
+        })
+    };
     let Some(dir) = &a.output else {
         let (ai, pi) = chosen[0];
-        print!("{}", render(a.format, &result, agreements, ai, pi));
+        let bytes = render(a.format, &doc(ai, pi)?);
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(&bytes);
+        let _ = out.flush();
         return Ok(0);
     };
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     for (ai, pi) in &chosen {
         let ag = &agreements[*ai];
         let name = format!("{}--{}.{}", ag.id, ag.parties[*pi].id, a.format.extension());
-        let text = render(a.format, &result, agreements, *ai, *pi);
-        royalty::fsutil::write_atomic(&dir.join(&name), text.as_bytes())?;
+        let bytes = render(a.format, &doc(*ai, *pi)?);
+        royalty::fsutil::write_atomic(&dir.join(&name), &bytes)?;
     }
     eprintln!(
         "wrote {} statement{} into {}",

@@ -1,62 +1,42 @@
-//! SPEC 3 step 5, "round once, exactly": the period's total is rounded
-//! half-to-even to cents; every part is floored to cents; the cents still
-//! missing go one by one to the largest fractional remainders (ties: in the
-//! order given, which is party file order with the label last). The parts
-//! then sum to the rounded total, always.
+//! Step 5 of docs/arithmetic.md, "round once, exactly": the period's total
+//! is rounded half-to-even to cents; every part is floored to cents; the
+//! cents still missing go one by one to the largest fractional remainders
+//! (ties: in the order given, which is party file order with the label
+//! last). The parts then sum to the rounded total, always.
 //!
-//! Shares from a weighted split (1/3 of a pool) have no finite decimal, so
-//! parts are given *scaled*: part x `denom`, with `denom` the product of the
-//! split's weight totals. Scaled parts are exact; floors and remainders are
-//! computed from them without ever trusting a rounded division.
+//! Parts are exact rationals (a 1/3 share of a converted amount has no
+//! finite decimal), so floors and remainders are exact: nothing is rounded
+//! before it is compared.
 
-use crate::money::{floor_cents, round_cents};
-use rust_decimal::Decimal;
+use crate::exact::{Exact, TooLarge};
+use crate::money::Money;
 
-const CENT: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
-
-/// The exact floor to cents of `scaled / denom`.
-fn floor_scaled(scaled: Decimal, denom: Decimal) -> Decimal {
-    if denom == Decimal::ONE {
-        return floor_cents(scaled);
-    }
-    let mut f = floor_cents(scaled / denom);
-    // The division is rounded at 28 digits; correct it with exact products.
-    while f * denom > scaled {
-        f -= CENT;
-    }
-    while (f + CENT) * denom <= scaled {
-        f += CENT;
-    }
-    f
-}
-
-/// Splits `total` (exact) into cents. `scaled_parts` are the parties' exact
-/// parts times `denom`; the label's part is what they leave of the total and
-/// comes last in the result.
-pub fn allocate(total: Decimal, scaled_parts: &[Decimal], denom: Decimal) -> Vec<Decimal> {
-    let label_scaled = total * denom - scaled_parts.iter().sum::<Decimal>();
-    let scaled: Vec<Decimal> = scaled_parts.iter().copied().chain([label_scaled]).collect();
-    let target = round_cents(total);
-    let mut out: Vec<Decimal> = scaled.iter().map(|p| floor_scaled(*p, denom)).collect();
-    let remainder: Vec<Decimal> = scaled
+/// Splits `total` (exact) into cents. `parts` are the parties' exact
+/// earnings; the label's part is what they leave of the total and comes
+/// last in the result.
+pub fn allocate(total: &Exact, parts: &[Exact]) -> Result<Vec<Money>, TooLarge> {
+    let label = total - &parts.iter().sum::<Exact>();
+    let all: Vec<&Exact> = parts.iter().chain([&label]).collect();
+    let target = total.round_cents();
+    let floors: Vec<Exact> = all.iter().map(|p| p.floor_cents()).collect();
+    let remainder: Vec<Exact> = all.iter().zip(&floors).map(|(p, f)| *p - f).collect();
+    let given: Exact = floors.iter().sum();
+    let mut out = floors
         .iter()
-        .zip(&out)
-        .map(|(p, f)| *p - *f * denom)
-        .collect();
-    let given: Decimal = out.iter().sum();
-    let mut missing = ((target - given) / CENT).round().mantissa() as i64;
+        .map(Exact::to_money)
+        .collect::<Result<Vec<Money>, TooLarge>>()?;
+    // Each remainder is under a cent and they sum to target - given, a
+    // whole number of cents: so `missing` is between 0 and the parts' count.
+    let missing = ((target - given) * Exact::int(100)).to_decimal()?;
+    let missing = usize::try_from(missing.mantissa()).unwrap_or(0);
     // Largest remainder first; a stable sort keeps the given order on ties.
-    let mut order: Vec<usize> = (0..scaled.len()).collect();
+    let mut order: Vec<usize> = (0..all.len()).collect();
     order.sort_by(|&a, &b| remainder[b].cmp(&remainder[a]));
-    // `missing` is never negative and never more than the number of parts
-    // (each remainder is under a cent); cycling keeps it correct regardless.
-    let mut k = 0;
-    while missing > 0 {
-        out[order[k % order.len()]] += CENT;
-        missing -= 1;
-        k += 1;
+    let cent = Money(rust_decimal::Decimal::new(1, 2));
+    for k in 0..missing {
+        out[order[k % order.len()]] += cent;
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -64,14 +44,21 @@ mod tests {
     use super::*;
     use crate::money::dec;
 
+    fn x(s: &str) -> Exact {
+        Exact::parse(s).unwrap()
+    }
+
     /// `total` shared by weights (a 100% pool), the label last.
     fn by_weights(total: &str, weights: &[i64]) -> Vec<String> {
-        let total = dec(total);
-        let denom = Decimal::from(weights.iter().sum::<i64>());
-        let scaled: Vec<Decimal> = weights.iter().map(|w| total * Decimal::from(*w)).collect();
-        let out = allocate(total, &scaled, denom);
-        assert_eq!(out.iter().sum::<Decimal>(), round_cents(total));
-        out.iter().map(|d| format!("{:.2}", d)).collect()
+        let total = x(total);
+        let sum: i64 = weights.iter().sum();
+        let parts: Vec<Exact> = weights
+            .iter()
+            .map(|w| total.clone() * Exact::int(*w) / Exact::int(sum))
+            .collect();
+        let out = allocate(&total, &parts).unwrap();
+        assert_eq!(Exact::money(out.iter().sum()), total.round_cents());
+        out.iter().map(|d| d.to_string()).collect()
     }
 
     #[test]
@@ -93,37 +80,30 @@ mod tests {
     #[test]
     fn the_total_is_rounded_once_not_per_line() {
         // Three lines of 0.005 at 100%: 0.015 rounds half-to-even to 0.02.
-        let total = dec("0.005") * Decimal::from(3);
+        let total = x("0.015");
         assert_eq!(
-            allocate(total, &[total], Decimal::ONE),
-            vec![dec("0.02"), dec("0.00")]
+            allocate(&total, &[total.clone()]).unwrap(),
+            vec![Money(dec("0.02")), Money::ZERO]
         );
     }
 
     #[test]
     fn ties_go_to_parties_in_file_order_label_last() {
-        let out = allocate(dec("0.01"), &[dec("0.004"), dec("0.004")], Decimal::ONE);
-        assert_eq!(out, vec![dec("0.01"), dec("0"), dec("0")]);
+        let m = |s: &str| Money(dec(s));
+        let out = allocate(&x("0.01"), &[x("0.004"), x("0.004")]).unwrap();
+        assert_eq!(out, vec![m("0.01"), m("0"), m("0")]);
         // A third of a cent each for two parties and the label: first party wins.
-        let out = allocate(dec("0.01"), &[dec("0.01"), dec("0.01")], Decimal::from(3));
-        assert_eq!(out, vec![dec("0.01"), dec("0"), dec("0")]);
+        let out = allocate(&x("0.01"), &[x("1/300"), x("1/300")]).unwrap();
+        assert_eq!(out, vec![m("0.01"), m("0"), m("0")]);
         // The label wins only what no party ties with.
-        let out = allocate(dec("0.01"), &[dec("0.003"), dec("0.001")], Decimal::ONE);
-        assert_eq!(out, vec![dec("0"), dec("0"), dec("0.01")]);
+        let out = allocate(&x("0.01"), &[x("0.003"), x("0.001")]).unwrap();
+        assert_eq!(out, vec![m("0"), m("0"), m("0.01")]);
     }
 
     #[test]
     fn negative_totals_floor_towards_minus_infinity() {
-        let out = allocate(dec("-1.00"), &[dec("-0.333"), dec("-0.333")], Decimal::ONE);
-        assert_eq!(out, vec![dec("-0.33"), dec("-0.33"), dec("-0.34")]);
-    }
-
-    #[test]
-    fn floors_of_scaled_parts_are_exact() {
-        // 2/3 of a cent is 0.00 and 200/3 is 66.66, however the division rounds.
-        assert_eq!(floor_scaled(dec("0.02"), Decimal::from(3)), dec("0.00"));
-        assert_eq!(floor_scaled(dec("200"), Decimal::from(3)), dec("66.66"));
-        assert_eq!(floor_scaled(dec("-200"), Decimal::from(3)), dec("-66.67"));
-        assert_eq!(floor_scaled(dec("6"), Decimal::from(3)), dec("2"));
+        let m = |s: &str| Money(dec(s));
+        let out = allocate(&x("-1.00"), &[x("-0.333"), x("-0.333")]).unwrap();
+        assert_eq!(out, vec![m("-0.33"), m("-0.33"), m("-0.34")]);
     }
 }

@@ -1,4 +1,4 @@
-//! Milestones (SPEC 3 step 4): which escalations are in force this period,
+//! Milestones (docs/arithmetic.md, step 4): which escalations are in force this period,
 //! and on what fraction of its revenue.
 //!
 //! `units` and `revenue` metrics are cumulative over the agreement's life:
@@ -15,9 +15,9 @@
 use crate::agreement::{Agreement, Metric, Milestone, Mode};
 use crate::codes::Source;
 use crate::events::Event;
+use crate::exact::Exact;
 use crate::ledger::AgreementState;
 use crate::period::Period;
-use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 /// A milestone's standing in one period.
@@ -26,15 +26,15 @@ pub struct Standing {
     pub id: String,
     /// The share of this period's revenue on the escalated sources the
     /// increments apply to (0 = not in force, 1 = the whole period).
-    pub fraction: Decimal,
+    pub fraction: Exact,
     /// Reached for the first time in this period.
     pub first_time: bool,
     /// Retroactive and first reached now: a catch-up on earlier revenue.
     pub catch_up: bool,
     /// For units and revenue: the total before and after this period.
-    pub before: Decimal,
-    pub after: Decimal,
-    pub threshold: Decimal,
+    pub before: Exact,
+    pub after: Exact,
+    pub threshold: Exact,
     /// The period it was first reached in (from the ledger, or this one).
     pub reached_in: Option<String>,
     /// The event that reached it, for people.
@@ -43,27 +43,27 @@ pub struct Standing {
 
 impl Standing {
     pub fn in_force(&self) -> bool {
-        self.fraction > Decimal::ZERO
+        self.fraction.is_positive()
     }
     /// What is still missing to reach a units or revenue milestone.
-    pub fn to_go(&self) -> Option<Decimal> {
-        (self.after < self.threshold).then(|| self.threshold - self.after)
+    pub fn to_go(&self) -> Option<Exact> {
+        (self.after < self.threshold).then(|| &self.threshold - &self.after)
     }
 }
 
 fn metric_total(
     m: &Milestone,
     units: &BTreeMap<Source, i64>,
-    revenue: &BTreeMap<Source, Decimal>,
-) -> Decimal {
+    revenue: &BTreeMap<Source, Exact>,
+) -> Exact {
     m.sources
         .iter()
         .map(|s| {
             let v = match m.metric {
-                Metric::Revenue => revenue.get(s).copied().unwrap_or_default(),
-                _ => Decimal::from(units.get(s).copied().unwrap_or_default()),
+                Metric::Revenue => revenue.get(s).cloned().unwrap_or_default(),
+                _ => Exact::int(units.get(s).copied().unwrap_or_default()),
             };
-            v * m.weight(*s)
+            v * Exact::dec(m.weight(*s))
         })
         .sum()
 }
@@ -72,7 +72,7 @@ pub fn evaluate(
     a: &Agreement,
     opening: Option<&AgreementState>,
     units: &BTreeMap<Source, i64>,
-    revenue: &BTreeMap<Source, Decimal>,
+    revenue: &BTreeMap<Source, Exact>,
     events: &[Event],
     period: Period,
 ) -> Vec<Standing> {
@@ -84,12 +84,12 @@ pub fn evaluate(
             let recorded = st.milestones.get(&m.id).cloned();
             let mut s = Standing {
                 id: m.id.clone(),
-                fraction: Decimal::ZERO,
+                fraction: Exact::zero(),
                 first_time: false,
                 catch_up: false,
-                before: Decimal::ZERO,
-                after: Decimal::ZERO,
-                threshold: m.threshold,
+                before: Exact::zero(),
+                after: Exact::zero(),
+                threshold: Exact::dec(m.threshold),
                 reached_in: recorded.clone(),
                 event: None,
             };
@@ -109,7 +109,7 @@ pub fn evaluate(
                         })
                         .min_by_key(|e| (e.date, e.line));
                     if let Some(e) = hit {
-                        s.fraction = Decimal::ONE;
+                        s.fraction = Exact::one();
                         s.first_time = recorded.is_none();
                         s.event = Some(format!(
                             "{} {} {} on {}",
@@ -123,27 +123,29 @@ pub fn evaluate(
                 Metric::Units | Metric::Revenue => {
                     let c0 = metric_total(m, &st.units, &st.revenue);
                     let u = metric_total(m, units, revenue);
-                    s.before = c0;
-                    s.after = c0 + u;
-                    let t = m.threshold;
+                    let after = &c0 + &u;
+                    let t = Exact::dec(m.threshold);
                     match m.mode {
                         Mode::Prospective => {
                             if c0 >= t {
-                                s.fraction = Decimal::ONE;
-                            } else if u > Decimal::ZERO && c0 + u > t {
-                                s.fraction = (c0 + u - t) / u;
+                                s.fraction = Exact::one();
+                            } else if u.is_positive() && after > t {
+                                // Exact: (C0 + U - threshold) / U, no digit lost.
+                                s.fraction = (&after - &t) / &u;
                                 s.first_time = true;
                             }
                         }
                         Mode::Retroactive => {
-                            if c0 + u >= t {
-                                s.fraction = Decimal::ONE;
+                            if after >= t {
+                                s.fraction = Exact::one();
                                 s.first_time = c0 < t;
                                 s.catch_up = s.first_time;
                             }
                         }
                     }
                     s.first_time = s.first_time && recorded.is_none();
+                    s.before = c0;
+                    s.after = after;
                 }
             }
             if s.in_force() && s.reached_in.is_none() {

@@ -1,27 +1,37 @@
 //! The engine: agreements + revenue (+ opening balances) -> payouts.
 //!
-//! Pure: no I/O, no printing. It follows SPEC 3 in its order: match, convert,
-//! rate, round once, then the per-party deductions down to the payment. Every
-//! figure keeps what it came from (`EarningLine`, `Conversion`) so `explain`
-//! can show it, and `conserve` checks the invariants before anything is
-//! returned: a failure there is a bug, reported as such.
+//! Pure: no I/O, no printing. It follows docs/arithmetic.md in its order:
+//! match, convert, rate, round once, then the per-party deductions down to
+//! the payment. Every figure keeps what it came from (`EarningLine`:
+//! terms, milestone, source, currency, base, rate; `Conversion`) so every
+//! document renders it instead of recomputing it, and `conserve` checks the
+//! invariants before anything is returned: a failure there is a bug.
+//!
+//! Cost: the engine works on the readers' sums per (track, source, usage
+//! month, currency), never on statement lines. It groups them per
+//! (agreement, terms, source, currency) in one pass and prices each group
+//! once, in exact rationals; per-track figures are derived on demand by
+//! `attribution::tracks` for the documents that show tracks.
 
 pub mod allocate;
+pub mod attribution;
 mod conserve;
 pub mod milestone;
+pub mod pricing;
 pub mod recoupment;
 pub mod result;
 
-use crate::agreement::{Agreement, RateTerm};
+use crate::agreement::Agreement;
 use crate::codes::{Currency, Isrc, Source};
 use crate::diag::{Diagnostic, Error, Result};
+use crate::exact::Exact;
 use crate::fx::FxTable;
 use crate::ledger::State;
-use crate::money::{round_cents, Money};
+use crate::money::Money;
 use crate::period::Period;
 use crate::statement::{FileSummary, Key, Sums};
+use pricing::{Group, Pricing};
 pub use result::*;
-use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -53,33 +63,75 @@ pub fn isrc_index(agreements: &[Agreement]) -> HashMap<Isrc, Vec<usize>> {
 /// (terms, source, currency) -> sums.
 type Grouped = BTreeMap<(usize, Source, Currency), Sums>;
 
+/// Which agreement and terms a revenue key belongs to (docs/arithmetic.md,
+/// step 1): `Ok((agreement, terms))`, `Err(true)` when an agreement lists
+/// the track but no term covers the usage date (out of term), `Err(false)`
+/// when none lists it (unmatched).
+pub fn match_key(
+    agreements: &[Agreement],
+    by_isrc: &HashMap<Isrc, Vec<usize>>,
+    key: &Key,
+) -> std::result::Result<(usize, usize), bool> {
+    let candidates = by_isrc.get(&key.isrc).ok_or(false)?;
+    let (first, last) = (key.usage.first_day(), key.usage.last_day());
+    let i = *candidates
+        .iter()
+        .find(|&&i| agreements[i].covers(first, last))
+        .ok_or(true)?;
+    Ok((i, agreements[i].terms_on(key.usage.pricing_date())))
+}
+
+/// Adds statement sums exactly: `Decimal` would round a sum past 28 digits
+/// silently, so a sum that no longer fits is refused instead.
+fn add_exactly(into: &mut Sums, s: &Sums) -> bool {
+    let scale = into.amount.scale().max(s.amount.scale());
+    let (a, t) = (
+        into.amount.checked_add(s.amount),
+        into.tax_withheld.checked_add(s.tax_withheld),
+    );
+    match (a, t) {
+        (Some(a), Some(t)) if a.scale() >= scale => {
+            into.amount = a;
+            into.tax_withheld = t;
+            into.units += s.units;
+            into.lines += s.lines;
+            true
+        }
+        _ => false,
+    }
+}
+
 pub fn compute(input: &Input) -> Result<PeriodResult> {
     let by_isrc = isrc_index(input.agreements);
     let mut grouped: Vec<Grouped> = vec![Grouped::new(); input.agreements.len()];
     let mut unmatched = Bucket::default();
     let mut out_of_term = Bucket::default();
 
-    // Step 1: match each line to the agreement covering its ISRC and date.
+    // Step 1: match each key to the agreement covering its ISRC and date.
+    let mut too_large = Vec::new();
     for (key, sums) in input.revenue {
-        let Some(candidates) = by_isrc.get(&key.isrc) else {
-            unmatched.add(key.isrc, key.currency, sums);
-            continue;
-        };
-        let (first, last) = (key.usage.first_day(), key.usage.last_day());
-        match candidates
-            .iter()
-            .find(|&&i| input.agreements[i].covers(first, last))
-        {
-            Some(&i) => {
-                let a = &input.agreements[i];
-                let t = a.terms_on(key.usage.pricing_date());
-                grouped[i]
-                    .entry((t, key.source, key.currency))
-                    .or_default()
-                    .merge(sums);
+        match match_key(input.agreements, &by_isrc, key) {
+            Ok((i, t)) => {
+                let g = grouped[i].entry((t, key.source, key.currency)).or_default();
+                if !add_exactly(g, sums) {
+                    too_large.push(i);
+                }
             }
-            None => out_of_term.add(key.isrc, key.currency, sums),
+            Err(true) => out_of_term.add(key.isrc, key.currency, sums),
+            Err(false) => unmatched.add(key.isrc, key.currency, sums),
         }
+    }
+    if let Some(&i) = too_large.first() {
+        let a = &input.agreements[i];
+        return Err(Error::one(Diagnostic::error(
+            &a.file,
+            0,
+            0,
+            format!(
+                "the revenue of agreement `{}` sums past 28 digits: an amount that large cannot be kept exact",
+                a.id
+            ),
+        )));
     }
 
     let on = input.period.last_day();
@@ -87,7 +139,8 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
     let mut agreements = Vec::with_capacity(input.agreements.len());
     for (i, (a, g)) in input.agreements.iter().zip(&grouped).enumerate() {
         match price(i, a, g, input, on) {
-            Ok(r) => agreements.push(r),
+            Ok(Ok(r)) => agreements.push(r),
+            Ok(Err(e)) => return Err(e),
             Err(m) => {
                 let file = input
                     .fx
@@ -145,27 +198,28 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
     Ok(result)
 }
 
-/// Steps 2, 3 and 5 for one agreement: convert, apply rates, round once.
+/// Steps 2 to 5 for one agreement: convert, apply rates and milestones,
+/// round once. The outer error lists missing exchange rates; the inner one
+/// a figure too large for an amount.
 fn price(
     index: usize,
     a: &Agreement,
     g: &Grouped,
     input: &Input,
     on: jiff::civil::Date,
-) -> std::result::Result<AgreementResult, Vec<crate::fx::MissingRate>> {
-    let fx = input.fx;
+) -> std::result::Result<Result<AgreementResult>, Vec<crate::fx::MissingRate>> {
     let opening = input.opening.agreement(&a.id);
-    // Step 2: convert each currency's sum exactly; the rate is one per
-    // currency for the whole period, so converting sums equals converting lines.
-    let mut rates: BTreeMap<Currency, Decimal> = BTreeMap::new();
+    // Step 2: one exact rate per currency for the whole period, so
+    // converting sums equals converting lines.
+    let mut fx: BTreeMap<Currency, Exact> = BTreeMap::new();
     let mut missing = Vec::new();
     for (_, _, c) in g.keys() {
-        if rates.contains_key(c) {
+        if fx.contains_key(c) {
             continue;
         }
-        match fx.rate(*c, a.currency, on) {
+        match input.fx.rate_exact(*c, a.currency, on) {
             Ok(r) => {
-                rates.insert(*c, r);
+                fx.insert(*c, r);
             }
             Err(m) => missing.push(m),
         }
@@ -174,101 +228,47 @@ fn price(
         missing.dedup();
         return Err(missing);
     }
+    Ok(price_converted(index, a, g, input, opening, fx))
+}
 
+fn price_converted(
+    index: usize,
+    a: &Agreement,
+    g: &Grouped,
+    input: &Input,
+    opening: Option<&crate::ledger::AgreementState>,
+    fx: BTreeMap<Currency, Exact>,
+) -> Result<AgreementResult> {
     let mut conversions: BTreeMap<Currency, Conversion> = BTreeMap::new();
-    // (terms, source) -> (converted amount, units)
-    let mut base: BTreeMap<(usize, Source), (Decimal, i64)> = BTreeMap::new();
     let mut units: BTreeMap<Source, i64> = BTreeMap::new();
-    let mut revenue_by_source: BTreeMap<Source, Decimal> = BTreeMap::new();
-    let mut tax = Decimal::ZERO;
+    let mut revenue_by_source: BTreeMap<Source, Exact> = BTreeMap::new();
+    let mut tax = Exact::zero();
     let mut lines = 0;
-    for ((t, s, c), sums) in g {
-        let rate = rates[c];
-        let converted = sums.amount * rate;
+    for ((_, s, c), sums) in g {
+        let rate = &fx[c];
+        let amount = Exact::dec(sums.amount);
+        let converted = &amount * rate;
         let conv = conversions.entry(*c).or_insert(Conversion {
             currency: *c,
-            amount: Decimal::ZERO,
-            rate,
-            converted: Decimal::ZERO,
+            amount: rust_decimal::Decimal::ZERO,
+            rate: rate.clone(),
+            converted: Exact::zero(),
             lines: 0,
+            units: 0,
         });
+        // Exact: the sums were added exactly when grouped.
         conv.amount += sums.amount;
-        conv.converted += converted;
+        conv.converted += &converted;
         conv.lines += sums.lines;
-        let b = base.entry((*t, *s)).or_default();
-        b.0 += converted;
-        b.1 += sums.units;
+        conv.units += sums.units;
         *units.entry(*s).or_default() += sums.units;
         *revenue_by_source.entry(*s).or_default() += converted;
-        tax += sums.tax_withheld * rate;
+        tax += Exact::dec(sums.tax_withheld) * rate;
         lines += sums.lines;
     }
-    let revenue_exact: Decimal = base.values().map(|(d, _)| *d).sum();
+    let revenue_exact: Exact = revenue_by_source.values().sum();
 
-    // Step 3: each party's exact earnings, one figure per (terms, source).
-    // Shares of a weighted split are fractions; `denom` (the product of the
-    // distinct weight totals) scales every part to an exact decimal for the
-    // rounding of step 5.
-    let mut denom = Decimal::ONE;
-    let mut dens: Vec<Decimal> = Vec::new();
-    for &(t, _) in base.keys() {
-        for r in a.terms[t].rates.iter().flatten().flatten() {
-            if let RateTerm::Share { den, .. } = r {
-                if !dens.contains(den) {
-                    dens.push(*den);
-                    denom *= *den;
-                }
-            }
-        }
-    }
-    let mut parties: Vec<PartyResult> = a
-        .parties
-        .iter()
-        .enumerate()
-        .map(|(pi, p)| PartyResult {
-            index: pi,
-            id: p.id.clone(),
-            earned_exact: Decimal::ZERO,
-            rounding: Decimal::ZERO,
-            lines: Vec::new(),
-            flows: Flows::default(),
-            fx_rate: None,
-            milestones: Vec::new(),
-            perks: Vec::new(),
-            notes: Vec::new(),
-            balance_open: Money::ZERO,
-            balance_close: Money::ZERO,
-            joined: p.joins.is_none_or(|j| j <= input.period.last_day()),
-        })
-        .collect();
-    let mut scaled = vec![Decimal::ZERO; parties.len()];
-    for (&(t, s), &(amount, u)) in &base {
-        for p in parties.iter_mut() {
-            let Some(rate) = a.terms[t].rate(p.index, s) else {
-                continue;
-            };
-            let exact = rate.apply(amount, u);
-            scaled[p.index] += match rate {
-                RateTerm::Share { num, den } => amount * num * (denom / den),
-                RateTerm::PerUnit(per) => Decimal::from(u) * per * denom,
-            };
-            p.earned_exact += exact;
-            p.lines.push(EarningLine {
-                source: s,
-                terms: t,
-                base: amount,
-                units: u,
-                rate,
-                exact,
-                milestone: None,
-                fraction: Decimal::ONE,
-                catch_up: false,
-            });
-        }
-    }
-
-    // Step 4: milestone increments, on the fraction of the period in force,
-    // and a retroactive milestone's catch-up on earlier revenue.
+    // Step 4 first: which milestones are in force, and on what fraction.
     let standings = milestone::evaluate(
         a,
         opening,
@@ -277,55 +277,56 @@ fn price(
         input.events,
         input.period,
     );
-    let last_terms = a.terms.len() - 1;
-    for (m, st) in a.milestones.iter().zip(&standings) {
-        if !st.in_force() {
-            continue;
-        }
-        for &(pi, source, inc) in &m.escalate {
-            let rate = match inc {
-                crate::money::Rate::Share(x) => RateTerm::Share {
-                    num: x,
-                    den: Decimal::ONE,
-                },
-                crate::money::Rate::PerUnit(x) => RateTerm::PerUnit(x),
-            };
-            let base = revenue_by_source.get(&source).copied().unwrap_or_default();
-            let u = units.get(&source).copied().unwrap_or_default();
-            let mut add = |base: Decimal, u: i64, fraction: Decimal, catch_up: bool| {
-                let exact = rate.apply(base, u) * fraction;
-                if exact.is_zero() {
-                    return;
-                }
-                scaled[pi] += exact * denom;
-                parties[pi].earned_exact += exact;
-                parties[pi].lines.push(EarningLine {
-                    source,
-                    terms: last_terms,
-                    base,
-                    units: u,
-                    rate,
-                    exact,
-                    milestone: Some(m.id.clone()),
-                    fraction,
-                    catch_up,
-                });
-            };
-            add(base, u, st.fraction, false);
-            if st.catch_up {
-                let earlier = opening
-                    .and_then(|o| o.revenue.get(&source))
-                    .copied()
-                    .unwrap_or_default();
-                let earlier_units = opening
-                    .and_then(|o| o.units.get(&source))
-                    .copied()
-                    .unwrap_or_default();
-                add(earlier, earlier_units, Decimal::ONE, true);
-            }
-        }
+    // Step 3: every group priced once; each party's lines add up to its
+    // exact earnings.
+    let pricing = Pricing {
+        agreement: a,
+        fx,
+        standings: &standings,
+    };
+    let mut parties: Vec<PartyResult> = a
+        .parties
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| PartyResult {
+            index: pi,
+            id: p.id.clone(),
+            earned_exact: Exact::zero(),
+            rounding: Money::ZERO,
+            lines: Vec::new(),
+            flows: Flows::default(),
+            fx_rate: None,
+            milestones: Vec::new(),
+            perks: Vec::new(),
+            recoupments: Vec::new(),
+            notes: Vec::new(),
+            balance_open: Money::ZERO,
+            balance_close: Money::ZERO,
+            joined: p.joins.is_none_or(|j| j <= input.period.last_day()),
+        })
+        .collect();
+    let mut earned = Vec::new();
+    for (&(terms, source, currency), sums) in g {
+        earned.extend(pricing.earn(&Group {
+            terms,
+            source,
+            currency,
+            track: None,
+            amount: Exact::dec(sums.amount),
+            units: sums.units,
+        }));
+    }
+    let empty = crate::ledger::AgreementState::default();
+    let before = opening.unwrap_or(&empty);
+    earned.extend(pricing.catch_ups(&before.revenue, &before.units));
+    for (pi, line) in earned {
+        parties[pi].earned_exact += &line.exact;
+        parties[pi].lines.push(line);
     }
     for p in parties.iter_mut() {
+        p.lines.sort_by(|x, y| {
+            (&x.origin, x.source, x.currency).cmp(&(&y.origin, y.source, y.currency))
+        });
         for (m, st) in a.milestones.iter().zip(&standings) {
             if st.in_force() && m.concerns(p.index) {
                 p.milestones.push(m.id.clone());
@@ -340,12 +341,10 @@ fn price(
             }
         }
     }
-    let lifetime_revenue = opening
-        .map(|o| o.revenue.values().copied().sum())
-        .unwrap_or(Decimal::ZERO)
-        + revenue_exact;
+    let lifetime_revenue = before.revenue.values().sum::<Exact>() + &revenue_exact;
     let reversion = a.reversion.as_ref().map(|r| ReversionStanding {
-        triggered: input.period.last_day() >= r.by && lifetime_revenue < r.if_revenue_below.0,
+        triggered: input.period.last_day() >= r.by
+            && lifetime_revenue < Exact::money(r.if_revenue_below),
         rights: r.rights.clone(),
         to: r.to.clone(),
         by: r.by,
@@ -353,19 +352,28 @@ fn price(
     });
 
     // Step 5: round the total once and share the cents out.
-    let rounded = allocate::allocate(revenue_exact, &scaled, denom);
-    let label_exact = revenue_exact - parties.iter().map(|p| p.earned_exact).sum::<Decimal>();
+    let exact_parts: Vec<Exact> = parties.iter().map(|p| p.earned_exact.clone()).collect();
+    let too_large = |e: crate::exact::TooLarge| {
+        Error::one(Diagnostic::error(
+            &a.file,
+            0,
+            0,
+            format!("agreement `{}`: {e}", a.id),
+        ))
+    };
+    let rounded = allocate::allocate(&revenue_exact, &exact_parts).map_err(too_large)?;
+    let label_exact = &revenue_exact - &exact_parts.iter().sum::<Exact>();
     for (p, r) in parties.iter_mut().zip(&rounded) {
-        p.rounding = *r - crate::money::floor_cents(p.earned_exact);
-        p.flows.earned = Money(*r);
+        p.rounding = *r - p.earned_exact.floor_cents().to_money().map_err(too_large)?;
+        p.flows.earned = *r;
     }
     Ok(AgreementResult {
         index,
         id: a.id.clone(),
         currency: a.currency,
+        revenue: revenue_exact.round_cents().to_money().map_err(too_large)?,
         revenue_exact,
-        revenue: Money(round_cents(revenue_exact)),
-        label_retained: Money(rounded[rounded.len() - 1]),
+        label_retained: rounded[rounded.len() - 1],
         label_exact,
         units,
         revenue_by_source,
@@ -376,5 +384,6 @@ fn price(
         milestones: standings,
         lifetime_revenue,
         reversion,
+        advances: Vec::new(),
     })
 }

@@ -1,4 +1,4 @@
-//! SPEC 3 steps 6 (gate), 7 to 11 for every party of every agreement, from
+//! docs/arithmetic.md steps 6 (gate), 7 to 11 for every party of every agreement, from
 //! the opening ledger state to the closing one.
 //!
 //! Order within a period:
@@ -14,25 +14,28 @@
 //!
 //! A negative balance is carried forward as a deficit and recoups nothing.
 
-use super::result::{AgreementResult, Flows};
+use super::result::{AdvanceStanding, AgreementResult, Flows, Recoupment};
 use crate::agreement::{Agreement, ReleaseSchedule};
 use crate::diag::Diagnostic;
+use crate::exact::Exact;
 use crate::fx::FxTable;
 use crate::ledger::{PartyState, State};
 use crate::money::{round_cents, Money};
 use crate::period::Period;
-use rust_decimal::Decimal;
 use std::path::PathBuf;
 
 /// Splits a reserve into the amounts released over the next periods.
 pub fn release_parts(reserved: Money, schedule: &ReleaseSchedule) -> Vec<Money> {
-    let fractions: Vec<Decimal> = match schedule {
-        ReleaseSchedule::Equal(n) => vec![Decimal::ONE / Decimal::from(*n); *n as usize],
-        ReleaseSchedule::Explicit(f) => f.clone(),
+    // Exact fractions: 1/6 of 0.03 is exactly half a cent, and rounds to even.
+    let fractions: Vec<Exact> = match schedule {
+        ReleaseSchedule::Equal(n) => {
+            vec![Exact::one() / Exact::int(i64::from(*n)); *n as usize]
+        }
+        ReleaseSchedule::Explicit(f) => f.iter().map(|x| Exact::dec(*x)).collect(),
     };
     let mut parts: Vec<Money> = fractions
         .iter()
-        .map(|f| Money(round_cents(reserved.0 * f)))
+        .map(|f| exact_cents(Exact::money(reserved) * f))
         .collect();
     // The last part takes the remainder, so the parts sum to the reserve.
     if let Some(last) = parts.len().checked_sub(1) {
@@ -42,7 +45,14 @@ pub fn release_parts(reserved: Money, schedule: &ReleaseSchedule) -> Vec<Money> 
     parts
 }
 
-/// SPEC 3 step 6, vesting: the held balance is (1 - v) x lifetime earnings,
+/// Rounds an exact figure half-to-even to cents. The figures rounded with
+/// it are an amount already held in `Decimal` times a fraction of about one
+/// at most (a reserve rate, a vesting share, a release part), so they fit.
+fn exact_cents(x: Exact) -> Money {
+    x.round_cents().to_money().unwrap_or_default()
+}
+
+/// docs/arithmetic.md step 6, vesting: the held balance is (1 - v) x lifetime earnings,
 /// v = 0 before the cliff, else min(1, m / months), m = whole months from the
 /// vesting start to the day after the period. A party that departed has v
 /// frozen at its departure, and what is not vested goes to the label.
@@ -57,12 +67,12 @@ fn vest(party: &crate::agreement::Party, ps: &PartyState, f: &mut Flows, period:
     });
     let m = crate::period::whole_months(v.start, until).max(0) as u32;
     let vested = if m < v.cliff_months {
-        Decimal::ZERO
+        Exact::zero()
     } else {
-        (Decimal::from(m) / Decimal::from(v.months)).min(Decimal::ONE)
+        (Exact::int(i64::from(m)) / Exact::int(i64::from(v.months))).min(Exact::one())
     };
     let lifetime = ps.earned + f.earned;
-    let not_vested = Money(round_cents((Decimal::ONE - vested) * lifetime.0));
+    let not_vested = exact_cents((Exact::one() - vested) * Exact::money(lifetime));
     if departed.is_some() {
         // The hold is released, and what never vests is forfeited.
         f.unvested = -ps.unvested;
@@ -99,12 +109,12 @@ pub fn settle(
     for r in results.iter_mut() {
         let a = &agreements[r.index];
         let mut q = Vec::new();
-        let (revenue, tax) = (r.revenue_exact, r.tax_withheld_at_source);
+        let (revenue, tax) = (r.revenue_exact.clone(), r.tax_withheld_at_source.clone());
         for p in r.parties.iter_mut() {
             // Tax withheld at source is passed through pro rata to exact
             // earnings, for the party's statement; never deducted again.
             if !revenue.is_zero() && !tax.is_zero() {
-                p.flows.tax_at_source = Money(round_cents(tax * p.earned_exact / revenue));
+                p.flows.tax_at_source = exact_cents(&tax * &p.earned_exact / &revenue);
                 if !p.flows.tax_at_source.is_zero() {
                     p.notes.push(format!(
                         "{} of tax withheld at source is passed through (already deducted by the payer)",
@@ -118,14 +128,14 @@ pub fn settle(
             f.released = ps.reserve_releases.first().copied().unwrap_or_default();
             let mut queue: Vec<Money> = ps.reserve_releases.iter().skip(1).copied().collect();
             if let Some(res) = &a.reserve {
-                let base: Decimal = p
+                let base: Exact = p
                     .lines
                     .iter()
                     .filter(|l| res.sources.contains(&l.source))
-                    .map(|l| l.exact)
+                    .map(|l| &l.exact)
                     .sum();
-                if base > Decimal::ZERO {
-                    f.reserved = Money(round_cents(base * res.rate));
+                if base.is_positive() {
+                    f.reserved = exact_cents(base * Exact::dec(res.rate));
                     for (i, part) in release_parts(f.reserved, &res.schedule)
                         .into_iter()
                         .enumerate()
@@ -180,6 +190,8 @@ pub fn settle(
                 .collect()
         })
         .collect();
+
+    let opening_balances = balances.clone();
 
     // 2. Rows no gate holds.
     for row in rows.iter_mut().filter(|r| !r.gated_party) {
@@ -255,7 +267,7 @@ pub fn settle(
             *st.units.entry(*s).or_default() += *u;
         }
         for (s, d) in &r.revenue_by_source {
-            *st.revenue.entry(*s).or_default() += *d;
+            *st.revenue.entry(*s).or_default() += d;
         }
         for (k, adv) in a.advances.iter().enumerate() {
             if active(adv.date, period) {
@@ -263,6 +275,20 @@ pub fn settle(
                 st.recouped
                     .insert(adv.id.clone(), adv.amount - balances[r.index][k]);
             }
+            let (before, after) = (opening_balances[r.index][k], balances[r.index][k]);
+            r.advances.push(AdvanceStanding {
+                id: adv.id.clone(),
+                party: adv.party,
+                amount: adv.amount,
+                date: adv.date,
+                recouped_before: if active(adv.date, period) {
+                    adv.amount - before
+                } else {
+                    Money::ZERO
+                },
+                recouped: before - after,
+                remaining: after,
+            });
         }
         for p in r.parties.iter_mut() {
             let party = &a.parties[p.index];
@@ -288,13 +314,24 @@ pub fn settle(
             f.withheld = Money(round_cents(f.payable.0 * party.withholding));
             f.paid = f.payable - f.withheld;
             f.paid_currency = Some(party.payout_currency);
-            match fx.rate(a.currency, party.payout_currency, on) {
-                Ok(rate) => {
-                    f.paid_amount = Money(round_cents(f.paid.0 * rate));
-                    if party.payout_currency != a.currency {
-                        p.fx_rate = Some(rate);
+            match fx.rate_exact(a.currency, party.payout_currency, on) {
+                Ok(rate) => match (Exact::money(f.paid) * &rate).round_cents().to_money() {
+                    Ok(m) => {
+                        f.paid_amount = m;
+                        if party.payout_currency != a.currency {
+                            p.fx_rate = Some(rate);
+                        }
                     }
-                }
+                    Err(e) => {
+                        let (line, col) = party.payout_currency_at;
+                        missing.push(Diagnostic::error(
+                            &a.file,
+                            line,
+                            col,
+                            format!("`{}` paid in {}: {e}", party.id, party.payout_currency),
+                        ));
+                    }
+                },
                 Err(m) => {
                     let (line, col) = party.payout_currency_at;
                     missing.push(Diagnostic::error(
@@ -394,6 +431,11 @@ fn recoup(
                 balances[ai][k] -= take;
                 let p = &mut results[j].parties[pi];
                 p.flows.recouped += take;
+                p.recoupments.push(Recoupment {
+                    agreement: a.id.clone(),
+                    advance: adv.id.clone(),
+                    amount: take,
+                });
                 p.notes
                     .push(format!("{take} recoups advance `{}` of `{}`", adv.id, a.id));
             }

@@ -1,13 +1,14 @@
 //! What the engine produces: plain data, every figure with what it came
-//! from, for the report writers to render (table, CSV, JSON) and for
-//! `explain` to trace.
+//! from, for the report writers to render (table, CSV, JSON, statements)
+//! and for `explain` to trace. Exact figures are `Exact` (rationals);
+//! rounded ones are `Money` (cents).
 
 use crate::agreement::RateTerm;
 use crate::codes::{Currency, Isrc, Source};
+use crate::exact::Exact;
 use crate::money::Money;
 use crate::period::Period;
 use crate::statement::{FileSummary, Sums};
-use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
@@ -50,10 +51,13 @@ impl Bucket {
 #[derive(Clone, Debug)]
 pub struct Conversion {
     pub currency: Currency,
-    pub amount: Decimal,
-    pub rate: Decimal,
-    pub converted: Decimal,
+    /// The lines' exact sum, in `currency`.
+    pub amount: rust_decimal::Decimal,
+    /// 1 `currency` = `rate` agreement currency (an inverse rate is exact).
+    pub rate: Exact,
+    pub converted: Exact,
     pub lines: u64,
+    pub units: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -63,24 +67,42 @@ pub struct AgreementResult {
     pub id: String,
     pub currency: Currency,
     /// R, exact, in the agreement currency.
-    pub revenue_exact: Decimal,
-    /// round(R), half-to-even (SPEC 3 step 5).
+    pub revenue_exact: Exact,
+    /// round(R), half-to-even (docs/arithmetic.md, step 5).
     pub revenue: Money,
     pub label_retained: Money,
-    pub label_exact: Decimal,
+    pub label_exact: Exact,
     pub units: BTreeMap<Source, i64>,
-    pub revenue_by_source: BTreeMap<Source, Decimal>,
-    pub tax_withheld_at_source: Decimal,
+    pub revenue_by_source: BTreeMap<Source, Exact>,
+    pub tax_withheld_at_source: Exact,
     pub lines: u64,
     pub conversions: Vec<Conversion>,
     pub parties: Vec<PartyResult>,
     pub milestones: Vec<super::milestone::Standing>,
     /// Lifetime net revenue after this period (ledger + this period), exact.
-    pub lifetime_revenue: Decimal,
+    pub lifetime_revenue: Exact,
     pub reversion: Option<ReversionStanding>,
+    /// Each advance of the agreement this period, in file order.
+    pub advances: Vec<AdvanceStanding>,
 }
 
-/// A reversion clause this period (SPEC 2.2 `[reversion]`).
+/// An advance's history as of this period (statements show it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdvanceStanding {
+    pub id: String,
+    /// Position of its party in the agreement.
+    pub party: usize,
+    pub amount: Money,
+    pub date: Option<jiff::civil::Date>,
+    /// Recouped in earlier periods.
+    pub recouped_before: Money,
+    /// Recouped this period (from this and cross-collateralized agreements).
+    pub recouped: Money,
+    /// Still to recoup after this period.
+    pub remaining: Money,
+}
+
+/// A reversion clause this period (`[reversion]`).
 #[derive(Clone, Debug)]
 pub struct ReversionStanding {
     /// The condition held at its date: the rights revert.
@@ -91,28 +113,59 @@ pub struct ReversionStanding {
     pub if_revenue_below: Money,
 }
 
-/// One party's earnings on one source under one set of terms.
-#[derive(Clone, Debug)]
-pub struct EarningLine {
-    pub source: Source,
-    /// Index into the agreement's `terms` (0 = original terms).
-    pub terms: usize,
-    /// Net receipts in the agreement currency, exact.
-    pub base: Decimal,
-    pub units: i64,
-    pub rate: RateTerm,
-    pub exact: Decimal,
-    /// Set on the increment of a milestone (SPEC 3 step 4).
-    pub milestone: Option<String>,
-    /// The share of the base the rate applies to (a prospective crossing).
-    pub fraction: Decimal,
-    /// A retroactive milestone's catch-up on earlier periods' revenue.
-    pub catch_up: bool,
+/// Which term of the agreement a figure was earned under.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    /// A base rate of the terms at this index (0 = the original terms,
+    /// then each amendment in date order).
+    Base { terms: usize },
+    /// A milestone's increment (index into the agreement's milestones), on
+    /// `fraction` of the period's revenue of the source (1 = all of it; less
+    /// in the period a prospective milestone is crossed).
+    Increment { milestone: usize, fraction: Exact },
+    /// A retroactive milestone's catch-up on the revenue of earlier periods.
+    CatchUp { milestone: usize },
 }
 
-/// The flows of SPEC 4.1 for one party and period, in the agreement currency
-/// except `paid_amount`.
-#[derive(Clone, Debug, Default)]
+/// One figure of a party's earnings: the attribution of every cent.
+/// `exact` = `base` x `rate` x the origin's fraction (or `units` x a
+/// per-unit rate); a party's lines add up exactly to its `earned_exact`.
+#[derive(Clone, Debug)]
+pub struct EarningLine {
+    pub origin: Origin,
+    /// The terms in force for the revenue (for an increment, the terms of
+    /// the revenue it is on; for a catch-up, the latest terms).
+    pub terms: usize,
+    pub source: Source,
+    /// The statement currency the revenue came in (the agreement currency
+    /// for a catch-up, which is priced on the ledger's lifetime revenue).
+    pub currency: Currency,
+    /// `Some` in per-track attribution (`attribution::tracks`); the
+    /// period's result sums all the agreement's tracks.
+    pub track: Option<Isrc>,
+    /// Net receipts in `currency`, exact.
+    pub amount: Exact,
+    /// Net receipts in the agreement currency: `amount` x the period-end rate.
+    pub base: Exact,
+    pub units: i64,
+    /// The rate (for an increment or catch-up, the increment).
+    pub rate: RateTerm,
+    pub exact: Exact,
+}
+
+impl EarningLine {
+    /// The milestone an increment or catch-up comes from.
+    pub fn milestone(&self) -> Option<usize> {
+        match self.origin {
+            Origin::Increment { milestone, .. } | Origin::CatchUp { milestone } => Some(milestone),
+            Origin::Base { .. } => None,
+        }
+    }
+}
+
+/// The flows of a payout row (docs/commands.md, `run --format json`) for
+/// one party and period, in the agreement currency except `paid_amount`.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Flows {
     pub earned: Money,
     pub released: Money,
@@ -129,8 +182,17 @@ pub struct Flows {
     pub paid_currency: Option<Currency>,
     pub paid_amount: Money,
     pub unrecouped: Money,
-    /// Tax withheld at source, passed through pro rata (SPEC 3 step 10).
+    /// Tax withheld at source, passed through pro rata (arithmetic step 10).
     pub tax_at_source: Money,
+}
+
+/// What recouped one advance from this party this period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recoupment {
+    /// The agreement the advance belongs to.
+    pub agreement: String,
+    pub advance: String,
+    pub amount: Money,
 }
 
 #[derive(Clone, Debug)]
@@ -138,14 +200,16 @@ pub struct PartyResult {
     /// Position in the agreement's parties.
     pub index: usize,
     pub id: String,
-    pub earned_exact: Decimal,
+    pub earned_exact: Exact,
     /// The cent added by the largest-remainder rule, if any.
-    pub rounding: Decimal,
+    pub rounding: Money,
     pub lines: Vec<EarningLine>,
     pub flows: Flows,
-    pub fx_rate: Option<Decimal>,
+    pub fx_rate: Option<Exact>,
     pub milestones: Vec<String>,
     pub perks: Vec<String>,
+    /// Each advance this party's earnings recouped, in the order recouped.
+    pub recoupments: Vec<Recoupment>,
     /// Why a payable was carried, for people (threshold, deficit).
     pub notes: Vec<String>,
     /// What the label holds for the party (carried + reserves + gated +

@@ -10,9 +10,9 @@ pub mod opening;
 pub mod store;
 
 use crate::codes::Source;
+use crate::exact::Exact;
 use crate::money::Money;
 use crate::period::Period;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -29,9 +29,11 @@ pub struct AgreementState {
     /// Lifetime units per source (all closed periods).
     #[serde(default)]
     pub units: BTreeMap<Source, i64>,
-    /// Lifetime net revenue per source, agreement currency, exact.
-    #[serde(default, with = "decimal_map")]
-    pub revenue: BTreeMap<Source, Decimal>,
+    /// Lifetime net revenue per source, agreement currency, exact: a
+    /// decimal, or a fraction ("1000/3") when an inverse exchange rate made
+    /// it one (docs/ledger.md).
+    #[serde(default, with = "exact_map")]
+    pub revenue: BTreeMap<Source, Exact>,
     /// Unrecouped balance per advance id.
     #[serde(default)]
     pub advances: BTreeMap<String, Money>,
@@ -141,33 +143,29 @@ impl PeriodRecord {
     }
 }
 
-/// Serialises exact decimals as strings, so no JSON reader turns them into floats.
-mod decimal_map {
+/// Serialises exact figures as strings ("30625.5", "1000/3"), so no JSON
+/// reader turns them into floats; decimals written by earlier versions read
+/// back unchanged.
+mod exact_map {
     use super::*;
     use serde::{Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(
-        m: &BTreeMap<Source, Decimal>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        let t: BTreeMap<&str, String> = m
-            .iter()
-            .map(|(k, v)| (k.name(), v.normalize().to_string()))
-            .collect();
+    pub fn serialize<S: Serializer>(m: &BTreeMap<Source, Exact>, s: S) -> Result<S::Ok, S::Error> {
+        let t: BTreeMap<&str, String> = m.iter().map(|(k, v)| (k.name(), v.to_string())).collect();
         t.serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
-    ) -> Result<BTreeMap<Source, Decimal>, D::Error> {
+    ) -> Result<BTreeMap<Source, Exact>, D::Error> {
         let t: BTreeMap<String, String> = BTreeMap::deserialize(d)?;
         let mut out = BTreeMap::new();
         for (k, v) in t {
             let src = Source::parse(&k)
                 .ok_or_else(|| serde::de::Error::custom(format!("unknown source `{k}`")))?;
-            let dec = crate::money::parse_decimal(&v)
-                .ok_or_else(|| serde::de::Error::custom(format!("`{v}` is not a decimal")))?;
-            out.insert(src, dec);
+            let x = Exact::parse(&v)
+                .ok_or_else(|| serde::de::Error::custom(format!("`{v}` is not an exact number")))?;
+            out.insert(src, x);
         }
         Ok(out)
     }

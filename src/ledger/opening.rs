@@ -145,7 +145,7 @@ pub fn parse(
             let m = money(v, "revenue", &mut err);
             match Source::parse(s) {
                 Some(src) => {
-                    st.revenue.insert(src, m.0);
+                    st.revenue.insert(src, crate::exact::Exact::dec(m.0));
                 }
                 None => err(
                     v.span(),

@@ -1,22 +1,22 @@
 //! `explain`: the full trace of one party's payout, or of one track's
-//! revenue (SPEC 4 "every line, rate, milestone, rounding and deduction that
-//! led to it").
+//! revenue (docs/commands.md, `explain`): every line, rate, milestone,
+//! rounding and deduction that led to it.
 //!
 //! Everything shown is read from the engine's result (`PartyResult.lines`,
-//! `AgreementResult.conversions`, the flows of SPEC 4.1), never recomputed
-//! with other arithmetic, so the trace cannot disagree with `run`. The one
-//! exception is a track's trace: the engine sums revenue per agreement and
-//! source, not per track, so a track's lines are matched here the way the
-//! engine matches them (SPEC 3 step 1) from the same revenue sums, and priced
-//! with the same `RateTerm::apply`. Deductions are listed in SPEC 3 order.
+//! `AgreementResult.conversions`, the payout flows) or, for a track, from
+//! the engine's per-track attribution (`engine::attribution::tracks`):
+//! nothing is matched or priced here, so the trace cannot disagree with
+//! `run`. Deductions are listed in the order of docs/arithmetic.md.
 
+use super::origin::{origin_text, rate_text};
 use crate::agreement::Agreement;
 use crate::codes::{Currency, Isrc, Source};
 use crate::diag::{Error, Result};
+use crate::engine::attribution::TrackLine;
 use crate::engine::{AgreementResult, PartyResult, PeriodResult};
-use crate::money::{floor_cents, Money};
+use crate::exact::Exact;
+use crate::money::Money;
 use crate::period::Period;
-use crate::statement::{Key, Sums};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -24,12 +24,7 @@ use std::fmt::Write;
 
 /// An exact decimal as text, without trailing zeros ("493.82716").
 pub fn exact(d: Decimal) -> String {
-    let n = d.normalize();
-    if n.is_zero() {
-        "0".into()
-    } else {
-        n.to_string()
-    }
+    Exact::dec(d).to_string()
 }
 
 /// Which agreement and party `--party` names: `AGREEMENT/PARTY`, or `PARTY`
@@ -79,35 +74,51 @@ pub fn all_parties(agreements: &[Agreement]) -> Vec<String> {
         .collect()
 }
 
-/// "original terms" or "terms from 2027-01-01".
-pub fn terms_name(a: &Agreement, t: usize) -> String {
-    match a.terms.get(t).and_then(|t| t.effective) {
-        Some(d) => format!("from {d}"),
-        None => "original".into(),
-    }
-}
-
 #[derive(Serialize)]
 pub struct EarningTrace {
+    /// What the rate came from: terms, amendment, milestone, catch-up.
     pub terms: String,
     pub source: Source,
+    /// The statement currency of the revenue.
+    pub currency: Currency,
     /// Net receipts in the agreement currency, exact.
-    pub base: String,
+    pub base: Exact,
     pub units: i64,
     pub rate: String,
-    pub earnings: String,
+    /// The share of the period's revenue the rate applies to (a milestone
+    /// crossed this period); 1 otherwise.
+    pub fraction: Exact,
+    pub earnings: Exact,
+}
+
+impl EarningTrace {
+    pub fn of(a: &Agreement, ar: &AgreementResult, l: &crate::engine::EarningLine) -> Self {
+        EarningTrace {
+            terms: origin_text(a, ar, l),
+            source: l.source,
+            currency: l.currency,
+            base: l.base.clone(),
+            units: l.units,
+            rate: rate_text(&l.rate),
+            fraction: match &l.origin {
+                crate::engine::Origin::Increment { fraction, .. } => fraction.clone(),
+                _ => Exact::one(),
+            },
+            earnings: l.exact.clone(),
+        }
+    }
 }
 
 #[derive(Serialize)]
 pub struct ConversionTrace {
     pub currency: Currency,
     pub lines: u64,
-    pub amount: String,
-    pub rate: String,
-    pub converted: String,
+    pub amount: Exact,
+    pub rate: Exact,
+    pub converted: Exact,
 }
 
-/// One step of SPEC 3 after the split, with its sign on the way to payable.
+/// One step after the split (docs/arithmetic.md, steps 6-11), with its sign on the way to payable.
 #[derive(Serialize)]
 pub struct Step {
     pub step: &'static str,
@@ -126,14 +137,14 @@ pub struct PartyTrace {
     pub currency: Currency,
     pub lines: Vec<EarningTrace>,
     pub conversions: Vec<ConversionTrace>,
-    pub earned_exact: String,
+    pub earned_exact: Exact,
     pub floored: Money,
     pub rounding: Money,
     pub earned: Money,
     pub steps: Vec<Step>,
     pub withholding: String,
     pub paid_currency: Currency,
-    pub fx_rate: Option<String>,
+    pub fx_rate: Option<Exact>,
     pub paid_amount: Money,
     pub unrecouped: Money,
     pub milestones: Vec<String>,
@@ -164,46 +175,21 @@ pub fn party_trace(
         name: party.name.clone(),
         role: party.role.clone(),
         currency: a.currency,
-        lines: p
-            .lines
-            .iter()
-            .map(|l| EarningTrace {
-                // A milestone's increment names its milestone (and a
-                // catch-up says so); a crossing period shows the fraction.
-                terms: match (&l.milestone, l.catch_up) {
-                    (Some(m), true) => format!("{m} (catch-up on earlier periods)"),
-                    (Some(m), false) => format!("milestone {m}"),
-                    (None, _) => terms_name(a, l.terms),
-                },
-                source: l.source,
-                base: exact(l.base),
-                units: l.units,
-                rate: if l.fraction == rust_decimal::Decimal::ONE {
-                    l.rate.describe()
-                } else {
-                    format!(
-                        "{} x {} past the threshold",
-                        l.rate.describe(),
-                        crate::money::percent_string(l.fraction.round_dp(6))
-                    )
-                },
-                earnings: exact(l.exact),
-            })
-            .collect(),
+        lines: p.lines.iter().map(|l| EarningTrace::of(a, ar, l)).collect(),
         conversions: ar
             .conversions
             .iter()
             .map(|c| ConversionTrace {
                 currency: c.currency,
                 lines: c.lines,
-                amount: exact(c.amount),
-                rate: exact(c.rate),
-                converted: exact(c.converted),
+                amount: Exact::dec(c.amount),
+                rate: c.rate.clone(),
+                converted: c.converted.clone(),
             })
             .collect(),
-        earned_exact: exact(p.earned_exact),
-        floored: Money(floor_cents(p.earned_exact)),
-        rounding: Money(p.rounding),
+        earned_exact: p.earned_exact.clone(),
+        floored: p.earned_exact.floor_cents().to_money().unwrap_or_default(),
+        rounding: p.rounding,
         earned: f.earned,
         steps: vec![
             step("earned", f.earned, "+"),
@@ -221,7 +207,7 @@ pub fn party_trace(
         ],
         withholding: crate::money::percent_string(party.withholding),
         paid_currency: f.paid_currency.unwrap_or(party.payout_currency),
-        fx_rate: p.fx_rate.map(exact),
+        fx_rate: p.fx_rate.clone(),
         paid_amount: f.paid_amount,
         unrecouped: f.unrecouped,
         milestones: p.milestones.clone(),
@@ -286,34 +272,41 @@ pub fn party_text(t: &PartyTrace) -> String {
         "{}/{}: {} ({}), {}, amounts in {c}",
         t.agreement, t.party, t.name, t.role, t.period
     );
-    let _ = writeln!(out, "\nEarnings (SPEC 3 step 3: base x rate, exact)");
+    let _ = writeln!(
+        out,
+        "\nEarnings (docs/arithmetic.md, steps 3-4: base x rate x fraction, exact)"
+    );
     if t.lines.is_empty() {
         let _ = writeln!(out, "  no matched revenue this period");
     } else {
         let mut rows = vec![vec![
             "terms".into(),
             "source".into(),
+            "from".into(),
             format!("base ({c})"),
             "units".into(),
             "rate".into(),
+            "fraction".into(),
             "earnings".into(),
         ]];
         for l in &t.lines {
             rows.push(vec![
                 l.terms.clone(),
                 l.source.name().into(),
-                l.base.clone(),
+                l.currency.to_string(),
+                l.base.to_string(),
                 l.units.to_string(),
                 l.rate.clone(),
-                l.earnings.clone(),
+                super::origin::fraction_text(&l.fraction),
+                l.earnings.to_string(),
             ]);
         }
-        out.push_str(&columns(&rows, 2));
+        out.push_str(&columns(&rows, 3));
     }
     if !t.conversions.is_empty() {
         let _ = writeln!(
             out,
-            "\nConversions into {c} (SPEC 3 step 2, rate of the period end)"
+            "\nConversions into {c} (docs/arithmetic.md, step 2: rate of the period end)"
         );
         let mut rows = vec![vec![
             "currency".into(),
@@ -326,16 +319,19 @@ pub fn party_text(t: &PartyTrace) -> String {
             rows.push(vec![
                 v.currency.to_string(),
                 v.lines.to_string(),
-                v.amount.clone(),
-                v.rate.clone(),
-                v.converted.clone(),
+                v.amount.to_string(),
+                v.rate.to_string(),
+                v.converted.to_string(),
             ]);
         }
         out.push_str(&columns(&rows, 1));
     }
-    let _ = writeln!(out, "\nRounding (SPEC 3 step 5, once, largest remainder)");
+    let _ = writeln!(
+        out,
+        "\nRounding (docs/arithmetic.md, step 5: once, largest remainder)"
+    );
     let rows = vec![
-        vec!["exact earnings".into(), t.earned_exact.clone()],
+        vec!["exact earnings".into(), t.earned_exact.to_string()],
         vec!["floored to cents".into(), t.floored.to_string()],
         vec![
             "cent from the largest-remainder rule".into(),
@@ -344,7 +340,10 @@ pub fn party_text(t: &PartyTrace) -> String {
         vec!["earned".into(), format!("{} {c}", t.earned)],
     ];
     out.push_str(&columns(&rows, 1));
-    let _ = writeln!(out, "\nFrom earned to paid (SPEC 3 steps 6-11)");
+    let _ = writeln!(
+        out,
+        "\nFrom earned to paid (docs/arithmetic.md, steps 6-11)"
+    );
     let mut rows = Vec::new();
     for s in &t.steps {
         let label = match s.step {
@@ -388,28 +387,34 @@ pub fn party_text(t: &PartyTrace) -> String {
     out
 }
 
-/// How one group of a track's lines was treated.
+/// One party's earnings on a track under one origin, source and currency.
 #[derive(Serialize)]
-pub struct TrackGroup {
+pub struct TrackShare {
+    pub agreement: String,
+    pub party: String,
+    pub terms: String,
     pub source: Source,
+    pub currency: Currency,
+    /// The track's net receipts in `currency`, exact.
+    pub amount: Exact,
+    /// Converted into the agreement currency at the period-end rate.
+    pub base: Exact,
+    pub agreement_currency: Currency,
+    pub units: i64,
+    pub rate: String,
+    pub fraction: Exact,
+    pub earnings: Exact,
+}
+
+/// A track's lines the engine set aside, per currency.
+#[derive(Serialize)]
+pub struct SetAsideTrace {
+    /// `unmatched` (no agreement lists the ISRC) or `out_of_term`.
+    pub status: &'static str,
     pub currency: Currency,
     pub lines: u64,
     pub units: i64,
-    pub amount: String,
-    /// matched, out_of_term or unmatched.
-    pub status: &'static str,
-    pub agreement: Option<String>,
-    pub terms: Option<String>,
-    /// Converted into the agreement currency at the period-end rate.
-    pub converted: Option<String>,
-    pub parties: Vec<TrackShare>,
-}
-
-#[derive(Serialize)]
-pub struct TrackShare {
-    pub party: String,
-    pub rate: String,
-    pub earnings: String,
+    pub amount: Exact,
 }
 
 #[derive(Serialize)]
@@ -418,13 +423,27 @@ pub struct TrackTrace {
     pub isrc: Isrc,
     pub title: Option<String>,
     pub agreements: Vec<String>,
-    pub groups: Vec<TrackGroup>,
+    /// Every party's earnings on the track, from the engine's attribution.
+    pub shares: Vec<TrackShare>,
+    /// Per party: the exact total of its shares on this track.
+    pub totals: Vec<PartyTotal>,
+    pub set_aside: Vec<SetAsideTrace>,
 }
 
+#[derive(Serialize)]
+pub struct PartyTotal {
+    pub agreement: String,
+    pub party: String,
+    pub currency: Currency,
+    pub earnings: Exact,
+}
+
+/// A track's trace from the engine's per-track attribution (`lines`, for
+/// this ISRC) and the result's set-aside buckets.
 pub fn track_trace(
     r: &PeriodResult,
     agreements: &[Agreement],
-    revenue: &[(Key, Sums)],
+    lines: &[TrackLine],
     isrc: Isrc,
 ) -> TrackTrace {
     let listing: Vec<usize> = agreements
@@ -433,71 +452,42 @@ pub fn track_trace(
         .filter(|(_, a)| a.tracks.iter().any(|t| t.isrc == isrc))
         .map(|(i, _)| i)
         .collect();
-    // (source, currency, agreement, terms) -> sums; agreement None when
-    // unmatched or out of term.
-    type G = (Source, Currency, Option<usize>, usize);
-    let mut groups: BTreeMap<G, Sums> = BTreeMap::new();
-    for (k, s) in revenue.iter().filter(|(k, _)| k.isrc == isrc) {
-        let (first, last) = (k.usage.first_day(), k.usage.last_day());
-        let hit = listing
-            .iter()
-            .copied()
-            .find(|&i| agreements[i].covers(first, last));
-        let t = hit.map_or(0, |i| agreements[i].terms_on(k.usage.pricing_date()));
-        groups
-            .entry((k.source, k.currency, hit, t))
-            .or_default()
-            .merge(s);
+    let mut shares = Vec::new();
+    let mut totals: BTreeMap<(usize, usize), Exact> = BTreeMap::new();
+    for tl in lines.iter().filter(|l| l.line.track == Some(isrc)) {
+        let a = &agreements[tl.agreement];
+        let Some(ar) = r.agreements.iter().find(|x| x.index == tl.agreement) else {
+            continue;
+        };
+        let e = EarningTrace::of(a, ar, &tl.line);
+        *totals.entry((tl.agreement, tl.party)).or_default() += &tl.line.exact;
+        shares.push(TrackShare {
+            agreement: a.id.clone(),
+            party: a.parties[tl.party].id.clone(),
+            terms: e.terms,
+            source: e.source,
+            currency: e.currency,
+            amount: tl.line.amount.clone(),
+            base: e.base,
+            agreement_currency: a.currency,
+            units: e.units,
+            rate: e.rate,
+            fraction: e.fraction,
+            earnings: e.earnings,
+        });
     }
-    let out = groups
-        .into_iter()
-        .map(|((source, currency, hit, t), s)| {
-            let mut g = TrackGroup {
-                source,
-                currency,
+    let mut set_aside = Vec::new();
+    for (status, b) in [("unmatched", &r.unmatched), ("out_of_term", &r.out_of_term)] {
+        for (c, s) in b.by_isrc.get(&isrc).into_iter().flatten() {
+            set_aside.push(SetAsideTrace {
+                status,
+                currency: *c,
                 lines: s.lines,
                 units: s.units,
-                amount: exact(s.amount),
-                status: match (hit, listing.is_empty()) {
-                    (Some(_), _) => "matched",
-                    (None, true) => "unmatched",
-                    (None, false) => "out_of_term",
-                },
-                agreement: None,
-                terms: None,
-                converted: None,
-                parties: Vec::new(),
-            };
-            if let Some(ai) = hit {
-                let a = &agreements[ai];
-                let rate = r
-                    .agreements
-                    .iter()
-                    .find(|x| x.index == ai)
-                    .and_then(|ar| ar.conversions.iter().find(|c| c.currency == currency))
-                    .map(|c| c.rate)
-                    .unwrap_or(Decimal::ONE);
-                let converted = s.amount * rate;
-                g.agreement = Some(a.id.clone());
-                g.terms = Some(terms_name(a, t));
-                g.converted = Some(format!("{} {}", exact(converted), a.currency));
-                for (pi, p) in a.parties.iter().enumerate() {
-                    if let Some(rt) = a.terms[t].rate(pi, source) {
-                        g.parties.push(TrackShare {
-                            party: p.id.clone(),
-                            rate: rt.describe(),
-                            earnings: format!(
-                                "{} {}",
-                                exact(rt.apply(converted, s.units)),
-                                a.currency
-                            ),
-                        });
-                    }
-                }
-            }
-            g
-        })
-        .collect();
+                amount: Exact::dec(s.amount),
+            });
+        }
+    }
     TrackTrace {
         period: r.period,
         isrc,
@@ -509,7 +499,17 @@ pub fn track_trace(
                 .map(|t| t.title.clone())
         }),
         agreements: listing.iter().map(|&i| agreements[i].id.clone()).collect(),
-        groups: out,
+        shares,
+        totals: totals
+            .into_iter()
+            .map(|((ai, pi), earnings)| PartyTotal {
+                agreement: agreements[ai].id.clone(),
+                party: agreements[ai].parties[pi].id.clone(),
+                currency: agreements[ai].currency,
+                earnings,
+            })
+            .collect(),
+        set_aside,
     }
 }
 
@@ -520,52 +520,67 @@ pub fn track_text(t: &TrackTrace) -> String {
     if !t.agreements.is_empty() {
         let _ = writeln!(out, "Listed by: {}", t.agreements.join(", "));
     }
-    if t.groups.is_empty() {
+    if t.shares.is_empty() && t.set_aside.is_empty() {
         let _ = writeln!(out, "\nNo statement line of this period names this ISRC.");
         return out;
     }
-    for g in &t.groups {
+    if !t.shares.is_empty() {
         let _ = writeln!(
             out,
-            "\n{} in {}: {} lines, {} units, {} {}",
-            g.source.name(),
-            g.currency,
-            g.lines,
-            g.units,
-            g.amount,
-            g.currency
+            "\nEarnings on this track (the engine's attribution, exact)"
         );
-        match (g.status, &g.agreement) {
-            ("matched", Some(a)) => {
-                let _ = writeln!(
-                    out,
-                    "  priced by {a} ({} terms) as {}",
-                    g.terms.as_deref().unwrap_or(""),
-                    g.converted.as_deref().unwrap_or("")
-                );
-                for s in &g.parties {
-                    let _ = writeln!(out, "    {:<12} {:>10}  {}", s.party, s.rate, s.earnings);
-                }
-                if g.parties.is_empty() {
-                    let _ = writeln!(
-                        out,
-                        "    no party has a rate for this source: the label keeps it"
-                    );
-                }
-            }
-            ("out_of_term", _) => {
-                let _ = writeln!(
-                    out,
-                    "  out of term: its usage date is outside every listing agreement's term; not paid"
-                );
-            }
-            _ => {
-                let _ = writeln!(
-                    out,
-                    "  unmatched: no agreement lists this ISRC; not paid, reported by run and reconcile"
-                );
-            }
+        let mut rows = vec![vec![
+            "party".into(),
+            "terms".into(),
+            "source".into(),
+            "from".into(),
+            "receipts".into(),
+            "base".into(),
+            "units".into(),
+            "rate".into(),
+            "fraction".into(),
+            "earnings".into(),
+        ]];
+        for s in &t.shares {
+            rows.push(vec![
+                format!("{}/{}", s.agreement, s.party),
+                s.terms.clone(),
+                s.source.name().into(),
+                s.currency.to_string(),
+                s.amount.to_string(),
+                format!("{} {}", s.base, s.agreement_currency),
+                s.units.to_string(),
+                s.rate.clone(),
+                super::origin::fraction_text(&s.fraction),
+                s.earnings.to_string(),
+            ]);
         }
+        out.push_str(&columns(&rows, 4));
+        let _ = writeln!(out, "\nPer party on this track");
+        let rows: Vec<Vec<String>> = t
+            .totals
+            .iter()
+            .map(|p| {
+                vec![
+                    format!("{}/{}", p.agreement, p.party),
+                    format!("{} {}", p.earnings, p.currency),
+                ]
+            })
+            .collect();
+        out.push_str(&columns(&rows, 1));
+    }
+    for s in &t.set_aside {
+        let why = match s.status {
+            "unmatched" => {
+                "unmatched: no agreement lists this ISRC; not paid, reported by run and reconcile"
+            }
+            _ => "out of term: its usage date is outside every listing agreement's term; not paid",
+        };
+        let _ = writeln!(
+            out,
+            "\n{} lines, {} units, {} {}: {why}",
+            s.lines, s.units, s.amount, s.currency
+        );
     }
     out
 }

@@ -17,6 +17,12 @@ pub const COLUMNS: [&str; 7] = [
     "agreement",
 ];
 
+/// The payment reference a bank sees: period, agreement, party. Statements
+/// print the same reference, so a payment and its statement match.
+pub fn reference(period: crate::period::Period, agreement: &str, party: &str) -> String {
+    format!("ROY-{period}-{agreement}-{party}")
+}
+
 pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS).expect("in-memory write");
@@ -36,7 +42,7 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
             row.paid_amount.to_string(),
             row.paid_currency.to_string(),
             r.period.to_string(),
-            format!("ROY-{}-{}-{}", r.period, row.agreement, row.party),
+            reference(r.period, &row.agreement, &row.party),
             row.agreement.clone(),
         ])
         .expect("in-memory write");

@@ -16,7 +16,9 @@ pub struct MilestoneRow {
     pub status: &'static str,
     pub reached_in: Option<String>,
     /// Share of this period's revenue the increments apply to.
+    /// Rounded to six decimals (as in earlier versions); exact beside it.
     pub fraction: String,
+    pub fraction_exact: crate::exact::Exact,
     /// Units or revenue metrics: the lifetime total after this period.
     pub progress: Option<String>,
     pub threshold: Option<String>,
@@ -51,11 +53,12 @@ pub fn milestone_rows(a: &Agreement, r: &AgreementResult) -> Vec<MilestoneRow> {
                 id: m.id.clone(),
                 status: status(s.first_time, s.in_force()),
                 reached_in: s.reached_in.clone().filter(|_| s.in_force()),
-                fraction: s.fraction.round_dp(6).normalize().to_string(),
-                progress: counted.then(|| s.after.normalize().to_string()),
-                threshold: counted.then(|| s.threshold.normalize().to_string()),
+                fraction: s.fraction.approx(6).normalize().to_string(),
+                fraction_exact: s.fraction.clone(),
+                progress: counted.then(|| s.after.to_string()),
+                threshold: counted.then(|| s.threshold.to_string()),
                 to_go: if counted {
-                    s.to_go().map(|d| d.normalize().to_string())
+                    s.to_go().map(|d| d.to_string())
                 } else {
                     None
                 },
@@ -71,7 +74,7 @@ pub fn reversion_row(r: &AgreementResult) -> Option<ReversionRow> {
         to: v.to.clone(),
         from: v.by.to_string(),
         if_revenue_below: v.if_revenue_below,
-        lifetime_revenue: Money(crate::money::round_cents(r.lifetime_revenue)),
+        lifetime_revenue: Money(r.lifetime_revenue.approx(2)),
     })
 }
 
@@ -132,10 +135,11 @@ pub fn sentences(a: &Agreement, r: &AgreementResult) -> Vec<String> {
             Metric::Event { kind, .. } => format!("a {} event", kind.name()),
         };
         if s.in_force() {
-            let how = if s.fraction < Decimal::ONE {
+            let how = if !s.fraction.is_one() {
                 format!(
-                    ", on the {} of this period's revenue past the threshold",
-                    percent_string(s.fraction.round_dp(4))
+                    ", on the {} ({}) of this period's revenue past the threshold",
+                    percent_string(s.fraction.approx(4)),
+                    s.fraction
                 )
             } else {
                 String::new()
@@ -168,10 +172,10 @@ pub fn sentences(a: &Agreement, r: &AgreementResult) -> Vec<String> {
         } else {
             let next = match (&m.metric, s.to_go()) {
                 (Metric::Units, Some(d)) => {
-                    format!("{} {} to go", thousands(d), unit_word(&m.sources))
+                    format!("{} {} to go", thousands(d.approx(6)), unit_word(&m.sources))
                 }
                 (Metric::Revenue, Some(d)) => {
-                    format!("{} {} to go", thousands(d.round_dp(2)), a.currency)
+                    format!("{} {} to go", thousands(d.approx(2)), a.currency)
                 }
                 (Metric::Event { .. }, _) => "waiting for the event".into(),
                 _ => "at the threshold; it applies from the next period".into(),

@@ -1,0 +1,137 @@
+//! Per-track attribution, on demand: what each party earned on each track.
+//!
+//! The period's result prices each agreement's revenue per (terms, source,
+//! currency); the documents that show tracks (`explain --track`, the
+//! statements) ask for this finer view. It matches with the same
+//! `match_key` and prices with the same `Pricing::earn`, from the exchange
+//! rates and milestone standings of the period's result, so nothing is
+//! decided twice. Cost: one pass over the revenue sums, then one pricing
+//! per (track, terms, source, currency) group: O(tracks x parties).
+//!
+//! A retroactive milestone's catch-up is earned on earlier periods'
+//! revenue, not on any track of this one: it stays out of the tracks. For a
+//! whole agreement, the tracks' lines plus its catch-ups add up exactly to
+//! each party's earnings, and this is checked.
+
+use super::pricing::{Group, Pricing};
+use super::result::{EarningLine, Origin, PeriodResult};
+use crate::agreement::Agreement;
+use crate::codes::{Currency, Isrc, Source};
+use crate::diag::{Error, Result};
+use crate::exact::Exact;
+use crate::statement::{Key, Sums};
+use std::collections::BTreeMap;
+
+/// One party's earnings on one track, under one origin, source and currency.
+#[derive(Clone, Debug)]
+pub struct TrackLine {
+    /// Index of the agreement in the agreements given to the engine.
+    pub agreement: usize,
+    pub party: usize,
+    pub line: EarningLine,
+}
+
+/// Per agreement, a track's matched revenue of one (terms, source, currency).
+type TrackGroups = BTreeMap<usize, BTreeMap<(Isrc, usize, Source, Currency), Sums>>;
+
+/// Attributes the period's matched revenue to tracks, for every agreement
+/// (`only` = None) or one ISRC. Lines come in agreement, track, party order.
+pub fn tracks(
+    agreements: &[Agreement],
+    revenue: &[(Key, Sums)],
+    result: &PeriodResult,
+    only: Option<Isrc>,
+) -> Result<Vec<TrackLine>> {
+    let by_isrc = super::isrc_index(agreements);
+    let mut groups = TrackGroups::new();
+    for (key, sums) in revenue {
+        if only.is_some_and(|i| i != key.isrc) {
+            continue;
+        }
+        if let Ok((ai, t)) = super::match_key(agreements, &by_isrc, key) {
+            let g = groups
+                .entry(ai)
+                .or_default()
+                .entry((key.isrc, t, key.source, key.currency))
+                .or_default();
+            if !super::add_exactly(g, sums) {
+                return Err(Error::Invariant(format!(
+                    "{}: a track's sums past 28 digits where the agreement's fit",
+                    key.isrc
+                )));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ar in &result.agreements {
+        let a = &agreements[ar.index];
+        let pricing = Pricing {
+            agreement: a,
+            fx: ar
+                .conversions
+                .iter()
+                .map(|c| (c.currency, c.rate.clone()))
+                .collect(),
+            standings: &ar.milestones,
+        };
+        let mut lines: Vec<TrackLine> = Vec::new();
+        let none = BTreeMap::new();
+        for ((isrc, terms, source, currency), sums) in groups.get(&ar.index).unwrap_or(&none) {
+            lines.extend(
+                pricing
+                    .earn(&Group {
+                        terms: *terms,
+                        source: *source,
+                        currency: *currency,
+                        track: Some(*isrc),
+                        amount: Exact::dec(sums.amount),
+                        units: sums.units,
+                    })
+                    .into_iter()
+                    .map(|(party, line)| TrackLine {
+                        agreement: ar.index,
+                        party,
+                        line,
+                    }),
+            );
+        }
+        if only.is_none() {
+            check(ar, &lines)?;
+        }
+        lines.sort_by(|x, y| {
+            (x.line.track, x.party, &x.line.origin, x.line.source).cmp(&(
+                y.line.track,
+                y.party,
+                &y.line.origin,
+                y.line.source,
+            ))
+        });
+        out.extend(lines);
+    }
+    Ok(out)
+}
+
+/// The tracks of a whole agreement add up to each party's exact earnings
+/// (less the catch-ups, which belong to no track of the period).
+fn check(ar: &super::AgreementResult, lines: &[TrackLine]) -> Result<()> {
+    for p in &ar.parties {
+        let tracks: Exact = lines
+            .iter()
+            .filter(|l| l.party == p.index)
+            .map(|l| &l.line.exact)
+            .sum();
+        let catch_up: Exact = p
+            .lines
+            .iter()
+            .filter(|l| matches!(l.origin, Origin::CatchUp { .. }))
+            .map(|l| &l.exact)
+            .sum();
+        if tracks + catch_up != p.earned_exact {
+            return Err(Error::Invariant(format!(
+                "{}/{}: the tracks' earnings do not add up to {}",
+                ar.id, p.id, p.earned_exact
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! Words for where a figure came from: the terms, amendment, milestone
+//! increment or catch-up of an engine `EarningLine`, and rates for people.
+//! Shared by `explain`, the statements and `describe`, so they name the
+//! same term the same way. Nothing here computes a figure.
+
+use crate::agreement::{Agreement, RateTerm};
+use crate::engine::pricing::share;
+use crate::engine::{AgreementResult, EarningLine, Origin};
+use crate::exact::Exact;
+
+/// A rate for people: "4%", "50/3%" for a weighted 1/6, "0.10/unit".
+pub fn rate_text(r: &RateTerm) -> String {
+    match share(r) {
+        Some(s) => s.percent(),
+        None => match r {
+            RateTerm::PerUnit(per) => format!("{}/unit", per.normalize()),
+            RateTerm::Share { .. } => unreachable!("a share has a value"),
+        },
+    }
+}
+
+/// "original terms" or "terms from 2027-01-01".
+pub fn terms_name(a: &Agreement, t: usize) -> String {
+    match a.terms.get(t).and_then(|t| t.effective) {
+        Some(d) => format!("terms from {d}"),
+        None => "original terms".into(),
+    }
+}
+
+/// A fraction of a period for people: "1/6", "0.25", "all".
+pub fn fraction_text(f: &Exact) -> String {
+    if f.is_one() {
+        "all".into()
+    } else {
+        f.to_string()
+    }
+}
+
+/// Where a line's rate came from, in words: "original terms", "milestone
+/// four-million-streams, on 1/6 of the period's streaming past it", "top-10
+/// catch-up on earlier periods".
+pub fn origin_text(a: &Agreement, ar: &AgreementResult, l: &EarningLine) -> String {
+    match &l.origin {
+        Origin::Base { terms } => terms_name(a, *terms),
+        Origin::Increment {
+            milestone,
+            fraction,
+        } => {
+            let id = &a.milestones[*milestone].id;
+            let st = &ar.milestones[*milestone];
+            if fraction.is_one() {
+                match &st.reached_in {
+                    _ if st.first_time => format!("milestone {id}, reached this period"),
+                    Some(p) => format!("milestone {id}, in force since {p}"),
+                    None => format!("milestone {id}"),
+                }
+            } else {
+                format!(
+                    "milestone {id}, on {} of the period's {} past it",
+                    fraction_text(fraction),
+                    l.source.name()
+                )
+            }
+        }
+        Origin::CatchUp { milestone } => format!(
+            "milestone {} catch-up on earlier periods",
+            a.milestones[*milestone].id
+        ),
+    }
+}
+
+/// A line's rate with its origin for a statement's earnings table: "4%
+/// base", "+1% on 1/6 (four-million-streams, crossed this period)".
+pub fn rate_with_origin(a: &Agreement, l: &EarningLine) -> String {
+    let rate = rate_text(&l.rate);
+    match &l.origin {
+        Origin::Base { terms } if a.terms.len() > 1 => {
+            format!("{rate} ({})", terms_name(a, *terms))
+        }
+        Origin::Base { .. } => format!("{rate} base"),
+        Origin::Increment {
+            milestone,
+            fraction,
+        } if fraction.is_one() => format!("+{rate} ({})", a.milestones[*milestone].id),
+        Origin::Increment {
+            milestone,
+            fraction,
+        } => format!(
+            "+{rate} on {} ({} crossed this period)",
+            fraction_text(fraction),
+            a.milestones[*milestone].id
+        ),
+        Origin::CatchUp { milestone } => format!(
+            "+{rate} on earlier periods ({} catch-up)",
+            a.milestones[*milestone].id
+        ),
+    }
+}
