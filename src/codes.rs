@@ -212,6 +212,13 @@ impl serde::Serialize for Currency {
         s.serialize_str(self.as_str())
     }
 }
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Currency::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not an ISO 4217 currency")))
+    }
+}
 
 /// A territory: ISO 3166-1 alpha-2 shape (two letters) or `WW` (worldwide).
 /// Only the shape is checked: distributors use user-assigned codes such as

@@ -703,3 +703,99 @@ fn bad_ledger_sections_are_input_errors_with_a_place() {
         assert!(!lab.path("out.json").exists(), "{what}: an output file was written");
     }
 }
+
+#[test]
+fn a_closed_period_rerun_with_other_statements_is_refused_by_every_command() {
+    let lab = simple_lab();
+    let closed = lab.close("2026-Q1", "q1");
+    // The same statements, however the path is spelled, reproduce it.
+    let abs = lab.path("q1");
+    for spelling in ["q1", "./q1", "q1/", abs.to_str().unwrap()] {
+        let again = lab.run("2026-Q1", spelling);
+        assert_eq!(again["payouts"], closed["payouts"], "{spelling}");
+    }
+    // Other statements: refused (exit 3) by run, check, explain,
+    // statements and reconcile alike.
+    for args in [
+        vec!["run"],
+        vec!["check"],
+        vec!["explain", "--party", "p"],
+        vec!["statements", "--party", "p"],
+        vec!["reconcile"],
+    ] {
+        let mut a = args.clone();
+        a.extend(["--period", "2026-Q1", "--statements", "q2"]);
+        let (c, err) = code(&lab, &a);
+        assert_eq!(c, 3, "{args:?}: {err}");
+        assert!(err.contains("2026-Q1 is already closed"), "{args:?}: {err}");
+        assert!(err.contains("figures are history"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_closed_period_whose_agreement_changed_since_is_refused() {
+    let lab = simple_lab();
+    lab.close("2026-Q1", "q1");
+    let a = lab.path("agreements/s.toml");
+    let text = std::fs::read_to_string(&a).unwrap().replace("10%", "12%");
+    std::fs::write(&a, text).unwrap();
+    let (c, err) = code(&lab, &["run", "--period", "2026-Q1", "--statements", "q1"]);
+    assert_eq!(c, 3, "{err}");
+    assert!(err.contains("re-running it gives other figures"), "{err}");
+    // The next period, open, takes the new terms.
+    lab.run("2026-Q2", "q2");
+}
+
+#[test]
+fn a_consumed_statement_is_recognised_however_its_path_is_spelled() {
+    let lab = simple_lab();
+    lab.close("2026-Q1", "q1");
+    let abs = lab.path("q1/s.csv");
+    for spelling in [
+        "q1/s.csv",
+        "./q1/s.csv",
+        "q1/../q1/s.csv",
+        abs.to_str().unwrap(),
+    ] {
+        for cmd in ["run", "check"] {
+            let (c, err) = code(
+                &lab,
+                &[cmd, "--period", "2026-Q2", "--statements", spelling],
+            );
+            assert_eq!(c, 3, "{cmd} {spelling}: {err}");
+            assert!(
+                err.contains("already consumed by the closed period 2026-Q1"),
+                "{err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_edited_statement_of_a_closed_period_is_not_counted_again_silently() {
+    let lab = simple_lab();
+    lab.close("2026-Q1", "q1");
+    // The Q1 file edited (one more line), then fed to Q2 under another spelling.
+    let f = lab.path("q1/s.csv");
+    let mut text = std::fs::read_to_string(&f).unwrap();
+    text.push_str("2026-02,QZAAA2600001,streaming,US,1,5.00,USD\n");
+    std::fs::write(&f, text).unwrap();
+    for cmd in ["run", "check"] {
+        let (c, err) = code(
+            &lab,
+            &[
+                cmd,
+                "--period",
+                "2026-Q2",
+                "--statements",
+                "./q1/s.csv",
+                "q2",
+            ],
+        );
+        assert_eq!(c, 3, "{cmd}: {err}");
+        assert!(
+            err.contains("consumed by the closed period 2026-Q1 and has changed since"),
+            "{err}"
+        );
+    }
+}

@@ -149,3 +149,43 @@ fn no_destination_or_unknown_party_is_a_usage_error() {
         .code(2)
         .stderr(predicates::str::contains("no party `nobody`"));
 }
+
+/// The text of every page of a PDF, read back with lopdf.
+fn pdf_text(bytes: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(bytes).expect("a readable PDF");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).expect("text in the PDF")
+}
+
+#[test]
+fn the_pdf_statement_reads_back_with_its_payment() {
+    let pdf = printed(&[
+        "statements",
+        "--party",
+        "midnight-drive/cy",
+        "--format",
+        "pdf",
+    ]);
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = pdf_text(&pdf);
+    for want in [
+        "Northwind Records",
+        "Royalty statement: Cy Laurent (mix and mastering engineer)",
+        "ROY-2026-Q1-midnight-drive-cy",
+        "Payment: 547.81 EUR (converted from 595.51 USD at 0.9199)",
+        "top-10",
+    ] {
+        assert!(text.contains(want), "{want} not in:\n{text}");
+    }
+    // The same statement twice is the same bytes (no clock, no random id).
+    assert_eq!(
+        pdf,
+        printed(&[
+            "statements",
+            "--party",
+            "midnight-drive/cy",
+            "--format",
+            "pdf"
+        ])
+    );
+}

@@ -1,7 +1,9 @@
 //! `royalty check`: validate every input and list every problem with its
-//! place; exit 1 if there is any (SPEC 4).
+//! place; exit 1 if there is any (docs/commands.md). With a period, it also
+//! computes it as `run` does, from the same ledger and with the same
+//! refusals (exit 3), so it never passes what `run` refuses.
 
-use super::common::{load, Common};
+use super::common::{check_consumed, check_reproduced, ledger_dir, load, Common};
 use royalty::diag::{Diagnostic, Result};
 use royalty::engine::{compute, Input};
 
@@ -17,6 +19,9 @@ pub fn exec(a: Args) -> Result<u8> {
     // With a period and clean inputs, compute it too: that finds missing
     // exchange rates, which only the period's dates can tell.
     if let (Some(period), false) = (loaded.settings.period, loaded.has_errors()) {
+        let ledger = royalty::ledger::store::read(&ledger_dir(&loaded.settings))?;
+        check_consumed(&ledger, period, &loaded.outcomes, a.common.allow_duplicate)?;
+        let (opening, _) = ledger.state_before(period);
         let revenue = loaded.revenue.sorted();
         let r = compute(&Input {
             period,
@@ -24,13 +29,13 @@ pub fn exec(a: Args) -> Result<u8> {
             revenue: &revenue,
             files: &loaded.revenue.files,
             fx: &loaded.fx,
-            opening: &royalty::ledger::State::default(),
+            opening: &opening,
             events: &loaded.events,
         });
         match r {
             Err(royalty::diag::Error::Input(d)) => diags.extend(d),
             Err(e) => return Err(e),
-            Ok(_) => {}
+            Ok(r) => check_reproduced(&ledger, &r, &loaded.agreements)?,
         }
     }
     for d in &diags {

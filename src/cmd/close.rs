@@ -37,8 +37,6 @@ pub fn exec(a: Args) -> Result<u8> {
     }
     let result = prepared.compute()?;
     let agreements = &prepared.loaded.agreements;
-    let json: serde_json::Value =
-        serde_json::from_str(&report::json::render(&result, agreements)).expect("our own JSON");
     let record = PeriodRecord {
         format: FORMAT.to_string(),
         period: prepared.period.to_string(),
@@ -53,7 +51,10 @@ pub fn exec(a: Args) -> Result<u8> {
                 lines: f.lines,
             })
             .collect(),
-        payouts: json["payouts"].as_array().cloned().unwrap_or_default(),
+        payouts: report::rows::payout_rows(&result, agreements)
+            .into_iter()
+            .map(|r| r.record)
+            .collect(),
         state: result.closing.clone(),
     };
     let payments = a

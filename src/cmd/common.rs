@@ -269,9 +269,11 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Computes the period; a closed period must reproduce its closed
+    /// figures or is refused (exit 3).
     pub fn compute(&self) -> Result<royalty::engine::PeriodResult> {
         let revenue = self.loaded.revenue.sorted();
-        royalty::engine::compute(&royalty::engine::Input {
+        let r = royalty::engine::compute(&royalty::engine::Input {
             period: self.period,
             agreements: &self.loaded.agreements,
             revenue: &revenue,
@@ -279,7 +281,9 @@ impl Prepared {
             fx: &self.loaded.fx,
             opening: &self.opening,
             events: &self.loaded.events,
-        })
+        })?;
+        check_reproduced(&self.ledger, &r, &self.loaded.agreements)?;
+        Ok(r)
     }
 }
 
@@ -306,40 +310,119 @@ pub fn prepare(c: &Common, keep_unmatched: bool) -> Result<Prepared> {
     })
 }
 
-/// A statement a closed period consumed must not be counted again, and one
-/// changed since must not pass unnoticed (SPEC 1: "a period paid twice").
-fn check_consumed(
+/// Two spellings of one file (`./samples/x.csv`, `samples/x.csv`, an
+/// absolute path) are the same file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// The ledger's word on the statements given for `period` (docs/ledger.md,
+/// "What is refused"), by content, never by how a path is spelled:
+/// - for a closed period, the statements must be the very ones it consumed
+///   (the same SHA-256s), so a re-run reproduces it or is refused;
+/// - a statement a closed period consumed must not be counted again, and
+///   that file edited since must not slip into another period unnoticed.
+pub fn check_consumed(
     ledger: &royalty::ledger::store::Ledger,
     period: Period,
     outcomes: &[FileOutcome],
     allow_duplicate: bool,
 ) -> Result<()> {
+    if let Some(e) = ledger.closed(period) {
+        let mut want: Vec<&str> = e
+            .record
+            .statements
+            .iter()
+            .map(|c| c.sha256.as_str())
+            .collect();
+        let mut got: Vec<&str> = outcomes.iter().map(|o| o.summary.sha256.as_str()).collect();
+        want.sort_unstable();
+        got.sort_unstable();
+        if want != got {
+            let missing: Vec<&str> = e
+                .record
+                .statements
+                .iter()
+                .filter(|c| !got.contains(&c.sha256.as_str()))
+                .map(|c| c.file.as_str())
+                .collect();
+            let extra: Vec<String> = outcomes
+                .iter()
+                .filter(|o| !want.contains(&o.summary.sha256.as_str()))
+                .map(|o| o.summary.path.display().to_string())
+                .collect();
+            return Err(Error::Ledger(format!(
+                "{period} is already closed ({}) and its figures are history: the statements given are not the ones it consumed \
+                 (changed since {period} was closed, or not given: {}; not consumed by it: {}). Give the statements it was closed with, \
+                 or put corrections in a statement of an open period",
+                e.path.display(),
+                if missing.is_empty() { "none".to_string() } else { missing.join(", ") },
+                if extra.is_empty() { "none".to_string() } else { extra.join(", ") },
+            )));
+        }
+        return Ok(());
+    }
+    if allow_duplicate {
+        return Ok(());
+    }
     for o in outcomes {
         let path = o.summary.path.display().to_string();
         for (closed, c) in ledger.consumed_elsewhere(period) {
-            if c.sha256 == o.summary.sha256 && o.summary.lines > 0 && !allow_duplicate {
+            if c.sha256 == o.summary.sha256 && o.summary.lines > 0 {
                 return Err(Error::Ledger(format!(
                     "{path} was already consumed by the closed period {closed} (as {}, SHA-256 {}); \
                      pass --allow-duplicate if it really belongs to this period too",
                     c.file, c.sha256
                 )));
             }
-        }
-        if let Some(e) = ledger.closed(period) {
-            if let Some(c) = e
-                .record
-                .statements
-                .iter()
-                .find(|c| c.file == path && c.sha256 != o.summary.sha256)
-            {
+            if c.sha256 != o.summary.sha256 && same_file(Path::new(&c.file), &o.summary.path) {
                 return Err(Error::Ledger(format!(
-                    "{path} changed since {} was closed with it (SHA-256 was {}, is now {})",
-                    e.record.period, c.sha256, o.summary.sha256
+                    "{path} was consumed by the closed period {closed} and has changed since (SHA-256 was {}, is now {}): \
+                     its earlier lines were paid then and would be counted again. Put corrections in a new statement file, \
+                     or pass --allow-duplicate if this file now holds only new statements",
+                    c.sha256, o.summary.sha256
                 )));
             }
         }
     }
     Ok(())
+}
+
+/// A closed period re-run must give the figures it was closed with, to the
+/// cent; otherwise something it was computed from (agreements, exchange
+/// rates, events) has changed since, and the closed figures stand.
+pub fn check_reproduced(
+    ledger: &royalty::ledger::store::Ledger,
+    result: &royalty::engine::PeriodResult,
+    agreements: &[Agreement],
+) -> Result<()> {
+    let Some(e) = ledger.closed(result.period) else {
+        return Ok(());
+    };
+    let now: Vec<royalty::ledger::PayoutRecord> =
+        royalty::report::rows::payout_rows(result, agreements)
+            .into_iter()
+            .map(|r| r.record)
+            .collect();
+    if now == e.record.payouts {
+        return Ok(());
+    }
+    let first = now
+        .iter()
+        .zip(&e.record.payouts)
+        .find(|(a, b)| a != b)
+        .map(|(_, b)| format!("{}/{}", b.agreement, b.party))
+        .unwrap_or_else(|| "the list of payout rows".into());
+    Err(Error::Ledger(format!(
+        "{} is closed ({}) but re-running it gives other figures (first at {first}): \
+         the agreements, exchange rates or events changed since it was closed. \
+         Its closed figures stand; changes take effect in an open period",
+        result.period,
+        e.path.display()
+    )))
 }
 
 pub fn require_period(s: &Settings) -> Result<Period> {

@@ -1,10 +1,11 @@
-//! The ledger: the state carried from one closed period to the next (SPEC 1),
+//! The ledger: the state carried from one closed period to the next (docs/ledger.md),
 //! as plain data. `store` reads and writes it as one auditable JSON file per
 //! closed period; `opening` starts it from a spreadsheet's balances.
 //!
 //! Amounts are kept exact where later arithmetic needs them exact (lifetime
 //! revenue feeds milestones and catch-ups) and in cents where they are
-//! balances (carried, reserved, held, unrecouped).
+//! balances (carried, reserved, held, unrecouped). docs/ledger.md describes
+//! the files.
 
 pub mod opening;
 pub mod store;
@@ -115,11 +116,40 @@ pub struct PeriodRecord {
     /// Every statement file consumed, by its bytes.
     #[serde(default)]
     pub statements: Vec<Consumed>,
-    /// The period's payout rows, for the auditor (SPEC 4.1 fields).
+    /// The period's payout rows as closed (the fields of `run --format
+    /// json`): an auditor reads them, and a re-run of the period must
+    /// reproduce them exactly.
     #[serde(default)]
-    pub payouts: Vec<serde_json::Value>,
+    pub payouts: Vec<PayoutRecord>,
     /// The state after this period.
     pub state: State,
+}
+
+/// One payout row: a party's flows for a period, in the agreement currency
+/// except `paid_amount` (docs/commands.md, `run --format json`). Field
+/// names and order are a stable contract; new fields are only ever added.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PayoutRecord {
+    pub agreement: String,
+    pub party: String,
+    pub currency: crate::codes::Currency,
+    pub earned: Money,
+    pub released: Money,
+    pub reserved: Money,
+    pub recouped: Money,
+    pub carried_in: Money,
+    pub carried_out: Money,
+    pub unvested: Money,
+    pub gated: Money,
+    pub forfeited: Money,
+    pub payable: Money,
+    pub withheld: Money,
+    pub paid: Money,
+    pub paid_currency: crate::codes::Currency,
+    pub paid_amount: Money,
+    pub unrecouped: Money,
+    pub milestones: Vec<String>,
+    pub perks: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

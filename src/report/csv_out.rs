@@ -34,8 +34,8 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
     for row in payout_rows(r, agreements) {
         let m = |x: crate::money::Money| x.cents_string();
         w.write_record([
-            row.agreement,
-            row.party,
+            row.agreement.clone(),
+            row.party.clone(),
             row.currency.to_string(),
             m(row.earned),
             m(row.released),

@@ -1,44 +1,36 @@
-//! The rows every writer renders (SPEC 4.1): one per party and agreement,
+//! The rows every writer renders (docs/commands.md, `run --format json`): one per party and agreement,
 //! one per agreement, and the set-aside lines.
 
 use crate::agreement::Agreement;
 use crate::codes::{Currency, Source};
 use crate::engine::{Bucket, PartyResult, PeriodResult};
+use crate::ledger::PayoutRecord;
 use crate::money::{round_cents, Money};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// One payout row; field names and order are the stable contract of 4.1.
+/// One payout row: the typed record the ledger stores (field names and
+/// order are the stable contract of `run --format json`), with what only
+/// the table shows beside it.
 #[derive(Clone, Debug, Serialize)]
 pub struct PayoutRow {
-    pub agreement: String,
-    pub party: String,
-    pub currency: Currency,
-    pub earned: Money,
-    pub released: Money,
-    pub reserved: Money,
-    pub recouped: Money,
-    pub carried_in: Money,
-    pub carried_out: Money,
-    pub unvested: Money,
-    pub gated: Money,
-    pub forfeited: Money,
-    pub payable: Money,
-    pub withheld: Money,
-    pub paid: Money,
-    pub paid_currency: Currency,
-    pub paid_amount: Money,
-    pub unrecouped: Money,
-    pub milestones: Vec<String>,
-    pub perks: Vec<String>,
+    #[serde(flatten)]
+    pub record: PayoutRecord,
     /// For the table only: what the label holds for the party before and
-    /// after the period (kept out of the JSON and CSV contract of 4.1).
+    /// after the period (kept out of the JSON and CSV contract).
     #[serde(skip)]
     pub balance_open: Money,
     #[serde(skip)]
     pub balance_close: Money,
     #[serde(skip)]
     pub notes: Vec<String>,
+}
+
+impl std::ops::Deref for PayoutRow {
+    type Target = PayoutRecord;
+    fn deref(&self) -> &PayoutRecord {
+        &self.record
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -77,7 +69,7 @@ impl SetAside {
 }
 
 /// Does a party get a row? Every party of an agreement with revenue this
-/// period, and any party still holding a balance (SPEC 4.1).
+/// period, and any party still holding a balance.
 fn shows(agreement_active: bool, p: &PartyResult) -> bool {
     let f = &p.flows;
     (agreement_active && p.joined)
@@ -110,28 +102,30 @@ pub fn payout_rows(r: &PeriodResult, agreements: &[Agreement]) -> Vec<PayoutRow>
             }
             let f = &p.flows;
             rows.push(PayoutRow {
-                agreement: a.id.clone(),
-                party: p.id.clone(),
-                currency: a.currency,
-                earned: f.earned,
-                released: f.released,
-                reserved: f.reserved,
-                recouped: f.recouped,
-                carried_in: f.carried_in,
-                carried_out: f.carried_out,
-                unvested: f.unvested,
-                gated: f.gated,
-                forfeited: f.forfeited,
-                payable: f.payable,
-                withheld: f.withheld,
-                paid: f.paid,
-                paid_currency: f
-                    .paid_currency
-                    .unwrap_or(ag.parties[p.index].payout_currency),
-                paid_amount: f.paid_amount,
-                unrecouped: f.unrecouped,
-                milestones: p.milestones.clone(),
-                perks: p.perks.clone(),
+                record: PayoutRecord {
+                    agreement: a.id.clone(),
+                    party: p.id.clone(),
+                    currency: a.currency,
+                    earned: f.earned,
+                    released: f.released,
+                    reserved: f.reserved,
+                    recouped: f.recouped,
+                    carried_in: f.carried_in,
+                    carried_out: f.carried_out,
+                    unvested: f.unvested,
+                    gated: f.gated,
+                    forfeited: f.forfeited,
+                    payable: f.payable,
+                    withheld: f.withheld,
+                    paid: f.paid,
+                    paid_currency: f
+                        .paid_currency
+                        .unwrap_or(ag.parties[p.index].payout_currency),
+                    paid_amount: f.paid_amount,
+                    unrecouped: f.unrecouped,
+                    milestones: p.milestones.clone(),
+                    perks: p.perks.clone(),
+                },
                 balance_open: p.balance_open,
                 balance_close: p.balance_close,
                 notes: p.notes.clone(),
