@@ -1,5 +1,6 @@
 //! Loaders: files -> model. Thin I/O around the pure parsers, collecting
-//! every problem of every file before giving up (SPEC 4.2).
+//! every problem of every file before giving up (docs/commands.md, exit
+//! codes).
 
 use crate::agreement::{load_agreements, Agreement};
 use crate::diag::{Diagnostic, Error, Result};
@@ -81,18 +82,54 @@ pub fn statements(
     opts: &ImportOptions,
     by_territory: bool,
 ) -> Result<(Revenue, Vec<FileOutcome>)> {
+    let (revenue, outcomes, _) = statements_by_file(paths, opts, by_territory, false)?;
+    Ok((revenue, outcomes))
+}
+
+/// Each file's own sums, for reconciliation per file.
+pub type FileSums = Vec<(
+    PathBuf,
+    Vec<(crate::statement::Key, crate::statement::Sums)>,
+)>;
+
+/// Reads every statement into one `Revenue`; with `per_file`, also each
+/// file's own sums (what `reconcile` splits into matched, unmatched and
+/// out of term per file; it costs one more pass over the sums).
+pub fn statements_by_file(
+    paths: &[PathBuf],
+    opts: &ImportOptions,
+    by_territory: bool,
+    per_file: bool,
+) -> Result<(Revenue, Vec<FileOutcome>, FileSums)> {
     let files = expand(paths, &STATEMENT_EXTENSIONS)?;
     let mut revenue = Revenue {
         by_territory,
         ..Revenue::default()
     };
     let mut outcomes = Vec::with_capacity(files.len());
+    let mut sums = Vec::new();
     for f in files {
-        for o in read_file(&f, opts, &mut revenue)? {
+        let read = if per_file {
+            let mut own = Revenue {
+                by_territory,
+                ..Revenue::default()
+            };
+            let read = read_file(&f, opts, &mut own)?;
+            // A container of several statements is summed as one: it is
+            // reconciled as a whole, not split per member.
+            if let [one] = read.as_slice() {
+                sums.push((one.summary.path.clone(), own.sorted()));
+            }
+            revenue.merge(own);
+            read
+        } else {
+            read_file(&f, opts, &mut revenue)?
+        };
+        for o in read {
             revenue.files.push(o.summary.clone());
             outcomes.push(o);
         }
     }
     revenue.sort_files();
-    Ok((revenue, outcomes))
+    Ok((revenue, outcomes, sums))
 }

@@ -1,5 +1,5 @@
 //! `royalty close`: compute exactly what `run` shows, then record the period
-//! in the ledger, under an exclusive lock, whole or not at all (SPEC 4).
+//! in the ledger, under an exclusive lock, whole or not at all (docs/commands.md).
 //! A period already closed, or earlier than the last closed, is refused
 //! (exit 3). The payment file is written before the ledger file, so a
 //! closed period always has its payment file.

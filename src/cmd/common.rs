@@ -150,6 +150,8 @@ pub struct Loaded {
     pub events: Vec<royalty::events::Event>,
     pub revenue: Revenue,
     pub outcomes: Vec<FileOutcome>,
+    /// Each statement file's own sums (only when `LoadOptions::per_file`).
+    pub per_file: royalty::load::FileSums,
     /// Warnings and errors of every file, in file order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -167,6 +169,8 @@ pub struct LoadOptions {
     pub keep_unmatched: bool,
     /// Keep sums per territory (`aggregate`).
     pub by_territory: bool,
+    /// Keep each file's own sums (`reconcile`).
+    pub per_file: bool,
 }
 
 /// Loads agreements, fx and statements, collecting every problem.
@@ -177,6 +181,7 @@ pub fn load(c: &Common, require_statements: bool, keep_unmatched: bool) -> Resul
             require_statements,
             keep_unmatched,
             by_territory: false,
+            per_file: false,
         },
     )
 }
@@ -210,8 +215,8 @@ pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
                 .collect(),
         );
     }
-    let (mut revenue, mut outcomes) =
-        royalty::load::statements(&settings.statements, &opts, o.by_territory)?;
+    let (mut revenue, mut outcomes, per_file) =
+        royalty::load::statements_by_file(&settings.statements, &opts, o.by_territory, o.per_file)?;
     for path in &c.aggregates {
         let (files, d) = royalty::load::aggregate(path, &mut revenue)?;
         diagnostics.extend(d);
@@ -234,6 +239,7 @@ pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
         events,
         revenue,
         outcomes,
+        per_file,
         diagnostics,
     })
 }
@@ -294,7 +300,17 @@ pub fn ledger_dir(s: &Settings) -> PathBuf {
 /// Loads everything for a computation of the period; input errors exit 1,
 /// a ledger that refuses exits 3.
 pub fn prepare(c: &Common, keep_unmatched: bool) -> Result<Prepared> {
-    let loaded = load(c, false, keep_unmatched)?;
+    prepare_with(
+        c,
+        LoadOptions {
+            keep_unmatched,
+            ..LoadOptions::default()
+        },
+    )
+}
+
+pub fn prepare_with(c: &Common, o: LoadOptions) -> Result<Prepared> {
+    let loaded = load_with(c, o)?;
     let period = require_period(&loaded.settings)?;
     if loaded.has_errors() {
         return Err(Error::Input(loaded.diagnostics));

@@ -1,8 +1,10 @@
-//! `royalty credits`: the attribution sheet (SPEC 4). Wiring only: rows and
-//! writers are in `royalty::report::credits`. Needs agreements only; a
-//! period (flag or project) picks the terms in force at its end.
+//! `royalty credits`: the attribution sheet (docs/commands.md). Wiring
+//! only: rows and writers are in `royalty::report::credits`. Without a
+//! period it needs the agreements only; with one (flag or project) the
+//! period is computed as `run` computes it, so the terms shown are those in
+//! force at its end, milestones included.
 
-use super::common::{load_agreements, Common, OutputArgs};
+use super::common::{load_agreements, prepare, Common, OutputArgs};
 use royalty::diag::Result;
 use royalty::report::{credits, Format};
 
@@ -16,7 +18,18 @@ pub struct Args {
 
 pub fn exec(a: Args) -> Result<u8> {
     let (settings, agreements) = load_agreements(&a.common)?;
-    let rows = credits::rows(&agreements, settings.period.map(|p| p.last_day()));
+    let rows = match settings.period {
+        None => credits::rows(&agreements, None, None),
+        Some(period) => {
+            let prepared = prepare(&a.common, false)?;
+            let result = prepared.compute()?;
+            credits::rows(
+                &prepared.loaded.agreements,
+                Some(period.last_day()),
+                Some(&result),
+            )
+        }
+    };
     let text = match a.out.format() {
         Format::Csv => credits::csv(&rows),
         Format::Json => credits::json(&rows),

@@ -1,12 +1,12 @@
 //! `royalty reconcile`: control totals, conservation, ledger roll-forward,
-//! the distributor's totals and dispute deadlines (SPEC 4). Wiring only: the
+//! the distributor's totals and dispute deadlines (docs/commands.md). Wiring only: the
 //! figures are compared in `royalty::report::reconcile`.
 //!
 //! Exit codes: 0 when everything agrees; 1 when a distributor's total
 //! differs (`--expect`): the statements given do not match what was
 //! reported, an input problem; 70 if the roll-forward fails (a bug).
 
-use super::common::{prepare, print_warnings, Common, OutputArgs};
+use super::common::{prepare_with, print_warnings, Common, LoadOptions, OutputArgs};
 use royalty::diag::{Error, Result};
 use royalty::report::{reconcile, Format};
 use std::path::PathBuf;
@@ -39,15 +39,24 @@ pub fn exec(a: Args) -> Result<u8> {
             e
         }
     };
-    let prepared = prepare(&a.common, false)?;
+    let prepared = prepare_with(
+        &a.common,
+        LoadOptions {
+            per_file: true,
+            ..LoadOptions::default()
+        },
+    )?;
     print_warnings(&prepared.loaded.diagnostics);
     let result = prepared.compute()?;
     let r = reconcile::reconcile(
         &result,
         &prepared.loaded.agreements,
-        &prepared.opening,
-        &expected,
-        a.as_of,
+        &reconcile::Inputs {
+            opening: &prepared.opening,
+            expected: &expected,
+            as_of: a.as_of,
+            per_file: &prepared.loaded.per_file,
+        },
     );
     let text = match format {
         Format::Json => reconcile::json(&r),

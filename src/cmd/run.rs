@@ -1,4 +1,5 @@
-//! `royalty run`: compute the period's payouts, change nothing (SPEC 4).
+//! `royalty run`: compute the period's payouts, change nothing
+//! (docs/commands.md).
 
 use super::common::{prepare, print_warnings, Common, OutputArgs};
 use royalty::diag::Result;

@@ -82,7 +82,7 @@ mod tests {
         // Three lines of 0.005 at 100%: 0.015 rounds half-to-even to 0.02.
         let total = x("0.015");
         assert_eq!(
-            allocate(&total, &[total.clone()]).unwrap(),
+            allocate(&total, std::slice::from_ref(&total)).unwrap(),
             vec![Money(dec("0.02")), Money::ZERO]
         );
     }

@@ -81,6 +81,30 @@ pub fn match_key(
     Ok((i, agreements[i].terms_on(key.usage.pricing_date())))
 }
 
+/// Revenue sums split by what step 1 does with them: matched to an
+/// agreement, unmatched, or out of term; per statement currency. The same
+/// `match_key` as `compute`, for reconciling one file at a time.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outcomes {
+    pub matched: BTreeMap<Currency, Sums>,
+    pub unmatched: BTreeMap<Currency, Sums>,
+    pub out_of_term: BTreeMap<Currency, Sums>,
+}
+
+pub fn outcomes(agreements: &[Agreement], revenue: &[(Key, Sums)]) -> Outcomes {
+    let by_isrc = isrc_index(agreements);
+    let mut o = Outcomes::default();
+    for (key, sums) in revenue {
+        let into = match match_key(agreements, &by_isrc, key) {
+            Ok(_) => &mut o.matched,
+            Err(true) => &mut o.out_of_term,
+            Err(false) => &mut o.unmatched,
+        };
+        into.entry(key.currency).or_default().merge(sums);
+    }
+    o
+}
+
 /// Adds statement sums exactly: `Decimal` would round a sum past 28 digits
 /// silently, so a sum that no longer fits is refused instead.
 fn add_exactly(into: &mut Sums, s: &Sums) -> bool {

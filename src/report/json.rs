@@ -1,5 +1,6 @@
-//! `--format json` (SPEC 4.1, stable: scripts depend on it). Fields beyond
-//! the contract (`out_of_term`, `statements`) are additions, never changes.
+//! `--format json` of `run` and `close` (docs/commands.md, stable: scripts
+//! depend on it). Fields are only ever added (`out_of_term`, `statements`
+//! with each file's skipped rows), never changed.
 
 use super::rows::{agreement_rows, payout_rows, AgreementRow, PayoutRow, SetAside};
 use crate::agreement::Agreement;

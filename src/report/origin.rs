@@ -8,14 +8,27 @@ use crate::engine::pricing::share;
 use crate::engine::{AgreementResult, EarningLine, Origin};
 use crate::exact::Exact;
 
-/// A rate for people: "4%", "50/3%" for a weighted 1/6, "0.10/unit".
+/// A rate for people: "4%", "0.10/unit", and a share with no finite
+/// decimal as its exact fraction with an approximation: "50/3% (about
+/// 16.67%)" for a weighted 1/6.
 pub fn rate_text(r: &RateTerm) -> String {
     match share(r) {
-        Some(s) => s.percent(),
+        Some(s) => percent_text(&s),
         None => match r {
             RateTerm::PerUnit(per) => format!("{}/unit", per.normalize()),
             RateTerm::Share { .. } => unreachable!("a share has a value"),
         },
+    }
+}
+
+/// A fraction as a percentage: exact when it terminates ("4%"), else its
+/// fraction of 100 and an approximation ("50/3% (about 16.67%)").
+pub fn percent_text(f: &Exact) -> String {
+    let pct = f.clone() * Exact::int(100);
+    if pct.to_decimal().is_ok() {
+        format!("{pct}%")
+    } else {
+        format!("{pct}% (about {}%)", pct.approx(2).normalize())
     }
 }
 

@@ -1,7 +1,9 @@
 //! `reconcile`: the accountant's proof that nothing was lost or invented
-//! (SPEC 4 `reconcile`, SPEC 3 "Invariants").
+//! (docs/commands.md, `reconcile`; docs/arithmetic.md, "Invariants").
 //!
-//! - control totals per statement file, exact, per currency (`FileSummary`);
+//! - control totals per statement file, exact, per currency: every line of
+//!   the file is matched, unmatched, out of term or skipped (each reason
+//!   with its amount), and these add up to the file's own total;
 //! - conservation: per agreement, revenue = parties' earned + label retained;
 //!   per currency, statement totals = matched + unmatched + out-of-term;
 //! - the ledger roll-forward per party: opening balance + earned - recouped -
@@ -9,7 +11,7 @@
 //!   the ledger holds for the party (carried + reserves + gated + unvested);
 //! - differences against the totals a distributor reported (`--expect`);
 //! - open disputes: statements bind `objection_days` after the period end
-//!   (SPEC 2.2 `[dispute]`). No wall clock is read (outputs are
+//!   (`[dispute]`). No wall clock is read (outputs are
 //!   deterministic): the status is relative to `--as-of`, else "open".
 //!
 //! Pure: the command reads the files, this module only compares figures.
@@ -18,10 +20,12 @@ use crate::agreement::Agreement;
 use crate::codes::Currency;
 use crate::diag::Diagnostic;
 use crate::engine::PeriodResult;
+use crate::exact::Exact;
 use crate::ledger::{PartyState, State};
 use crate::money::{parse_decimal, Money};
 use crate::period::Period;
 use crate::report::explain::exact;
+use crate::statement::{Key, Sums};
 use jiff::civil::Date;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
@@ -35,15 +39,66 @@ pub struct FileTotals {
     pub format: String,
     pub lines: u64,
     pub currencies: Vec<CurrencyTotals>,
+    /// Rows the reader skipped, per reason (never lost: they are in the
+    /// file's total). Rows restating the file's totals are listed with
+    /// `totals_row` and are not added (they are not revenue).
+    pub skipped: Vec<SkippedTotals>,
+    /// matched + unmatched + out of term + skipped = the file's total, per
+    /// currency (`ok`), or `not split` for a pre-summed aggregate.
+    pub ties_out: &'static str,
 }
 
 #[derive(Serialize)]
 pub struct CurrencyTotals {
-    pub currency: Currency,
+    pub currency: String,
     pub lines: u64,
     pub units: i64,
-    /// Exact sum of the lines.
-    pub amount: String,
+    /// Exact sum of the lines read as revenue.
+    pub amount: Exact,
+    /// What became of them (exact), when the file's own sums are known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched: Option<Exact>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unmatched: Option<Exact>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_of_term: Option<Exact>,
+    /// Skipped rows' amount in this currency (not totals rows).
+    pub skipped: Exact,
+    /// The file's own total: every row but those restating totals.
+    pub total: Exact,
+    pub ok: bool,
+}
+
+/// One reason a reader skipped rows of a file, with what they carried.
+#[derive(Clone, Debug, Serialize)]
+pub struct SkippedTotals {
+    pub reason: String,
+    /// `unattributable`, `not-revenue` or `totals` (docs/formats.md).
+    pub kind: crate::statement::SkipKind,
+    /// Rows restating the file's own totals (not revenue, not added).
+    pub totals_row: bool,
+    pub lines: u64,
+    /// Per currency as written in the rows (`?` when unreadable): exact.
+    pub amount: BTreeMap<String, Exact>,
+}
+
+/// The rows a reader skipped in a file, per reason, exact.
+fn skipped_of(f: &crate::statement::FileSummary) -> Vec<SkippedTotals> {
+    f.skipped
+        .iter()
+        .map(|s| SkippedTotals {
+            reason: s.reason.clone(),
+            kind: s.kind,
+            totals_row: s.kind == crate::statement::SkipKind::Totals,
+            lines: s.rows,
+            amount: s
+                .sums
+                .iter()
+                .filter(|(c, a)| c.as_str() != "?" || !a.amount.is_zero())
+                .map(|(c, a)| (c.clone(), Exact::dec(a.amount)))
+                .collect(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -140,30 +195,103 @@ fn ok(b: bool) -> &'static str {
     }
 }
 
-pub fn reconcile(
-    r: &PeriodResult,
+/// A file's control totals: what it read, what became of it, what was
+/// skipped, and whether they tie out to its own total.
+fn file_totals(
+    f: &crate::statement::FileSummary,
     agreements: &[Agreement],
-    opening: &State,
-    expected: &[Expected],
-    as_of: Option<Date>,
-) -> Reconciliation {
+    own: Option<&[(Key, Sums)]>,
+    skipped: &[SkippedTotals],
+) -> FileTotals {
+    let split = own.map(|s| crate::engine::outcomes(agreements, s));
+    let mut names: Vec<String> = f.totals.keys().map(|c| c.to_string()).collect();
+    for s in skipped.iter().filter(|s| !s.totals_row) {
+        names.extend(s.amount.keys().cloned());
+    }
+    names.sort();
+    names.dedup();
+    let currencies: Vec<CurrencyTotals> = names
+        .into_iter()
+        .map(|name| {
+            let c = Currency::parse(&name);
+            let read = c
+                .and_then(|c| f.totals.get(&c))
+                .copied()
+                .unwrap_or_default();
+            let part = |m: Option<&BTreeMap<Currency, Sums>>| {
+                m.map(|m| {
+                    Exact::dec(
+                        c.and_then(|c| m.get(&c))
+                            .map(|s| s.amount)
+                            .unwrap_or_default(),
+                    )
+                })
+            };
+            let skipped_amount: Exact = skipped
+                .iter()
+                .filter(|s| !s.totals_row)
+                .filter_map(|s| s.amount.get(&name))
+                .sum();
+            let amount = Exact::dec(read.amount);
+            let total = &amount + &skipped_amount;
+            let (matched, unmatched, out_of_term) = (
+                part(split.as_ref().map(|o| &o.matched)),
+                part(split.as_ref().map(|o| &o.unmatched)),
+                part(split.as_ref().map(|o| &o.out_of_term)),
+            );
+            let ok = match (&matched, &unmatched, &out_of_term) {
+                (Some(m), Some(u), Some(o)) => m + u + o + &skipped_amount == total,
+                _ => true,
+            };
+            CurrencyTotals {
+                currency: name,
+                lines: read.lines,
+                units: read.units,
+                amount,
+                matched,
+                unmatched,
+                out_of_term,
+                skipped: skipped_amount,
+                total,
+                ok,
+            }
+        })
+        .collect();
+    FileTotals {
+        file: f.path.display().to_string(),
+        format: f.format.clone(),
+        lines: f.lines,
+        ties_out: match (own.is_some(), currencies.iter().all(|c| c.ok)) {
+            (false, _) => "not split",
+            (true, true) => "ok",
+            (true, false) => "FAILED",
+        },
+        currencies,
+        skipped: skipped.to_vec(),
+    }
+}
+
+/// What `reconcile` compares, besides the period's result.
+pub struct Inputs<'a> {
+    pub opening: &'a State,
+    pub expected: &'a [Expected],
+    pub as_of: Option<Date>,
+    /// Each file's own sums (`load::statements_by_file`).
+    pub per_file: &'a [(std::path::PathBuf, Vec<(Key, Sums)>)],
+}
+
+pub fn reconcile(r: &PeriodResult, agreements: &[Agreement], i: &Inputs) -> Reconciliation {
+    let (opening, expected, as_of) = (i.opening, i.expected, i.as_of);
     let files: Vec<FileTotals> = r
         .files
         .iter()
-        .map(|f| FileTotals {
-            file: f.path.display().to_string(),
-            format: f.format.clone(),
-            lines: f.lines,
-            currencies: f
-                .totals
+        .map(|f| {
+            let own = i
+                .per_file
                 .iter()
-                .map(|(c, s)| CurrencyTotals {
-                    currency: *c,
-                    lines: s.lines,
-                    units: s.units,
-                    amount: exact(s.amount),
-                })
-                .collect(),
+                .find(|(p, _)| *p == f.path)
+                .map(|(_, s)| s.as_slice());
+            file_totals(f, agreements, own, &skipped_of(f))
         })
         .collect();
 
@@ -211,7 +339,9 @@ pub fn reconcile(
             ok: st == m + u + o,
         })
         .collect();
-    let conserved = agreement_checks.iter().all(|a| a.ok) && currencies.iter().all(|c| c.ok);
+    let conserved = agreement_checks.iter().all(|a| a.ok)
+        && currencies.iter().all(|c| c.ok)
+        && files.iter().all(|f| f.ties_out != "FAILED");
 
     let mut roll_forward = Vec::new();
     for ar in &r.agreements {
@@ -250,7 +380,7 @@ pub fn reconcile(
     }
     let rolled = roll_forward.iter().all(|x| x.ok);
 
-    let expected: Vec<Difference> = expected.iter().map(|e| compare(r, e)).collect();
+    let expected: Vec<Difference> = expected.iter().map(|e| compare(&files, e)).collect();
     let differences = expected.iter().filter(|d| !d.ok).count();
 
     let end = r.period.last_day();
@@ -290,27 +420,41 @@ pub fn reconcile(
 }
 
 /// Compares one reported total with the file of that name (by file name or
-/// by the path as given).
-fn compare(r: &PeriodResult, e: &Expected) -> Difference {
-    let file = r.files.iter().find(|f| {
-        f.path.display().to_string() == e.file
-            || f.path
+/// by the path as given): the file's own total, skipped rows included, as
+/// a distributor totals its own file.
+fn compare(files: &[FileTotals], e: &Expected) -> Difference {
+    let file = files.iter().find(|f| {
+        f.file == e.file
+            || std::path::Path::new(&f.file)
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy() == e.file)
     });
-    let sums = file
-        .and_then(|f| f.totals.get(&e.currency))
-        .copied()
+    let totals = file.and_then(|f| {
+        f.currencies
+            .iter()
+            .find(|c| c.currency == e.currency.to_string())
+    });
+    let (total, lines) = totals
+        .map(|c| {
+            let skipped: u64 = file
+                .map(|f| {
+                    f.skipped
+                        .iter()
+                        .filter(|s| !s.totals_row && s.amount.contains_key(&c.currency))
+                        .map(|s| s.lines)
+                        .sum()
+                })
+                .unwrap_or(0);
+            (c.total.clone(), c.lines + skipped)
+        })
         .unwrap_or_default();
     let dp = e.amount.scale().max(2);
-    let actual = sums
-        .amount
-        .round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
-    let mut diff = actual - e.amount;
+    let act = total.round_dp(dp).to_decimal().unwrap_or_default();
+    let mut act = act.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
+    let mut diff = act - e.amount;
     diff.rescale(dp);
-    let mut act = actual;
     act.rescale(dp);
-    let lines_ok = e.lines.is_none_or(|l| l == sums.lines);
+    let lines_ok = e.lines.is_none_or(|l| l == lines);
     Difference {
         file: match file {
             Some(_) => e.file.clone(),
@@ -321,7 +465,7 @@ fn compare(r: &PeriodResult, e: &Expected) -> Difference {
         actual: act.to_string(),
         difference: diff.to_string(),
         expected_lines: e.lines,
-        actual_lines: sums.lines,
+        actual_lines: lines,
         ok: file.is_some() && diff.is_zero() && lines_ok,
     }
 }
@@ -419,14 +563,53 @@ pub fn json(r: &Reconciliation) -> String {
 pub fn text(r: &Reconciliation) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Reconciliation for {}", r.period);
-    let _ = writeln!(out, "\nControl totals per statement file (exact)");
+    let _ = writeln!(
+        out,
+        "\nControl totals per statement file (exact): matched + unmatched + out of term + skipped = the file's total"
+    );
     for f in &r.files {
-        let _ = writeln!(out, "  {} ({}, {} lines)", f.file, f.format, f.lines);
+        let _ = writeln!(
+            out,
+            "  {} ({}, {} lines): {}",
+            f.file, f.format, f.lines, f.ties_out
+        );
         for c in &f.currencies {
             let _ = writeln!(
                 out,
-                "    {}  {} lines  {} units  {}",
+                "    {}  {} lines  {} units  read {}",
                 c.currency, c.lines, c.units, c.amount
+            );
+            if let (Some(m), Some(u), Some(o)) = (&c.matched, &c.unmatched, &c.out_of_term) {
+                let _ = writeln!(
+                    out,
+                    "    {}  {m} + {u} + {o} + {} = {}  {}",
+                    c.currency,
+                    c.skipped,
+                    c.total,
+                    ok(c.ok)
+                );
+            } else if !c.skipped.is_zero() {
+                let _ = writeln!(
+                    out,
+                    "    {}  read {} + skipped {} = {}",
+                    c.currency, c.amount, c.skipped, c.total
+                );
+            }
+        }
+        for s in &f.skipped {
+            let amounts: Vec<String> = s.amount.iter().map(|(c, a)| format!("{a} {c}")).collect();
+            let _ = writeln!(
+                out,
+                "    skipped{}: {} ({} line{}, {})",
+                if s.totals_row {
+                    " (restates totals, not added)"
+                } else {
+                    ""
+                },
+                s.reason,
+                s.lines,
+                if s.lines == 1 { "" } else { "s" },
+                amounts.join(", ")
             );
         }
     }

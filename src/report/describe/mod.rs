@@ -1,12 +1,16 @@
-//! `describe`: an agreement's terms in plain language, with a worked example
-//! on sample numbers (SPEC 4 `describe`).
+//! `describe`: an agreement's terms in plain language, every clause of it
+//! (rates, pools and splits, amendments, milestones and perks, advances,
+//! gates, reserves, vesting, reversion, disputes), with a worked example on
+//! sample numbers (docs/commands.md, `describe`).
 //!
 //! The example is not a second implementation of the arithmetic: it builds a
 //! synthetic revenue in memory (`example_revenue`) and runs the real engine
-//! (`engine::compute`) on it, from an empty ledger, so what the reader sees
-//! is what a period with those receipts would pay. Payments are shown in the
-//! agreement currency (no exchange rate is assumed: SPEC 2.4 never guesses
-//! one); parties paid in another currency are converted at the period end.
+//! (`engine::compute`) on it, from an empty ledger and with no events, and
+//! prints the engine's own earning lines, each with the clause it came from,
+//! so it computes only what the text above it describes. Payments are shown
+//! in the agreement currency (no exchange rate is guessed).
+
+mod clauses;
 
 use crate::agreement::{Agreement, ReleaseSchedule, ShareForm};
 use crate::codes::{Isrc, Source};
@@ -174,6 +178,8 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
         );
     }
 
+    clauses::parties(a, &mut o);
+
     for (ti, t) in a.terms.iter().enumerate() {
         match t.effective {
             None => {
@@ -242,6 +248,7 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
         o,
         "  The label keeps the rest, and every source no one has a rate for."
     );
+    clauses::milestones(a, &mut o);
 
     if !a.advances.is_empty() {
         let _ = writeln!(
@@ -311,6 +318,7 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
     if let Some(d) = a.payout.lock_in_until {
         let _ = writeln!(o, "No amendment may take effect before {d}.");
     }
+    clauses::reversion(a, &mut o);
     if let Some(n) = a.objection_days {
         let _ = writeln!(
             o,
@@ -322,7 +330,7 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
     let r = worked_example(a, period)?;
     let _ = writeln!(
         o,
-        "\nWorked example (the real engine, a fresh ledger, {period})"
+        "\nWorked example (the real engine, a fresh ledger, no events, {period})"
     );
     let Some(ar) = r.agreements.first().filter(|ar| ar.lines > 0) else {
         let _ = writeln!(o, "  the agreement pays no source: nothing to show");
@@ -345,6 +353,7 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
     for p in &ar.parties {
         let f = &p.flows;
         let id = &a.parties[p.index].id;
+
         let mut s = format!("  {id} earns {} {c}", grouped(f.earned));
         let mut take = |label: &str, m: Money| {
             if !m.is_zero() {
@@ -366,6 +375,23 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
             );
         }
         let _ = writeln!(o, "{s}");
+        for l in &p.lines {
+            let fraction = match &l.origin {
+                crate::engine::Origin::Increment { fraction, .. } if !fraction.is_one() => {
+                    format!(" x {fraction}")
+                }
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                o,
+                "    {} {} x {}{fraction} = {} ({})",
+                l.source.name(),
+                crate::report::statement::cents(&l.base),
+                crate::report::origin::rate_text(&l.rate),
+                crate::report::statement::cents(&l.exact),
+                crate::report::origin::origin_text(a, ar, l)
+            );
+        }
     }
     let _ = writeln!(
         o,
