@@ -244,7 +244,7 @@ pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
     })
 }
 
-/// The same bytes given twice would count the same money twice (SPEC 1:
+/// The same bytes given twice would count the same money twice (a label's fear:
 /// "a period paid twice"): refused unless `--allow-duplicate`.
 fn refuse_duplicates(outcomes: &[FileOutcome]) -> Result<()> {
     let mut seen: std::collections::HashMap<&str, &Path> = std::collections::HashMap::new();

@@ -1,5 +1,5 @@
 //! `royalty describe AGREEMENT_ID`: an agreement in plain language with a
-//! worked example (SPEC 4). Wiring only: `royalty::report::describe` writes
+//! worked example (docs/commands.md). Wiring only: `royalty::report::describe` writes
 //! the text and runs the engine on sample numbers. An unknown id is a usage
 //! error (exit 2), listing the ids there are.
 

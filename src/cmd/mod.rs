@@ -1,4 +1,4 @@
-//! One module per command (SPEC 4); this file holds the argument model and
+//! One module per command (docs/commands.md); this file holds the argument model and
 //! the options every command shares.
 
 mod aggregate;
@@ -48,7 +48,7 @@ pub enum Command {
         long_about = "Compute the period's payouts from agreements, statements and the ledger's \
         latest closed period, and print them (table on a terminal, JSON otherwise) or \
         export them with --format and --output. Nothing is written anywhere else. The \
-        conservation checks of SPEC 3 run on every computation: if one fails the run \
+        conservation checks of docs/arithmetic.md run on every computation: if one fails the run \
         fails (exit 70) and nothing is printed."
     )]
     Run(run::Args),
@@ -69,7 +69,7 @@ pub enum Command {
         or --party PARTY when only one agreement has that party): every earning line (terms, \
         source, base amount in the agreement currency, units, rate, exact earnings), the \
         agreement's currency conversions, the exact total and the cent the largest-remainder \
-        rounding gave, then each deduction in the order of SPEC 3 down to the payment and its \
+        rounding gave, then each deduction in the order of docs/arithmetic.md down to the payment and its \
         currency, and the notes. With --track ISRC: the track's lines per source and currency, \
         which agreement and terms priced them and what each party earned on them, or that they \
         are unmatched or out of term. Text by default; --format json gives the same as data. \

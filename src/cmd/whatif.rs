@@ -1,5 +1,5 @@
 //! `royalty whatif`: payouts for hypothetical revenue beside the baseline
-//! (SPEC 4). The baseline is the period as `run` computes it; the scenario
+//! (docs/commands.md). The baseline is the period as `run` computes it; the scenario
 //! adds the flags' lines (`royalty::report::whatif::hypothetical`) and/or a
 //! scenario statement file to it. Nothing is written: not the ledger, not a
 //! payment file.

@@ -1,4 +1,4 @@
-//! The invariants of SPEC 3, checked on every run, to the cent, per
+//! The invariants of docs/arithmetic.md, checked on every run, to the cent, per
 //! agreement and in total. A failure means the engine is wrong.
 
 use super::result::PeriodResult;

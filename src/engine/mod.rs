@@ -44,7 +44,7 @@ pub struct Input<'a> {
     pub fx: &'a FxTable,
     /// The ledger's state before the period (empty for a new ledger).
     pub opening: &'a State,
-    /// Chart positions, deals... (SPEC 2.5).
+    /// Chart positions, deals... (docs/agreements.md, events).
     pub events: &'a [crate::events::Event],
 }
 

@@ -1,4 +1,4 @@
-//! `--format csv`: the payout rows with the JSON's column names (SPEC 4.1).
+//! `--format csv`: the payout rows with the JSON's column names (docs/commands.md).
 //! Lists (milestones, perks) are joined with "; ".
 
 use super::rows::payout_rows;

@@ -1,7 +1,7 @@
 //! `run --unmatched FILE`: every line no agreement covers, and every row a
 //! statement could not attribute to a track (a release row without ISRC, a
 //! UPC in the ISRC column, a payout), with the file and line it came from,
-//! so that nothing is lost (SPEC 3 step 1). `kind` says which
+//! so that nothing is lost (docs/arithmetic.md, step 1). `kind` says which
 //! (`unmatched`, `unattributable`, `not-revenue`) and `reason` what it is.
 
 use crate::import::FileOutcome;

@@ -1,4 +1,4 @@
-//! `whatif`: payouts for hypothetical revenue beside the baseline (SPEC 4
+//! `whatif`: payouts for hypothetical revenue beside the baseline (docs/commands.md,
 //! `whatif`). Never touches the ledger: both sides are computed by the real
 //! engine from the same opening state; only the revenue differs.
 //!
@@ -141,7 +141,7 @@ pub fn compare(
     let b = payout_rows(base, base_agreements);
     let s = payout_rows(scen, scen_agreements);
     let mut keys: Vec<(String, String)> = Vec::new();
-    // Agreement id, then party file order, as in run (SPEC 4.1).
+    // Agreement id, then party file order, as in run.
     for ag in scen_agreements.iter().chain(base_agreements) {
         if only.is_some_and(|o| o != ag.id) {
             continue;
