@@ -140,8 +140,9 @@ pub struct Reversion {
 }
 
 /// What one party earns from one source: a share of net receipts
-/// (`num / den`, kept as a fraction so weighted splits such as 1/3 stay exact
-/// until the one division per figure) or a fixed amount per unit.
+/// (`num / den`, kept as a fraction so weighted splits such as 1/3 stay
+/// exact) or a fixed amount per unit. The engine prices with it in exact
+/// rationals (`engine::pricing::apply`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RateTerm {
     Share { num: Decimal, den: Decimal },
@@ -149,36 +150,11 @@ pub enum RateTerm {
 }
 
 impl RateTerm {
-    /// Exact earnings on `amount` (agreement currency) and `units`.
-    pub fn apply(&self, amount: Decimal, units: i64) -> Decimal {
-        match *self {
-            RateTerm::Share { num, den } => {
-                let x = amount * num;
-                if den == Decimal::ONE {
-                    x
-                } else {
-                    x / den
-                }
-            }
-            RateTerm::PerUnit(per) => Decimal::from(units) * per,
-        }
-    }
-
     /// The share as one decimal (for display and the 100% check).
     pub fn share(&self) -> Option<Decimal> {
         match *self {
             RateTerm::Share { num, den } => Some(num / den),
             RateTerm::PerUnit(_) => None,
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        match *self {
-            RateTerm::Share { num, den } => {
-                let pct = num * Decimal::ONE_HUNDRED / den;
-                format!("{}%", pct.round_dp(6).normalize())
-            }
-            RateTerm::PerUnit(per) => format!("{}/unit", per.normalize()),
         }
     }
 }

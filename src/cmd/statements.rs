@@ -43,12 +43,17 @@ pub fn exec(a: Args) -> Result<u8> {
     print_warnings(&prepared.loaded.diagnostics);
     let result = prepared.compute()?;
     let agreements = &prepared.loaded.agreements;
+    let by_id: std::collections::HashMap<&str, usize> = agreements
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.id.as_str(), i))
+        .collect();
     let chosen: Vec<(usize, usize)> = match &a.party {
         Some(spec) => vec![resolve_party(agreements, spec)?],
         None => payout_rows(&result, agreements)
             .iter()
             .filter_map(|row| {
-                let ai = agreements.iter().position(|x| x.id == row.agreement)?;
+                let ai = *by_id.get(row.agreement.as_str())?;
                 Some((ai, agreements[ai].party_index(&row.party)?))
             })
             .collect(),

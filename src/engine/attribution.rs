@@ -35,7 +35,8 @@ pub struct TrackLine {
 type TrackGroups = BTreeMap<usize, BTreeMap<(Isrc, usize, Source, Currency), Sums>>;
 
 /// Attributes the period's matched revenue to tracks, for every agreement
-/// (`only` = None) or one ISRC. Lines come in agreement, track, party order.
+/// (`only` = None) or one ISRC. Lines come in agreement, party, track
+/// order (`of_party` finds one party's lines by bisection).
 pub fn tracks(
     agreements: &[Agreement],
     revenue: &[(Key, Sums)],
@@ -99,16 +100,32 @@ pub fn tracks(
             check(ar, &lines)?;
         }
         lines.sort_by(|x, y| {
-            (x.line.track, x.party, &x.line.origin, x.line.source).cmp(&(
-                y.line.track,
-                y.party,
-                &y.line.origin,
-                y.line.source,
-            ))
+            (
+                x.party,
+                x.line.track,
+                &x.line.origin,
+                x.line.source,
+                x.line.currency,
+            )
+                .cmp(&(
+                    y.party,
+                    y.line.track,
+                    &y.line.origin,
+                    y.line.source,
+                    y.line.currency,
+                ))
         });
         out.extend(lines);
     }
     Ok(out)
+}
+
+/// One party's lines in the output of `tracks` (sorted by agreement and
+/// party), without scanning the others.
+pub fn of_party(lines: &[TrackLine], agreement: usize, party: usize) -> &[TrackLine] {
+    let start = lines.partition_point(|l| (l.agreement, l.party) < (agreement, party));
+    let end = lines.partition_point(|l| (l.agreement, l.party) <= (agreement, party));
+    &lines[start..end]
 }
 
 /// The tracks of a whole agreement add up to each party's exact earnings

@@ -162,8 +162,15 @@ pub fn settle(
         }
         queues.push(q);
     }
+    // Rows come agreement by agreement, party by party: a row's position is
+    // its agreement's first row plus the party's index (no search, so the
+    // cost stays linear in the number of parties).
+    let first = first_rows(&rows);
     let pos = |rows: &[Row], ai: usize, pi: usize| {
-        rows.iter().position(|r| r.agreement == ai && r.party == pi)
+        first.get(&ai).map(|f| f + pi).filter(|&k| {
+            rows.get(k)
+                .is_some_and(|r| r.agreement == ai && r.party == pi)
+        })
     };
     let flows = |results: &[AgreementResult], ai: usize, pi: usize| -> Flows {
         results[ai].parties[pi].flows.clone()
@@ -197,7 +204,14 @@ pub fn settle(
     for row in rows.iter_mut().filter(|r| !r.gated_party) {
         row.available = Some(base_available(&flows(results, row.agreement, row.party)));
     }
-    recoup(agreements, results, &mut rows, &mut balances, period);
+    recoup(
+        agreements,
+        results,
+        &mut rows,
+        &first,
+        &mut balances,
+        period,
+    );
 
     // 3. Gates.
     for (ai, a) in agreements.iter().enumerate() {
@@ -255,7 +269,14 @@ pub fn settle(
             rows[k].available = Some(base_available(&f) - f.gated);
         }
     }
-    recoup(agreements, results, &mut rows, &mut balances, period);
+    recoup(
+        agreements,
+        results,
+        &mut rows,
+        &first,
+        &mut balances,
+        period,
+    );
 
     // 4. Threshold, withholding, payout currency; then the closing state.
     let on = period.last_day();
@@ -389,10 +410,20 @@ fn fx_name(fx: &FxTable) -> String {
 
 /// One recoupment pass: every advance with a balance takes what the rows
 /// with a known, positive availability can give.
+/// The position of each agreement's first row.
+fn first_rows(rows: &[Row]) -> std::collections::HashMap<usize, usize> {
+    let mut m = std::collections::HashMap::new();
+    for (k, r) in rows.iter().enumerate() {
+        m.entry(r.agreement).or_insert(k);
+    }
+    m
+}
+
 fn recoup(
     agreements: &[Agreement],
     results: &mut [AgreementResult],
     rows: &mut [Row],
+    first: &std::collections::HashMap<usize, usize>,
     balances: &mut [Vec<Money>],
     period: Period,
 ) {
@@ -419,7 +450,11 @@ fn recoup(
                 let Some(pi) = agreements[j].party_index(party_id) else {
                     continue;
                 };
-                let Some(row) = rows.iter_mut().find(|r| r.agreement == j && r.party == pi) else {
+                let Some(row) = first
+                    .get(&j)
+                    .and_then(|f| rows.get_mut(f + pi))
+                    .filter(|r| r.agreement == j && r.party == pi)
+                else {
                     continue;
                 };
                 let Some(avail) = row.available else { continue };

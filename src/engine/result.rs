@@ -25,6 +25,17 @@ pub struct PeriodResult {
     pub closing: crate::ledger::State,
 }
 
+impl PeriodResult {
+    /// The result of agreement `index` (its position in the agreements
+    /// given to the engine): results come in that order, so no search.
+    pub fn agreement(&self, index: usize) -> Option<&AgreementResult> {
+        match self.agreements.get(index) {
+            Some(a) if a.index == index => Some(a),
+            _ => self.agreements.iter().find(|a| a.index == index),
+        }
+    }
+}
+
 /// Lines set aside, with their totals in their own currencies.
 #[derive(Clone, Debug, Default)]
 pub struct Bucket {

@@ -92,7 +92,7 @@ pub fn rows(
     for (ai, a) in order {
         let t = on.map_or(0, |d| a.terms_on(d));
         let in_force: Vec<usize> = result
-            .and_then(|r| r.agreements.iter().find(|x| x.index == ai))
+            .and_then(|r| r.agreement(ai))
             .map(|ar| {
                 ar.milestones
                     .iter()

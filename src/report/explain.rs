@@ -159,7 +159,7 @@ pub fn party_trace(
     pi: usize,
 ) -> Option<PartyTrace> {
     let a = &agreements[ai];
-    let ar: &AgreementResult = r.agreements.iter().find(|x| x.index == ai)?;
+    let ar: &AgreementResult = r.agreement(ai)?;
     let p: &PartyResult = ar.parties.iter().find(|x| x.index == pi)?;
     let party = &a.parties[pi];
     let f = &p.flows;
@@ -456,7 +456,7 @@ pub fn track_trace(
     let mut totals: BTreeMap<(usize, usize), Exact> = BTreeMap::new();
     for tl in lines.iter().filter(|l| l.line.track == Some(isrc)) {
         let a = &agreements[tl.agreement];
-        let Some(ar) = r.agreements.iter().find(|x| x.index == tl.agreement) else {
+        let Some(ar) = r.agreement(tl.agreement) else {
             continue;
         };
         let e = EarningTrace::of(a, ar, &tl.line);

@@ -230,7 +230,7 @@ fn push_unique(v: &mut Vec<String>, s: String) {
 /// engine has no result for it.
 pub fn build(r: &PeriodResult, cx: &Context, ai: usize, pi: usize) -> Option<StatementDoc> {
     let a = &cx.agreements[ai];
-    let ar = r.agreements.iter().find(|x| x.index == ai)?;
+    let ar = r.agreement(ai)?;
     let p = ar.parties.iter().find(|x| x.index == pi)?;
     let t = party_trace(r, cx.agreements, ai, pi)?;
 
@@ -280,11 +280,7 @@ pub fn build(r: &PeriodResult, cx: &Context, ai: usize, pi: usize) -> Option<Sta
     type TrackKey = (Isrc, Source);
     let mut tracks: BTreeMap<TrackKey, TrackRow> = BTreeMap::new();
     let mut seen: BTreeMap<TrackKey, Vec<(usize, Currency)>> = BTreeMap::new();
-    for tl in cx
-        .tracks
-        .iter()
-        .filter(|l| l.agreement == ai && l.party == pi)
-    {
+    for tl in crate::engine::attribution::of_party(cx.tracks, ai, pi) {
         let l = &tl.line;
         let Some(isrc) = l.track else { continue };
         let key = (isrc, l.source);
