@@ -8,6 +8,7 @@ pub mod credits;
 pub mod csv_out;
 pub mod describe;
 pub mod explain;
+pub mod figures;
 pub mod json;
 pub mod origin;
 pub mod payments;

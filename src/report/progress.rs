@@ -6,7 +6,7 @@ use crate::agreement::{Agreement, Metric, Mode};
 use crate::codes::Source;
 use crate::engine::AgreementResult;
 use crate::money::{percent_string, Money, Rate};
-use rust_decimal::Decimal;
+use crate::report::figures::thousands;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -76,27 +76,6 @@ pub fn reversion_row(r: &AgreementResult) -> Option<ReversionRow> {
         if_revenue_below: v.if_revenue_below,
         lifetime_revenue: Money(r.lifetime_revenue.approx(2)),
     })
-}
-
-/// 1240551 -> "1,240,551" (whole part only; the rest as written).
-pub fn thousands(d: Decimal) -> String {
-    let s = d.normalize().to_string();
-    let (sign, s) = s.strip_prefix('-').map(|r| ("-", r)).unwrap_or(("", &s));
-    let (int, frac) = s
-        .split_once('.')
-        .map(|(i, f)| (i, Some(f)))
-        .unwrap_or((s, None));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!(
-        "{sign}{out}{}",
-        frac.map(|f| format!(".{f}")).unwrap_or_default()
-    )
 }
 
 fn unit_word(sources: &[Source]) -> &'static str {

@@ -4,7 +4,7 @@
 //! nothing here decides whether a clause applies (the engine does).
 
 use crate::agreement::{Agreement, Metric, Mode};
-use crate::report::progress::thousands;
+use crate::report::figures::thousands;
 use std::fmt::Write;
 
 /// "ana +1% on streaming, bo +0.5% on streaming".
@@ -120,7 +120,7 @@ pub fn reversion(a: &Agreement, o: &mut String) {
         let _ = writeln!(
             o,
             "\nReversion: if lifetime net revenue is under {} {} on {}, the {} rights revert to {}.",
-            crate::report::describe::grouped(r.if_revenue_below),
+            crate::report::figures::amount(r.if_revenue_below),
             a.currency,
             r.by,
             r.rights.join(", "),

@@ -21,6 +21,7 @@ use crate::ledger::State;
 use crate::money::{percent_string, Money};
 use crate::period::{Period, Usage};
 use crate::report::credits::share_text;
+use crate::report::figures::{amount, cents, count};
 use crate::statement::{Key, Sums};
 use rust_decimal::Decimal;
 use std::fmt::Write;
@@ -103,30 +104,6 @@ pub fn worked_example(a: &Agreement, period: Period) -> Result<PeriodResult> {
         opening: &State::default(),
         events: &[],
     })
-}
-
-/// "12,345.60": amounts for people.
-pub fn grouped(m: Money) -> String {
-    let s = m.cents_string();
-    let (neg, s) = match s.strip_prefix('-') {
-        Some(r) => (true, r.to_string()),
-        None => (false, s),
-    };
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}{out}.{frac}", if neg { "-" } else { "" })
-}
-
-fn units_text(n: i64) -> String {
-    grouped(Money(Decimal::from(n)))
-        .trim_end_matches(".00")
-        .to_string()
 }
 
 pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
@@ -258,12 +235,7 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
         for adv in &a.advances {
             let who = &a.parties[adv.party].id;
             let date = adv.date.map(|d| format!(", dated {d}")).unwrap_or_default();
-            let _ = writeln!(
-                o,
-                "  {}: {} {c} to {who}{date}",
-                adv.id,
-                grouped(adv.amount)
-            );
+            let _ = writeln!(o, "  {}: {} {c} to {who}{date}", adv.id, amount(adv.amount));
             if !adv.cross_collateralize.is_empty() {
                 let _ = writeln!(
                     o,
@@ -313,7 +285,7 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
     let _ = writeln!(
         o,
         "\nPayout: a party is paid when what is due reaches {} {c}; less is carried to the next period.",
-        grouped(a.payout.minimum)
+        amount(a.payout.minimum)
     );
     if let Some(d) = a.payout.lock_in_until {
         let _ = writeln!(o, "No amendment may take effect before {d}.");
@@ -342,9 +314,9 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
             let (_, _, what) = sample(k.source);
             format!(
                 "{} {c} of {} ({} {what})",
-                grouped(Money(s.amount)),
+                amount(Money(s.amount)),
                 k.source.name(),
-                units_text(s.units)
+                count(s.units)
             )
         })
         .collect();
@@ -354,10 +326,10 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
         let f = &p.flows;
         let id = &a.parties[p.index].id;
 
-        let mut s = format!("  {id} earns {} {c}", grouped(f.earned));
+        let mut s = format!("  {id} earns {} {c}", amount(f.earned));
         let mut take = |label: &str, m: Money| {
             if !m.is_zero() {
-                s += &format!(", {label} {}", grouped(m));
+                s += &format!(", {label} {}", amount(m));
             }
         };
         take("recoups", f.recouped);
@@ -366,7 +338,7 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
         take("holds (vesting)", f.unvested);
         take("carries", f.carried_out);
         take("withholds", f.withheld);
-        s += &format!("; is paid {} {c}", grouped(f.paid));
+        s += &format!("; is paid {} {c}", amount(f.paid));
         let party = &a.parties[p.index];
         if party.payout_currency != c {
             s += &format!(
@@ -386,9 +358,9 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
                 o,
                 "    {} {} x {}{fraction} = {} ({})",
                 l.source.name(),
-                crate::report::statement::cents(&l.base),
+                cents(&l.base),
                 crate::report::origin::rate_text(&l.rate),
-                crate::report::statement::cents(&l.exact),
+                cents(&l.exact),
                 crate::report::origin::origin_text(a, ar, l)
             );
         }
@@ -396,8 +368,8 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
     let _ = writeln!(
         o,
         "  the label keeps {} {c} of {} {c}",
-        grouped(ar.label_retained),
-        grouped(ar.revenue)
+        amount(ar.label_retained),
+        amount(ar.revenue)
     );
     Ok(o)
 }

@@ -416,20 +416,7 @@ pub fn build(r: &PeriodResult, cx: &Context, ai: usize, pi: usize) -> Option<Sta
     })
 }
 
-/// "12,345.60": amounts for people, with thousands separators.
-pub fn amount(m: Money) -> String {
-    super::describe::grouped(m)
-}
-
-/// An exact figure to the cent, for people (its exact value is elsewhere).
-pub fn cents(x: &Exact) -> String {
-    amount(Money(x.approx(2)))
-}
-
-/// "1,200,000": whole numbers for people.
-pub fn count(n: i64) -> String {
-    super::progress::thousands(rust_decimal::Decimal::from(n))
-}
+pub use super::figures::{amount, cents, count};
 
 /// Renders the statement in one format.
 pub fn render(f: DocFormat, d: &StatementDoc) -> Vec<u8> {
