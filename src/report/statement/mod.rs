@@ -333,9 +333,11 @@ pub fn build(r: &PeriodResult, cx: &Context, ai: usize, pi: usize) -> Option<Sta
         let status = if !st.in_force() {
             "not reached yet".to_string()
         } else if !st.fraction.is_one() {
+            let sources: Vec<&str> = m.sources.iter().map(|s| s.name()).collect();
             format!(
-                "crossed this period: applies to {} of this period's revenue past it",
-                st.fraction
+                "crossed this period: applies to the {} of this period's {} past the threshold, then in full",
+                st.fraction,
+                sources.join(", ")
             )
         } else if st.first_time {
             "reached this period".to_string()

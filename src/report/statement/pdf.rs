@@ -294,6 +294,7 @@ pub fn render(d: &StatementDoc) -> Vec<u8> {
                 false,
             );
             w.para(&format!("    rates: {}", s.rates.join("; ")), 8.0);
+            w.y -= LINE * 0.3;
         }
         for x in &d.catch_ups {
             w.row(
@@ -366,6 +367,7 @@ pub fn render(d: &StatementDoc) -> Vec<u8> {
                 false,
             );
             w.para(&format!("    rates: {}", r.rates.join("; ")), 8.0);
+            w.y -= LINE * 0.3;
         }
     }
     if !d.conversions.is_empty() {
