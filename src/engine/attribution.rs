@@ -66,15 +66,14 @@ pub fn tracks(
     let mut out = Vec::new();
     for ar in &result.agreements {
         let a = &agreements[ar.index];
-        let pricing = Pricing {
-            agreement: a,
-            fx: ar
-                .conversions
+        let pricing = Pricing::new(
+            a,
+            ar.conversions
                 .iter()
                 .map(|c| (c.currency, c.rate.clone()))
                 .collect(),
-            standings: &ar.milestones,
-        };
+            &ar.milestones,
+        );
         let mut lines: Vec<TrackLine> = Vec::new();
         let none = BTreeMap::new();
         for ((isrc, terms, source, currency), sums) in groups.get(&ar.index).unwrap_or(&none) {

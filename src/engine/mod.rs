@@ -303,11 +303,7 @@ fn price_converted(
     );
     // Step 3: every group priced once; each party's lines add up to its
     // exact earnings.
-    let pricing = Pricing {
-        agreement: a,
-        fx,
-        standings: &standings,
-    };
+    let pricing = Pricing::new(a, fx, &standings);
     let mut parties: Vec<PartyResult> = a
         .parties
         .iter()

@@ -43,13 +43,59 @@ pub fn increment(inc: Rate) -> RateTerm {
     }
 }
 
+/// A rate with its exact share (`None` for a per-unit rate).
+type Priced = Option<(RateTerm, Option<Exact>)>;
+
 /// What prices one agreement's revenue this period: its terms, the
-/// period-end exchange rates and the milestones' standings.
+/// period-end exchange rates and the milestones' standings, with every
+/// share made exact once (a group then costs one product per party).
 pub struct Pricing<'a> {
     pub agreement: &'a Agreement,
     /// 1 unit of the currency = rate agreement currency.
     pub fx: BTreeMap<Currency, Exact>,
     pub standings: &'a [Standing],
+    /// Per terms, party and source: the rate and its exact share.
+    shares: Vec<Vec<[Priced; 9]>>,
+    /// Per milestone in force: (party, source, increment, its exact share
+    /// times the milestone's fraction).
+    increments: Vec<(usize, usize, Source, RateTerm, Option<Exact>)>,
+}
+
+impl<'a> Pricing<'a> {
+    pub fn new(
+        agreement: &'a Agreement,
+        fx: BTreeMap<Currency, Exact>,
+        standings: &'a [Standing],
+    ) -> Self {
+        let shares = agreement
+            .terms
+            .iter()
+            .map(|t| {
+                t.rates
+                    .iter()
+                    .map(|row| row.map(|r| r.map(|r| (r, share(&r)))))
+                    .collect()
+            })
+            .collect();
+        let mut increments = Vec::new();
+        for (mi, (m, st)) in agreement.milestones.iter().zip(standings).enumerate() {
+            if !st.in_force() {
+                continue;
+            }
+            for &(pi, source, inc) in &m.escalate {
+                let rate = increment(inc);
+                let scaled = share(&rate).map(|x| x * &st.fraction);
+                increments.push((mi, pi, source, rate, scaled));
+            }
+        }
+        Pricing {
+            agreement,
+            fx,
+            standings,
+            shares,
+            increments,
+        }
+    }
 }
 
 /// A group of revenue to price: all of it shares terms, source and currency.
@@ -67,8 +113,12 @@ impl Pricing<'_> {
     /// The group's earnings, party by party: (party index, line). Base rates
     /// first in party order, then the increments of each milestone in force.
     pub fn earn(&self, g: &Group) -> Vec<(usize, EarningLine)> {
-        let a = self.agreement;
-        let base = &g.amount * &self.fx[&g.currency];
+        let rate = &self.fx[&g.currency];
+        let base = if rate.is_one() {
+            g.amount.clone()
+        } else {
+            &g.amount * rate
+        };
         let line = |origin: Origin, rate: RateTerm, exact: Exact| EarningLine {
             origin,
             terms: g.terms,
@@ -82,28 +132,29 @@ impl Pricing<'_> {
             exact,
         };
         let mut out = Vec::new();
-        for pi in 0..a.parties.len() {
-            if let Some(rate) = a.terms[g.terms].rate(pi, g.source) {
-                let exact = apply(&rate, &base, g.units);
-                out.push((pi, line(Origin::Base { terms: g.terms }, rate, exact)));
+        for (pi, row) in self.shares[g.terms].iter().enumerate() {
+            if let Some((rate, share)) = &row[g.source.index()] {
+                let exact = match share {
+                    Some(s) => &base * s,
+                    None => apply(rate, &base, g.units),
+                };
+                out.push((pi, line(Origin::Base { terms: g.terms }, *rate, exact)));
             }
         }
-        for (mi, (m, st)) in a.milestones.iter().zip(self.standings).enumerate() {
-            if !st.in_force() {
+        for (mi, pi, source, rate, scaled) in &self.increments {
+            if *source != g.source {
                 continue;
             }
-            for &(pi, source, inc) in &m.escalate {
-                if source != g.source {
-                    continue;
-                }
-                let rate = increment(inc);
-                let exact = apply(&rate, &base, g.units) * &st.fraction;
-                let origin = Origin::Increment {
-                    milestone: mi,
-                    fraction: st.fraction.clone(),
-                };
-                out.push((pi, line(origin, rate, exact)));
-            }
+            let fraction = self.standings[*mi].fraction.clone();
+            let exact = match scaled {
+                Some(s) => &base * s,
+                None => apply(rate, &base, g.units) * &fraction,
+            };
+            let origin = Origin::Increment {
+                milestone: *mi,
+                fraction,
+            };
+            out.push((*pi, line(origin, *rate, exact)));
         }
         out
     }
