@@ -3,10 +3,17 @@
 //!
 //! `Decimal` holds 28 significant digits: a product such as amount x fx rate
 //! x a 1/3 share can need more, and `Decimal` then rounds silently. The
-//! pricing path therefore computes in `Exact`, an arbitrary-precision
-//! fraction, and comes back to `Decimal` only at the roundings the contract
-//! allows, through `Exact::to_money`, which never panics and says when a
-//! figure does not fit.
+//! pricing path therefore computes in `Exact`, an exact number, and comes
+//! back to `Decimal` only at the roundings the contract allows, through
+//! `Exact::to_money` / `to_decimal`, which never panic and say when a figure
+//! does not fit.
+//!
+//! Two representations, one value: a decimal held as an `i128` mantissa and
+//! a scale (what almost every figure is: amounts, decimal rates and their
+//! products, computed with integer arithmetic), and an arbitrary-precision
+//! fraction (`BigRational`) as soon as a value has no finite decimal (a
+//! 30/43 share, an inverse exchange rate) or outgrows 38 digits. Every
+//! operation is exact in both; comparisons are by value.
 //!
 //! For people, `Display` writes a terminating value as its exact decimal
 //! ("8", "0.0125") and any other as a fraction ("1/6"), never as 28 digits.
@@ -17,13 +24,33 @@ use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use rust_decimal::Decimal;
+use std::cmp::Ordering;
 use std::fmt;
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub, SubAssign};
 
+/// The largest scale the decimal form keeps (an `i128` holds 38 digits).
+const MAX_SCALE: u32 = 36;
+
+#[derive(Clone, Debug)]
+enum Repr {
+    /// `m / 10^s`.
+    Dec {
+        m: i128,
+        s: u32,
+    },
+    Big(BigRational),
+}
+
 /// An exact rational number.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Exact(BigRational);
+#[derive(Clone, Debug)]
+pub struct Exact(Repr);
+
+impl Default for Exact {
+    fn default() -> Self {
+        Exact::zero()
+    }
+}
 
 /// A figure too large for an amount (`Decimal` holds 28 digits).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -34,47 +61,93 @@ fn ten_pow(n: u32) -> BigInt {
     num_traits::pow(BigInt::from(10u8), n as usize)
 }
 
+fn ten_i128(n: u32) -> Option<i128> {
+    10i128.checked_pow(n)
+}
+
+/// `m` scaled from `from` decimals up to `to` (`to >= from`), if it fits.
+fn rescale(m: i128, from: u32, to: u32) -> Option<i128> {
+    m.checked_mul(ten_i128(to - from)?)
+}
+
 impl Exact {
     pub fn zero() -> Exact {
-        Exact(BigRational::zero())
+        Exact(Repr::Dec { m: 0, s: 0 })
     }
     pub fn one() -> Exact {
-        Exact(BigRational::one())
+        Exact(Repr::Dec { m: 1, s: 0 })
     }
     pub fn int(n: i64) -> Exact {
-        Exact(BigRational::from_integer(BigInt::from(n)))
+        Exact(Repr::Dec {
+            m: i128::from(n),
+            s: 0,
+        })
     }
     /// The exact value of a decimal (mantissa / 10^scale).
     pub fn dec(d: Decimal) -> Exact {
-        Exact(BigRational::new(
-            BigInt::from(d.mantissa()),
-            ten_pow(d.scale()),
-        ))
+        Exact(Repr::Dec {
+            m: d.mantissa(),
+            s: d.scale(),
+        })
     }
     pub fn money(m: Money) -> Exact {
         Exact::dec(m.0)
     }
     /// `num / den`; `den` must not be zero (the loaders refuse a zero total).
     pub fn ratio(num: Decimal, den: Decimal) -> Exact {
+        if den == Decimal::ONE {
+            return Exact::dec(num);
+        }
         Exact::dec(num) / Exact::dec(den)
     }
+
+    /// The value as a fraction (the slow, general form).
+    fn big(&self) -> BigRational {
+        match &self.0 {
+            Repr::Dec { m, s } => BigRational::new(BigInt::from(*m), ten_pow(*s)),
+            Repr::Big(r) => r.clone(),
+        }
+    }
+
+    /// Back to the decimal form when the fraction is one that fits.
+    fn from_big(r: BigRational) -> Exact {
+        match terminating(&r) {
+            Some((m, s)) if s <= MAX_SCALE => match m.to_i128() {
+                Some(m) => Exact(Repr::Dec { m, s }),
+                None => Exact(Repr::Big(r)),
+            },
+            _ => Exact(Repr::Big(r)),
+        }
+    }
+
+    fn signum(&self) -> i32 {
+        match &self.0 {
+            Repr::Dec { m, .. } => m.signum() as i32,
+            Repr::Big(r) => {
+                if r.is_zero() {
+                    0
+                } else if r.is_positive() {
+                    1
+                } else {
+                    -1
+                }
+            }
+        }
+    }
     pub fn is_zero(&self) -> bool {
-        self.0.is_zero()
+        self.signum() == 0
     }
     pub fn is_positive(&self) -> bool {
-        self.0.is_positive()
+        self.signum() > 0
     }
     pub fn is_negative(&self) -> bool {
-        self.0.is_negative()
+        self.signum() < 0
     }
     pub fn is_one(&self) -> bool {
-        self.0.is_one()
-    }
-    pub fn numer(&self) -> &BigInt {
-        self.0.numer()
-    }
-    pub fn denom(&self) -> &BigInt {
-        self.0.denom()
+        match &self.0 {
+            Repr::Dec { m, s } => ten_i128(*s).is_some_and(|t| *m == t),
+            Repr::Big(r) => r.is_one(),
+        }
     }
     pub fn min(self, o: Exact) -> Exact {
         if self <= o {
@@ -86,9 +159,21 @@ impl Exact {
 
     /// Floors to cents (towards minus infinity): docs/arithmetic.md, step 5.
     pub fn floor_cents(&self) -> Exact {
-        let hundred = BigInt::from(100);
-        let scaled = self.0.numer() * &hundred;
-        Exact(BigRational::new(scaled.div_floor(self.0.denom()), hundred))
+        match &self.0 {
+            Repr::Dec { s, .. } if *s <= 2 => self.clone(),
+            Repr::Dec { m, s } => {
+                let d = ten_i128(s - 2).expect("a scale of at most 36");
+                Exact(Repr::Dec {
+                    m: m.div_euclid(d),
+                    s: 2,
+                })
+            }
+            Repr::Big(r) => {
+                let hundred = BigInt::from(100);
+                let scaled = r.numer() * &hundred;
+                Exact::from_big(BigRational::new(scaled.div_floor(r.denom()), hundred))
+            }
+        }
     }
 
     /// Rounds half-to-even to cents.
@@ -99,18 +184,33 @@ impl Exact {
     /// Rounds half-to-even to `dp` decimals (for displays that promise a
     /// number of decimals, and for the roundings of the contract).
     pub fn round_dp(&self, dp: u32) -> Exact {
-        let hundred = ten_pow(dp);
-        let (n, d) = (self.0.numer() * &hundred, self.0.denom().clone());
-        let (q, r) = n.div_mod_floor(&d);
-        // r in [0, d): compare 2r with d.
-        let twice: BigInt = &r * BigInt::from(2);
+        if let Repr::Dec { m, s } = &self.0 {
+            if *s <= dp {
+                return self.clone();
+            }
+            if let Some(d) = ten_i128(s - dp) {
+                let (q, r) = (m.div_euclid(d), m.rem_euclid(d));
+                let q = match (2 * r).cmp(&d) {
+                    Ordering::Less => q,
+                    Ordering::Greater => q + 1,
+                    Ordering::Equal if q % 2 == 0 => q,
+                    Ordering::Equal => q + 1,
+                };
+                return Exact(Repr::Dec { m: q, s: dp });
+            }
+        }
+        let r = self.big();
+        let unit = ten_pow(dp);
+        let (n, d) = (r.numer() * &unit, r.denom().clone());
+        let (q, rem) = n.div_mod_floor(&d);
+        let twice: BigInt = &rem * BigInt::from(2);
         let q = match twice.cmp(&d) {
-            std::cmp::Ordering::Less => q,
-            std::cmp::Ordering::Greater => q + 1,
-            std::cmp::Ordering::Equal if q.is_even() => q,
-            std::cmp::Ordering::Equal => q + 1,
+            Ordering::Less => q,
+            Ordering::Greater => q + 1,
+            Ordering::Equal if q.is_even() => q,
+            Ordering::Equal => q + 1,
         };
-        Exact(BigRational::new(q, hundred))
+        Exact::from_big(BigRational::new(q, unit))
     }
 
     /// Whole cents as an amount. The value must already be whole cents
@@ -122,36 +222,23 @@ impl Exact {
 
     /// The value as a `Decimal` when it terminates and fits, else an error.
     pub fn to_decimal(&self) -> Result<Decimal, TooLarge> {
-        let (digits, scale) = self
-            .terminating()
-            .ok_or_else(|| TooLarge(self.to_string()))?;
-        let m = digits.to_i128().ok_or_else(|| TooLarge(self.to_string()))?;
-        if scale > 28 {
-            return Err(TooLarge(self.to_string()));
+        let too_large = || TooLarge(self.to_string());
+        let (mut m, mut s) = match &self.0 {
+            Repr::Dec { m, s } => (*m, *s),
+            Repr::Big(r) => {
+                let (m, s) = terminating(r).ok_or_else(too_large)?;
+                (m.to_i128().ok_or_else(too_large)?, s)
+            }
+        };
+        // Trailing zeros past Decimal's 28 decimals are not digits lost.
+        while s > 0 && m % 10 == 0 {
+            m /= 10;
+            s -= 1;
         }
-        Decimal::try_from_i128_with_scale(m, scale).map_err(|_| TooLarge(self.to_string()))
-    }
-
-    /// (mantissa, scale) when the value is a terminating decimal, i.e. its
-    /// denominator has no prime factor but 2 and 5.
-    fn terminating(&self) -> Option<(BigInt, u32)> {
-        let mut d = self.0.denom().clone();
-        let (two, five) = (BigInt::from(2), BigInt::from(5));
-        let (mut twos, mut fives) = (0u32, 0u32);
-        while d.is_even() {
-            d /= &two;
-            twos += 1;
+        if s > 28 {
+            return Err(too_large());
         }
-        while (&d % &five).is_zero() {
-            d /= &five;
-            fives += 1;
-        }
-        if !d.is_one() {
-            return None;
-        }
-        let scale = twos.max(fives);
-        let m = self.0.numer() * ten_pow(scale) / self.0.denom();
-        Some((m, scale))
+        Decimal::try_from_i128_with_scale(m, s).map_err(|_| too_large())
     }
 
     /// A display value rounded half-to-even to `dp` decimals, as a
@@ -164,61 +251,14 @@ impl Exact {
     pub fn percent(&self) -> String {
         format!("{}%", self.clone() * Exact::int(100))
     }
-}
 
-impl fmt::Display for Exact {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.terminating() {
-            Some((m, scale)) => {
-                let neg = m.is_negative();
-                let digits = m.abs().to_string();
-                let s = scale as usize;
-                let (int, frac) = if digits.len() > s {
-                    digits.split_at(digits.len() - s)
-                } else {
-                    ("0", "")
-                };
-                let frac = if digits.len() > s {
-                    frac.to_string()
-                } else {
-                    format!("{}{digits}", "0".repeat(s - digits.len()))
-                };
-                let frac = frac.trim_end_matches('0');
-                let sign = if neg { "-" } else { "" };
-                if frac.is_empty() {
-                    write!(f, "{sign}{int}")
-                } else {
-                    write!(f, "{sign}{int}.{frac}")
-                }
-            }
-            None => write!(f, "{}/{}", self.0.numer(), self.0.denom()),
-        }
-    }
-}
-
-impl serde::Serialize for Exact {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_string())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Exact {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Exact::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!("`{s}` is not an exact number like 12.5 or 1/6"))
-        })
-    }
-}
-
-impl Exact {
     /// Reads what `Display` writes: a decimal ("-12.5") or a fraction ("1/6").
     pub fn parse(s: &str) -> Option<Exact> {
         match s.split_once('/') {
             Some((n, d)) => {
                 let n: BigInt = n.trim().parse().ok()?;
                 let d: BigInt = d.trim().parse().ok()?;
-                (!d.is_zero()).then(|| Exact(BigRational::new(n, d)))
+                (!d.is_zero()).then(|| Exact::from_big(BigRational::new(n, d)))
             }
             // Digit by digit: a figure of more than 28 digits stays exact.
             None => {
@@ -238,68 +278,204 @@ impl Exact {
                 }
                 let m: BigInt = format!("{int}{frac}").parse().ok()?;
                 let m = if neg { -m } else { m };
-                Some(Exact(BigRational::new(m, ten_pow(frac.len() as u32))))
+                Some(Exact::from_big(BigRational::new(
+                    m,
+                    ten_pow(frac.len() as u32),
+                )))
             }
         }
     }
 }
 
+/// (mantissa, scale) when the fraction is a terminating decimal, i.e. its
+/// denominator has no prime factor but 2 and 5.
+fn terminating(r: &BigRational) -> Option<(BigInt, u32)> {
+    let mut d = r.denom().clone();
+    let (two, five) = (BigInt::from(2), BigInt::from(5));
+    let (mut twos, mut fives) = (0u32, 0u32);
+    while d.is_even() {
+        d /= &two;
+        twos += 1;
+    }
+    while (&d % &five).is_zero() {
+        d /= &five;
+        fives += 1;
+    }
+    if !d.is_one() {
+        return None;
+    }
+    let scale = twos.max(fives);
+    Some((r.numer() * ten_pow(scale) / r.denom(), scale))
+}
+
+/// Writes `m / 10^s` without trailing zeros.
+fn write_decimal(f: &mut fmt::Formatter<'_>, m: &BigInt, s: u32) -> fmt::Result {
+    let digits = m.abs().to_string();
+    let s = s as usize;
+    let (int, frac) = if digits.len() > s {
+        let (i, fr) = digits.split_at(digits.len() - s);
+        (i.to_string(), fr.to_string())
+    } else {
+        (
+            "0".to_string(),
+            format!("{}{digits}", "0".repeat(s - digits.len())),
+        )
+    };
+    let frac = frac.trim_end_matches('0');
+    let sign = if m.is_negative() { "-" } else { "" };
+    if frac.is_empty() {
+        write!(f, "{sign}{int}")
+    } else {
+        write!(f, "{sign}{int}.{frac}")
+    }
+}
+
+impl fmt::Display for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Repr::Dec { m, s } => write_decimal(f, &BigInt::from(*m), *s),
+            Repr::Big(r) => match terminating(r) {
+                Some((m, s)) => write_decimal(f, &m, s),
+                None => write!(f, "{}/{}", r.numer(), r.denom()),
+            },
+        }
+    }
+}
+
+impl PartialEq for Exact {
+    fn eq(&self, o: &Exact) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Exact {}
+impl PartialOrd for Exact {
+    fn partial_cmp(&self, o: &Exact) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Exact {
+    fn cmp(&self, o: &Exact) -> Ordering {
+        if let (Repr::Dec { m: a, s: x }, Repr::Dec { m: b, s: y }) = (&self.0, &o.0) {
+            let s = (*x).max(*y);
+            if let (Some(a), Some(b)) = (rescale(*a, *x, s), rescale(*b, *y, s)) {
+                return a.cmp(&b);
+            }
+        }
+        self.big().cmp(&o.big())
+    }
+}
+
+impl serde::Serialize for Exact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Exact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Exact::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{s}` is not an exact number like 12.5 or 1/6"))
+        })
+    }
+}
+
+/// The sum, in the decimal form when it fits.
+fn add(a: &Exact, b: &Exact) -> Exact {
+    if let (Repr::Dec { m: x, s: p }, Repr::Dec { m: y, s: q }) = (&a.0, &b.0) {
+        let s = (*p).max(*q);
+        if let (Some(x), Some(y)) = (rescale(*x, *p, s), rescale(*y, *q, s)) {
+            if let Some(m) = x.checked_add(y) {
+                return Exact(Repr::Dec { m, s });
+            }
+        }
+    }
+    Exact(Repr::Big(a.big() + b.big()))
+}
+
+/// The product, in the decimal form when it fits.
+fn mul(a: &Exact, b: &Exact) -> Exact {
+    if let (Repr::Dec { m: x, s: p }, Repr::Dec { m: y, s: q }) = (&a.0, &b.0) {
+        if p + q <= MAX_SCALE {
+            if let Some(m) = x.checked_mul(*y) {
+                return Exact(Repr::Dec { m, s: p + q });
+            }
+        }
+    }
+    Exact::from_big(a.big() * b.big())
+}
+
+/// The quotient (the divisor is never zero: shares and rates are checked).
+fn div(a: &Exact, b: &Exact) -> Exact {
+    Exact::from_big(a.big() / b.big())
+}
+
+fn neg(a: &Exact) -> Exact {
+    match &a.0 {
+        Repr::Dec { m, s } => match m.checked_neg() {
+            Some(m) => Exact(Repr::Dec { m, s: *s }),
+            None => Exact(Repr::Big(-a.big())),
+        },
+        Repr::Big(r) => Exact(Repr::Big(-r.clone())),
+    }
+}
+
 macro_rules! binop {
-    ($tr:ident, $f:ident, $op:tt) => {
+    ($tr:ident, $f:ident, $imp:expr) => {
         impl $tr for Exact {
             type Output = Exact;
             fn $f(self, o: Exact) -> Exact {
-                Exact(self.0 $op o.0)
+                $imp(&self, &o)
             }
         }
         impl $tr<&Exact> for Exact {
             type Output = Exact;
             fn $f(self, o: &Exact) -> Exact {
-                Exact(self.0 $op &o.0)
+                $imp(&self, o)
             }
         }
         impl $tr<&Exact> for &Exact {
             type Output = Exact;
             fn $f(self, o: &Exact) -> Exact {
-                Exact(&self.0 $op &o.0)
+                $imp(self, o)
             }
         }
     };
 }
-binop!(Add, add, +);
-binop!(Sub, sub, -);
-binop!(Mul, mul, *);
-binop!(Div, div, /);
+binop!(Add, add, add);
+binop!(Sub, sub, |a: &Exact, b: &Exact| add(a, &neg(b)));
+binop!(Mul, mul, mul);
+binop!(Div, div, div);
 
 impl AddAssign<&Exact> for Exact {
     fn add_assign(&mut self, o: &Exact) {
-        self.0 += &o.0;
+        *self = add(self, o);
     }
 }
 impl AddAssign for Exact {
     fn add_assign(&mut self, o: Exact) {
-        self.0 += o.0;
+        *self = add(self, &o);
     }
 }
 impl SubAssign<&Exact> for Exact {
     fn sub_assign(&mut self, o: &Exact) {
-        self.0 -= &o.0;
+        *self = add(self, &neg(o));
     }
 }
 impl Neg for Exact {
     type Output = Exact;
     fn neg(self) -> Exact {
-        Exact(-self.0)
+        neg(&self)
     }
 }
 impl Sum for Exact {
     fn sum<I: Iterator<Item = Exact>>(iter: I) -> Exact {
-        iter.fold(Exact::zero(), |a, b| a + b)
+        iter.fold(Exact::zero(), |a, b| add(&a, &b))
     }
 }
 impl<'a> Sum<&'a Exact> for Exact {
     fn sum<I: Iterator<Item = &'a Exact>>(iter: I) -> Exact {
-        iter.fold(Exact::zero(), |a, b| a + b)
+        iter.fold(Exact::zero(), |a, b| add(&a, b))
     }
 }
 
@@ -361,6 +537,40 @@ mod tests {
         assert_eq!(p.clone() / b, a);
         assert_eq!(e(&p.to_string()), p);
         assert!(p.to_decimal().is_err(), "too many digits for a Decimal");
+    }
+
+    fn q(m: i64, s: u32) -> BigRational {
+        BigRational::new(BigInt::from(m), ten_pow(s))
+    }
+
+    proptest::proptest! {
+        /// The decimal fast path and the fraction form agree on every
+        /// operation, including where the fast path overflows to fractions.
+        #[test]
+        fn the_decimal_form_agrees_with_fractions(
+            a in (proptest::num::i64::ANY, 0u32..=18),
+            b in (proptest::num::i64::ANY, 0u32..=18),
+            big in proptest::bool::ANY,
+        ) {
+            let (x, y) = (Exact::dec(Decimal::from_i128_with_scale(a.0.into(), a.1)),
+                          Exact::dec(Decimal::from_i128_with_scale(b.0.into(), b.1)));
+            // The same values, forced into the fraction form.
+            let (bx, by) = (Exact(Repr::Big(q(a.0, a.1))), Exact(Repr::Big(q(b.0, b.1))));
+            let (u, v) = if big { (&bx, &by) } else { (&x, &y) };
+            let (qa, qb) = (q(a.0, a.1), q(b.0, b.1));
+            proptest::prop_assert_eq!((u + v).big(), &qa + &qb);
+            proptest::prop_assert_eq!((u - v).big(), &qa - &qb);
+            proptest::prop_assert_eq!((u * v).big(), &qa * &qb);
+            proptest::prop_assert_eq!((u * &(v * u)).big(), &qa * (&qb * &qa));
+            if b.0 != 0 {
+                proptest::prop_assert_eq!((u / v).big(), &qa / &qb);
+            }
+            proptest::prop_assert_eq!(u.cmp(v), qa.cmp(&qb));
+            proptest::prop_assert_eq!(x.round_dp(3).big(), bx.round_dp(3).big());
+            proptest::prop_assert_eq!(x.floor_cents().big(), bx.floor_cents().big());
+            proptest::prop_assert_eq!(x.to_string(), bx.to_string());
+            proptest::prop_assert_eq!(x.to_decimal(), bx.to_decimal());
+        }
     }
 
     #[test]
