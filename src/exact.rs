@@ -402,11 +402,40 @@ fn mul(a: &Exact, b: &Exact) -> Exact {
             }
         }
     }
-    Exact::from_big(a.big() * b.big())
+    Exact(Repr::Big(a.big() * b.big()))
 }
 
 /// The quotient (the divisor is never zero: shares and rates are checked).
+/// A decimal divided by a decimal stays one when the quotient terminates
+/// within 18 more digits (a 60% split of a 20% pool, a threshold over a
+/// round number); otherwise it becomes a fraction.
 fn div(a: &Exact, b: &Exact) -> Exact {
+    if let (Repr::Dec { m: x, s: p }, Repr::Dec { m: y, s: q }) = (&a.0, &b.0) {
+        if *y != 0 {
+            // x/10^p / (y/10^q) = (x * 10^k / y) / 10^(p + k - q).
+            for k in 0..=18u32 {
+                let Some(n) = ten_i128(k).and_then(|t| x.checked_mul(t)) else {
+                    break;
+                };
+                if n % y != 0 {
+                    continue;
+                }
+                let quotient = n / y;
+                let scale = p + k;
+                if scale >= *q {
+                    if scale - q <= MAX_SCALE {
+                        return Exact(Repr::Dec {
+                            m: quotient,
+                            s: scale - q,
+                        });
+                    }
+                } else if let Some(m) = ten_i128(q - scale).and_then(|t| quotient.checked_mul(t)) {
+                    return Exact(Repr::Dec { m, s: 0 });
+                }
+                break;
+            }
+        }
+    }
     Exact::from_big(a.big() / b.big())
 }
 
@@ -570,6 +599,26 @@ mod tests {
             proptest::prop_assert_eq!(x.floor_cents().big(), bx.floor_cents().big());
             proptest::prop_assert_eq!(x.to_string(), bx.to_string());
             proptest::prop_assert_eq!(x.to_decimal(), bx.to_decimal());
+        }
+    }
+
+    #[test]
+    fn division_stays_decimal_when_the_quotient_terminates() {
+        for (a, b, want) in [
+            ("6", "0.2", "30"),
+            ("1", "8", "0.125"),
+            ("0.3", "100", "0.003"),
+            ("5", "0.5", "10"),
+            ("-7", "2", "-3.5"),
+            ("0.2", "0.6", "1/3"),
+            ("1", "43", "1/43"),
+            ("200000", "1200000", "1/6"),
+            ("0", "7", "0"),
+        ] {
+            let q = e(a) / e(b);
+            assert_eq!(q.to_string(), want, "{a} / {b}");
+            assert_eq!(q.big(), e(a).big() / e(b).big(), "{a} / {b}");
+            assert_eq!(matches!(q.0, Repr::Dec { .. }), !want.contains('/'));
         }
     }
 
