@@ -70,22 +70,22 @@ pub enum Command {
         source, base amount in the agreement currency, units, rate, exact earnings), the \
         agreement's currency conversions, the exact total and the cent the largest-remainder \
         rounding gave, then each deduction in the order of docs/arithmetic.md down to the payment and its \
-        currency, and the notes. With --track ISRC: the track's lines per source and currency, \
-        which agreement and terms priced them and what each party earned on them, or that they \
-        are unmatched or out of term. Text by default; --format json gives the same as data. \
+        currency, and the notes. With --track ISRC: the engine's attribution of the track, what \
+        each party earned on it per terms (milestone increments included), source and currency, \
+        or that its lines are unmatched or out of term. Text by default; --format json gives the same as data. \
         An unknown or ambiguous party is a usage error (exit 2)."
     )]
     Explain(explain::Args),
     /// Control totals, conservation, ledger roll-forward, distributor totals, disputes.
     #[command(
-        long_about = "Reconcile the period: control totals per statement file (lines, units and the \
-        exact amount per currency); the conservation checks (per agreement revenue = parties' earned \
+        long_about = "Reconcile the period: control totals per statement file, per currency \
+        (matched + unmatched + out of term + skipped rows per reason = the file's own total); the conservation checks (per agreement revenue = parties' earned \
         + label retained; per currency statement totals = matched + unmatched + out of term); the \
         ledger roll-forward per party (opening balance + earned - recouped - forfeited - paid - \
         withheld = closing balance, a balance being what is carried, reserved, gated or unvested); \
         differences against the totals a distributor reported (--expect FILE, a CSV \
         file,currency,amount[,lines] where file is the statement's file name; our total is rounded \
-        half-to-even to the decimals of the reported one); and, for agreements with a [dispute] \
+        half-to-even to the decimals of the reported one, skipped rows included); and, for agreements with a [dispute] \
         section, the deadline to object (period end + objection_days), judged on --as-of DATE \
         (no clock is read). Exit 1 when a reported total differs. Changes nothing."
     )]
@@ -119,15 +119,20 @@ pub enum Command {
         overwritten: if any of these exists, nothing is written (exit 2)."
     )]
     Init(init::Args),
-    /// One statement per party for the period: Markdown or self-contained HTML.
+    /// One statement per party for the period: Markdown, print-ready HTML or PDF.
     #[command(
-        long_about = "Write one statement per party for the period: earnings by source (net \
-        receipts, units, rate, earnings, with a bar chart in HTML), the steps from earned to paid, \
-        the payment in the party's currency and the notes. --format md (default) or html \
-        (self-contained: inline CSS, no script, no external file). With --output DIR, one file per \
-        party with a payout row, named <agreement>--<party>.md or .html; with --party \
-        AGREEMENT/PARTY (or PARTY when unambiguous) and no --output, that statement is printed. \
-        Changes nothing in the ledger."
+        long_about = "Write one statement per party for the period, in Markdown (default), \
+        print-ready HTML (--format html: self-contained, fits A4 and Letter) or PDF (--format pdf, \
+        A4), all from one document: the label's name and address ([label] in royalty.toml), the \
+        statement date (--date, else the period's last day) and the period's dates, the agreement, \
+        the payment reference as in the payment file, earnings by source and by track with each \
+        rate that applied and what it came from (terms, amendment, milestone increment), \
+        conversions with their rates, each step from earned to paid, the advance history, \
+        reserves held and when they are released, the milestones, the notes and the objection \
+        deadline (docs/commands.md, statements). With --output DIR, one file per party with a \
+        payout row, named <agreement>--<party>.md, .html or .pdf; with --party AGREEMENT/PARTY \
+        (or PARTY when unambiguous) and no --output, that statement is printed. Changes nothing \
+        in the ledger."
     )]
     Statements(statements::Args),
     /// Preview payouts for hypothetical revenue, beside the baseline; never touches the ledger.
