@@ -54,8 +54,12 @@ pub fn exec(a: Args) -> Result<u8> {
             ))
         })?;
         let revenue = prepared.loaded.revenue.sorted();
-        let lines =
-            royalty::engine::attribution::tracks(agreements, &revenue, &result, Some(isrc))?;
+        let lines = royalty::engine::attribution::tracks(
+            agreements,
+            &revenue,
+            &result,
+            royalty::engine::attribution::Scope::Track(isrc),
+        )?;
         let t = explain::track_trace(&result, agreements, &lines, isrc);
         match format {
             Format::Json => explain::json(&t),

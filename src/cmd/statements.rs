@@ -9,6 +9,7 @@
 
 use super::common::{prepare, print_warnings, Common};
 use royalty::diag::{Error, Result};
+use royalty::engine::attribution::Scope;
 use royalty::report::explain::resolve_party;
 use royalty::report::rows::payout_rows;
 use royalty::report::statement::{build, render, Context, DocFormat, Sender};
@@ -59,7 +60,12 @@ pub fn exec(a: Args) -> Result<u8> {
             .collect(),
     };
     let revenue = prepared.loaded.revenue.sorted();
-    let tracks = royalty::engine::attribution::tracks(agreements, &revenue, &result, None)?;
+    // One party's statement needs its agreement's tracks only.
+    let scope = match (&a.party, chosen.as_slice()) {
+        (Some(_), [(ai, _)]) => Scope::Agreement(*ai),
+        _ => Scope::All,
+    };
+    let tracks = royalty::engine::attribution::tracks(agreements, &revenue, &result, scope)?;
     let sender = prepared.loaded.settings.label.as_ref().map(|l| Sender {
         name: l.name.clone(),
         address: l.address.clone(),

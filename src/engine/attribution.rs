@@ -34,22 +34,37 @@ pub struct TrackLine {
 /// Per agreement, a track's matched revenue of one (terms, source, currency).
 type TrackGroups = BTreeMap<usize, BTreeMap<(Isrc, usize, Source, Currency), Sums>>;
 
-/// Attributes the period's matched revenue to tracks, for every agreement
-/// (`only` = None) or one ISRC. Lines come in agreement, party, track
-/// order (`of_party` finds one party's lines by bisection).
+/// Which tracks to attribute: a whole agreement's are checked to add up to
+/// its parties' earnings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every agreement's tracks (every statement of the period).
+    All,
+    /// One agreement's tracks (one party's statement): by its index.
+    Agreement(usize),
+    /// One track, whatever agreement has it (`explain --track`).
+    Track(Isrc),
+}
+
+/// Attributes the period's matched revenue to tracks, in `scope`. Lines
+/// come in agreement, party, track order (`of_party` finds one party's
+/// lines by bisection).
 pub fn tracks(
     agreements: &[Agreement],
     revenue: &[(Key, Sums)],
     result: &PeriodResult,
-    only: Option<Isrc>,
+    scope: Scope,
 ) -> Result<Vec<TrackLine>> {
     let by_isrc = super::isrc_index(agreements);
     let mut groups = TrackGroups::new();
     for (key, sums) in revenue {
-        if only.is_some_and(|i| i != key.isrc) {
+        if matches!(scope, Scope::Track(i) if i != key.isrc) {
             continue;
         }
         if let Ok((ai, t)) = super::match_key(agreements, &by_isrc, key) {
+            if matches!(scope, Scope::Agreement(x) if x != ai) {
+                continue;
+            }
             let g = groups
                 .entry(ai)
                 .or_default()
@@ -65,6 +80,9 @@ pub fn tracks(
     }
     let mut out = Vec::new();
     for ar in &result.agreements {
+        if matches!(scope, Scope::Agreement(x) if x != ar.index) {
+            continue;
+        }
         let a = &agreements[ar.index];
         let pricing = Pricing::new(
             a,
@@ -95,7 +113,7 @@ pub fn tracks(
                     }),
             );
         }
-        if only.is_none() {
+        if !matches!(scope, Scope::Track(_)) {
             check(ar, &lines)?;
         }
         lines.sort_by(|x, y| {
