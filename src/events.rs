@@ -4,6 +4,7 @@
 
 use crate::codes::Isrc;
 use crate::diag::Diagnostic;
+use crate::limits;
 use crate::money::parse_decimal;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -118,10 +119,27 @@ pub fn parse_events(text: &str, file: &Path) -> (Vec<Event>, Vec<Diagnostic>) {
         if kind.is_none() {
             bad("kind", &format!("one of {}", EventKind::vocabulary()));
         }
-        let value = parse_decimal(cell("value"));
-        if value.is_none() {
-            bad("value", "a number (chart position, amount or score)");
-        }
+        let value = match parse_decimal(cell("value")) {
+            None => {
+                bad("value", "a number (chart position, amount or score)");
+                None
+            }
+            // A chart position is a place from 1 down; any other value an
+            // amount, score or count (docs/limits.md).
+            Some(v) => {
+                let range = match kind {
+                    Some(EventKind::Chart) => &limits::CHART_POSITION,
+                    _ => &limits::EVENT_VALUE,
+                };
+                match range.check(v) {
+                    Ok(v) => Some(v),
+                    Err(_) => {
+                        bad("value", range.expect);
+                        None
+                    }
+                }
+            }
+        };
         if let (Some(date), Some(isrc), Some(kind), Some(value)) = (date, isrc, kind, value) {
             out.push(Event {
                 date,
@@ -139,6 +157,28 @@ pub fn parse_events(text: &str, file: &Path) -> (Vec<Event>, Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_out_of_range_are_placed() {
+        let (ev, d) = parse_events(
+            "date,isrc,kind,value,note\n2026-02-14,QZNWX2600001,chart,-3,x\n\
+             2026-02-14,QZNWX2600001,chart,0,x\n2026-02-14,QZNWX2600001,chart,2.5,x\n\
+             2026-02-14,QZNWX2600001,sync_deal,10000000000000000,x\n\
+             2026-02-14,QZNWX2600001,review,4.5,x\n",
+            Path::new("events.csv"),
+        );
+        assert_eq!(ev.len(), 1, "{d:?}");
+        let m: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        assert_eq!(m.len(), 4, "{m:?}");
+        assert!(
+            m[0].starts_with("events.csv:2:31: error: value: expected a chart position"),
+            "{}",
+            m[0]
+        );
+        assert!(m[1].starts_with("events.csv:3:31:"), "{}", m[1]);
+        assert!(m[2].starts_with("events.csv:4:31:"), "{}", m[2]);
+        assert!(m[3].contains("up to 10^15"), "{}", m[3]);
+    }
 
     #[test]
     fn events_parse_and_bad_cells_are_placed() {

@@ -8,6 +8,7 @@
 
 use crate::codes::Currency;
 use crate::diag::{line_col, Diagnostic};
+use crate::limits;
 use crate::money::parse_decimal;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -151,7 +152,7 @@ pub fn parse_fx(text: &str, file: &Path) -> (FxTable, Vec<Diagnostic>) {
         let date = cells[0].trim().parse::<Date>().ok();
         let from = Currency::parse(cells[1]);
         let to = Currency::parse(cells[2]);
-        let rate = parse_decimal(cells[3]).filter(|r| *r > Decimal::ZERO);
+        let rate = parse_decimal(cells[3]);
         let mut ok = true;
         if date.is_none() {
             diags.push(Diagnostic::error(
@@ -179,17 +180,29 @@ pub fn parse_fx(text: &str, file: &Path) -> (FxTable, Vec<Diagnostic>) {
                 ok = false;
             }
         }
-        if rate.is_none() {
-            diags.push(Diagnostic::error(
-                file,
-                n,
-                col(3),
-                format!(
-                    "rate: expected a positive decimal like 1.0825, found `{}`",
-                    cells[3]
-                ),
-            ));
-            ok = false;
+        match rate.map(|r| limits::FX_RATE.check(r)) {
+            None => {
+                diags.push(Diagnostic::error(
+                    file,
+                    n,
+                    col(3),
+                    format!(
+                        "rate: expected a positive decimal like 1.0825, found `{}`",
+                        cells[3]
+                    ),
+                ));
+                ok = false;
+            }
+            Some(Err(expect)) => {
+                diags.push(Diagnostic::error(
+                    file,
+                    n,
+                    col(3),
+                    format!("rate: {expect}, found `{}`", cells[3].trim()),
+                ));
+                ok = false;
+            }
+            Some(Ok(_)) => {}
         }
         if !ok {
             continue;
@@ -258,6 +271,27 @@ mod tests {
         let (t, _) = parse_fx(FX, Path::new("fx.csv"));
         let r = t.rate(c("EUR"), c("USD"), date(2026, 3, 31)).unwrap();
         assert_eq!((dec("92") * r).round_dp(20), dec("100"));
+    }
+
+    #[test]
+    fn rates_out_of_range_are_placed() {
+        let (t, d) = parse_fx(
+            "date,from,to,rate\n2026-03-31,JPY,USD,10000000000000000000000000\n\
+             2026-03-31,EUR,USD,0\n2026-03-31,GBP,USD,1e25\n2026-03-31,CHF,USD,0.00000001\n\
+             2026-03-31,SEK,USD,0.0953\n",
+            Path::new("fx.csv"),
+        );
+        let m: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        assert_eq!(m.len(), 4, "{m:?}");
+        assert!(
+            m[0].starts_with("fx.csv:2:20: error: rate: expected a rate from 0.000001 to 1000000"),
+            "{}",
+            m[0]
+        );
+        assert!(m[1].starts_with("fx.csv:3:20: error: rate"), "{}", m[1]);
+        assert!(m[2].starts_with("fx.csv:4:20: error: rate"), "{}", m[2]);
+        assert!(m[3].starts_with("fx.csv:5:20: error: rate"), "{}", m[3]);
+        assert!(t.rate(c("SEK"), c("USD"), date(2026, 3, 31)).is_ok());
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod exact;
 pub mod fsutil;
 pub mod fx;
 pub mod import;
+pub mod limits;
 pub mod ledger;
 pub mod load;
 pub mod money;

@@ -5,6 +5,7 @@
 use super::raw::{RawAgreement, RawNum, RawParty, RawRates, RawSplit, RawTable, S};
 use super::*;
 use crate::diag::{line_col, Diagnostic};
+use crate::limits::{self, Range};
 use crate::money::{parse_decimal, parse_percent, Rate};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -53,6 +54,91 @@ impl Ctx<'_> {
             );
         }
         d
+    }
+
+    /// `d`, read from `v`, if it lies in `r`; else an error that names the
+    /// term, shows the value as written and says what is expected.
+    fn ranged(&mut self, v: &S<RawNum>, what: &str, d: Decimal, r: &Range) -> Option<Decimal> {
+        let written = match v.get_ref() {
+            RawNum::Text(t) => t.trim().to_string(),
+            RawNum::Int(i) => i.to_string(),
+        };
+        self.ranged_at(v.span(), &written, what, d, r)
+    }
+
+    fn ranged_at(
+        &mut self,
+        span: std::ops::Range<usize>,
+        written: &str,
+        what: &str,
+        d: Decimal,
+        r: &Range,
+    ) -> Option<Decimal> {
+        let expect = match r.check(d) {
+            Ok(d) => return Some(d),
+            Err(expect) => expect,
+        };
+        let why = if d < Decimal::ZERO && r.min >= Decimal::ZERO {
+            "must not be negative"
+        } else if limits::decimals(d) > r.decimals {
+            "has too many decimals"
+        } else {
+            "is out of range"
+        };
+        self.err(span, format!("`{what}` {why} ({written}): {expect}"));
+        None
+    }
+
+    /// Is the id a safe name (`limits::safe_id`)? Ids become parts of file
+    /// names and payment references.
+    fn id(&mut self, v: &S<String>, what: &str) -> bool {
+        let ok = limits::safe_id(v.get_ref());
+        if !ok {
+            self.err_at(
+                v,
+                format!(
+                    "{what} id `{}`: expected {}",
+                    v.get_ref().escape_debug(),
+                    limits::ID_RULE
+                ),
+            );
+        }
+        ok
+    }
+
+    /// A plain decimal within `r`.
+    fn decimal_in(&mut self, v: &S<RawNum>, what: &str, r: &Range) -> Option<Decimal> {
+        let d = self.decimal(v, what)?;
+        self.ranged(v, what, d, r)
+    }
+
+    /// A whole count from `min` to `max` (periods, months, days).
+    fn count(&mut self, v: &S<RawNum>, what: &str, min: u32, max: u32) -> Option<u32> {
+        let d = self.decimal(v, what)?;
+        let n = limits::count(d, max).filter(|n| *n >= min);
+        if n.is_none() {
+            self.err_at(
+                v,
+                format!("`{what}` must be a whole number from {min} to {max}"),
+            );
+        }
+        n
+    }
+
+    /// A share ("4%") within 0% to 100%.
+    fn share(&mut self, v: &S<RawNum>, what: &str) -> Option<Decimal> {
+        let d = self.percent(v, what)?;
+        self.ranged(v, what, d, &limits::SHARE)
+    }
+
+    /// A rate or an increment: a share or an amount per unit, each in its range.
+    fn rate_in(&mut self, v: &S<RawNum>, what: &str, rate: Rate) -> Option<Rate> {
+        match rate {
+            Rate::Share(x) => self.ranged(v, what, x, &limits::SHARE).map(Rate::Share),
+            Rate::PerUnit(x) => self
+                .ranged(v, what, x, &limits::PER_UNIT)
+                .map(Rate::PerUnit),
+        }
     }
 
     /// A percentage string ("4%").
@@ -110,7 +196,7 @@ pub fn load_agreement_str(text: &str, file: &Path) -> Result<Agreement, Vec<Diag
 
 fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
     let id = raw.id.get_ref().clone();
-    if id.is_empty()
+    if !limits::safe_id(&id)
         || !id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -118,7 +204,8 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         cx.err_at(
             &raw.id,
             format!(
-                "agreement id `{id}`: expected lower-case letters, digits and hyphens ([a-z0-9-])"
+                "agreement id `{id}`: expected lower-case letters, digits and hyphens ([a-z0-9-]), starting with a letter or digit, at most {} characters",
+                limits::MAX_ID_LEN
             ),
         );
     }
@@ -191,10 +278,7 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
     let mut payout = PayoutRules::default();
     if let Some(p) = &raw.payout {
         if let Some(m) = &p.get_ref().minimum {
-            if let Some(d) = cx.decimal(m, "payout.minimum") {
-                if d < Decimal::ZERO {
-                    cx.err_at(m, "`payout.minimum` must not be negative");
-                }
+            if let Some(d) = cx.decimal_in(m, "payout.minimum", &limits::MONEY) {
                 payout.minimum = crate::money::Money(d);
             }
         }
@@ -220,20 +304,12 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         .and_then(|g| gate(g, &raw, &parties, &advances, cx));
     let reserve = raw.reserve.as_ref().and_then(|r| reserve(r, cx));
     let objection_days = raw.dispute.as_ref().and_then(|d| {
-        let n = cx.decimal(&d.objection_days, "dispute.objection_days")?;
-        match u32::try_from(n.trunc().mantissa())
-            .ok()
-            .filter(|_| n.fract().is_zero() && n.scale() == 0)
-        {
-            Some(v) => Some(v),
-            None => {
-                cx.err_at(
-                    &d.objection_days,
-                    "`dispute.objection_days` must be a whole number of days",
-                );
-                None
-            }
-        }
+        cx.count(
+            &d.objection_days,
+            "dispute.objection_days",
+            0,
+            limits::MAX_OBJECTION_DAYS,
+        )
     });
 
     Some(Agreement {
@@ -303,29 +379,14 @@ fn over_a_hundred_with_escalations(
     }
 }
 
-fn whole(cx: &mut Ctx, v: &S<RawNum>, what: &str) -> Option<u32> {
-    let d = cx.decimal(v, what)?;
-    let n = (d.scale() == 0 || d.fract().is_zero())
-        .then(|| u32::try_from(d.trunc().mantissa()).ok())
-        .flatten();
-    if n.is_none() {
-        cx.err_at(v, format!("`{what}` must be a whole, non-negative number"));
-    }
-    n
-}
-
 fn vesting(v: &super::raw::RawVesting, cx: &mut Ctx) -> Option<Vesting> {
     let start = cx.date(&v.start, "vesting.start");
-    let months = whole(cx, &v.months, "vesting.months");
+    let months = cx.count(&v.months, "vesting.months", 1, limits::MAX_VESTING_MONTHS);
     let cliff = match &v.cliff_months {
-        Some(c) => whole(cx, c, "vesting.cliff_months"),
+        Some(c) => cx.count(c, "vesting.cliff_months", 0, limits::MAX_VESTING_MONTHS),
         None => Some(0),
     };
     if let (Some(m), Some(c)) = (months, cliff) {
-        if m == 0 {
-            cx.err_at(&v.months, "`vesting.months` must be at least 1");
-            return None;
-        }
         if c > m {
             let at = v.cliff_months.as_ref().expect("a cliff over 0 was given");
             cx.err_at(
@@ -437,6 +498,7 @@ fn milestones(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec
     let before = cx.diags.len();
     for m in &raw.milestone {
         let id = m.id.get_ref().clone();
+        cx.id(&m.id, "milestone");
         if out.iter().any(|x| x.id == id) {
             cx.err_at(&m.id, format!("duplicate milestone id `{id}`"));
         }
@@ -471,11 +533,11 @@ fn milestones(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec
                     let at_most = e
                         .at_most
                         .as_ref()
-                        .and_then(|v| cx.decimal(v, "event.at_most"));
+                        .and_then(|v| cx.decimal_in(v, "event.at_most", &limits::EVENT_VALUE));
                     let at_least = e
                         .at_least
                         .as_ref()
-                        .and_then(|v| cx.decimal(v, "event.at_least"));
+                        .and_then(|v| cx.decimal_in(v, "event.at_least", &limits::EVENT_VALUE));
                     Metric::Event {
                         kind,
                         at_most,
@@ -498,14 +560,13 @@ fn milestones(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec
                 continue;
             }
             (_, Some(t)) => {
-                let Some(d) = cx.decimal(t, "threshold") else {
+                let range = match metric {
+                    Metric::Units => &limits::UNITS,
+                    _ => &limits::MONEY,
+                };
+                let Some(d) = cx.decimal_in(t, "threshold", range) else {
                     continue;
                 };
-                if d < Decimal::ZERO {
-                    cx.err_at(t, "a threshold must not be negative");
-                } else if metric == Metric::Units && !d.fract().is_zero() {
-                    cx.err_at(t, "a units threshold must be a whole number");
-                }
                 d
             }
         };
@@ -531,7 +592,7 @@ fn milestones(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec
             let Some(s) = cx.source(src, v.span()) else {
                 continue;
             };
-            if let Some(w) = cx.decimal(v, "weights") {
+            if let Some(w) = cx.decimal_in(v, &format!("weights.{src}"), &limits::WEIGHT) {
                 weights.push((s, w));
             }
         }
@@ -560,8 +621,11 @@ fn milestones(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec
                     RawNum::Int(_) => None,
                 };
                 match inc {
-                    Some(r @ (Rate::Share(x) | Rate::PerUnit(x))) if x >= Decimal::ZERO => escalate.push((pi, s, r)),
-                    Some(_) => cx.err_at(v, "an increment must not be negative"),
+                    Some(r) => {
+                        if let Some(r) = cx.rate_in(v, &format!("escalate.{pid}.{src}"), r) {
+                            escalate.push((pi, s, r));
+                        }
+                    }
                     None => cx.err_at(v, format!("escalate.{pid}.{src}: expected an increment such as \"+1%\" or \"+0.02/unit\"")),
                 }
             }
@@ -589,7 +653,11 @@ fn milestones(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec
 }
 
 fn reversion(r: &super::raw::RawReversion, parties: &[Party], cx: &mut Ctx) -> Option<Reversion> {
-    let amount = cx.decimal(&r.if_revenue_below, "reversion.if_revenue_below");
+    let amount = cx.decimal_in(
+        &r.if_revenue_below,
+        "reversion.if_revenue_below",
+        &limits::MONEY,
+    );
     let by = cx.date(&r.by, "reversion.by");
     if !parties.iter().any(|p| &p.id == r.to.get_ref()) {
         cx.err_at(
@@ -614,6 +682,7 @@ fn advances(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec<A
     let mut ok = true;
     for a in &raw.advance {
         let id = a.id.get_ref().clone();
+        ok &= cx.id(&a.id, "advance");
         if out.iter().any(|x: &Advance| x.id == id) {
             cx.err_at(&a.id, format!("duplicate advance id `{id}`"));
             ok = false;
@@ -629,11 +698,7 @@ fn advances(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec<A
             );
             ok = false;
         }
-        let amount = cx.decimal(&a.amount, "advance.amount");
-        if amount.is_some_and(|d| d < Decimal::ZERO) {
-            cx.err_at(&a.amount, "an advance must not be negative");
-            ok = false;
-        }
+        let amount = cx.decimal_in(&a.amount, "advance.amount", &limits::MONEY);
         let date = a.date.as_ref().and_then(|d| cx.date(d, "advance.date"));
         let (Some(party), Some(amount)) = (party, amount) else {
             ok = false;
@@ -722,36 +787,34 @@ fn gate(
 }
 
 fn reserve(r: &super::raw::RawReserve, cx: &mut Ctx) -> Option<Reserve> {
-    let rate = cx.percent(&r.rate, "reserve.rate");
-    if rate.is_some_and(|x| x < Decimal::ZERO || x > Decimal::ONE) {
-        cx.err_at(&r.rate, "`reserve.rate` must be between 0% and 100%");
-    }
+    let rate = cx.share(&r.rate, "reserve.rate");
     let sources: Vec<Source> = r
         .sources
         .iter()
         .filter_map(|s| cx.source(s.get_ref(), s.span()))
         .collect();
     let schedule = match (&r.release_after, &r.release) {
-        (Some(n), None) => {
-            let d = cx.decimal(n, "reserve.release_after")?;
-            match u32::try_from(d.mantissa())
-                .ok()
-                .filter(|v| d.scale() == 0 && *v >= 1)
-            {
-                Some(v) => ReleaseSchedule::Equal(v),
-                None => {
-                    cx.err_at(
-                        n,
-                        "`reserve.release_after` must be a whole number of periods, at least 1",
-                    );
-                    return None;
-                }
-            }
-        }
+        (Some(n), None) => ReleaseSchedule::Equal(cx.count(
+            n,
+            "reserve.release_after",
+            1,
+            limits::MAX_RELEASE_PERIODS,
+        )?),
         (None, Some(parts)) => {
+            if parts.len() > limits::MAX_RELEASE_PERIODS as usize {
+                cx.err_at(
+                    &parts[limits::MAX_RELEASE_PERIODS as usize],
+                    format!(
+                        "`reserve.release` has {} parts; at most {} periods",
+                        parts.len(),
+                        limits::MAX_RELEASE_PERIODS
+                    ),
+                );
+                return None;
+            }
             let mut fr = Vec::new();
             for p in parts {
-                fr.push(cx.percent(p, "reserve.release")?);
+                fr.push(cx.share(p, "reserve.release")?);
             }
             let total: Decimal = fr.iter().sum();
             if total != Decimal::ONE || fr.iter().any(|x| *x < Decimal::ZERO) {
@@ -790,9 +853,7 @@ fn reserve(r: &super::raw::RawReserve, cx: &mut Ctx) -> Option<Reserve> {
 
 fn party(p: &RawParty, agreement_currency: Option<Currency>, cx: &mut Ctx) -> Option<Party> {
     let id = p.id.get_ref().clone();
-    if id.is_empty() {
-        cx.err_at(&p.id, "party id must not be empty");
-    }
+    cx.id(&p.id, "party");
     let payout_currency = match &p.payout_currency {
         Some(c) => {
             let parsed = Currency::parse(c.get_ref());
@@ -810,24 +871,13 @@ fn party(p: &RawParty, agreement_currency: Option<Currency>, cx: &mut Ctx) -> Op
         None => agreement_currency,
     };
     let withholding = match &p.withholding {
-        Some(w) => {
-            let d = cx.percent(w, "withholding");
-            if let Some(x) = d {
-                if x < Decimal::ZERO || x > Decimal::ONE {
-                    cx.err_at(w, "`withholding` must be between 0% and 100%");
-                }
-            }
-            d.unwrap_or_default()
-        }
+        Some(w) => cx.share(w, "withholding").unwrap_or_default(),
         None => Decimal::ZERO,
     };
-    let hours = p.hours.as_ref().and_then(|h| {
-        let d = cx.decimal(h, "hours");
-        if d.is_some_and(|d| d < Decimal::ZERO) {
-            cx.err_at(h, "`hours` must not be negative");
-        }
-        d
-    });
+    let hours = p
+        .hours
+        .as_ref()
+        .and_then(|h| cx.decimal_in(h, "hours", &limits::HOURS));
     let vesting = p.vesting.as_ref().and_then(|v| vesting(v, cx));
     let departed = p.departed.as_ref().and_then(|d| cx.date(d, "departed"));
     Some(Party {
@@ -913,14 +963,14 @@ fn terms(raw: &TermsInput, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
                         RawNum::Text(s) => Rate::parse(s),
                         RawNum::Int(_) => None,
                     };
-                    match rate {
-                        Some(Rate::Share(x)) if x < Decimal::ZERO => cx.err_at(v, "a rate must not be negative"),
-                        Some(Rate::PerUnit(x)) if x < Decimal::ZERO => cx.err_at(v, "a rate must not be negative"),
-                        Some(Rate::Share(x)) => {
+                    let what = format!("rates.{pid}.{src}");
+                    match rate.map(|r| cx.rate_in(v, &what, r)) {
+                        Some(Some(Rate::Share(x))) => {
                             t.rates[pi][source.index()] = Some(RateTerm::Share { num: x, den: Decimal::ONE })
                         }
-                        Some(Rate::PerUnit(x)) => t.rates[pi][source.index()] = Some(RateTerm::PerUnit(x)),
-                        None => cx.err_at(v, format!("rates.{pid}.{src}: expected a percentage (\"4%\") or an amount per unit (\"0.10/unit\")")),
+                        Some(Some(Rate::PerUnit(x))) => t.rates[pi][source.index()] = Some(RateTerm::PerUnit(x)),
+                        Some(None) => {}
+                        None => cx.err_at(v, format!("{what}: expected a percentage (\"4%\") or an amount per unit (\"0.10/unit\")")),
                     }
                 }
             }
@@ -950,10 +1000,7 @@ fn terms(raw: &TermsInput, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
                 let Some(source) = cx.source(src, v.span()) else {
                     continue;
                 };
-                if let Some(x) = cx.percent(v, &format!("pool.{src}")) {
-                    if x < Decimal::ZERO || x > Decimal::ONE {
-                        cx.err_at(v, format!("pool.{src} must be between 0% and 100%"));
-                    }
+                if let Some(x) = cx.share(v, &format!("pool.{src}")) {
                     t.pool[source.index()] = Some(x);
                 }
             }
@@ -1013,10 +1060,7 @@ fn split_shares(
             ),
             Some(ts) => {
                 for (name, v) in ts.get_ref() {
-                    if let Some(w) = cx.decimal(v, &format!("tiers.{name}")) {
-                        if w < Decimal::ZERO {
-                            cx.err_at(v, "a tier weight must not be negative");
-                        }
+                    if let Some(w) = cx.decimal_in(v, &format!("tiers.{name}"), &limits::TIER) {
                         tiers.insert(name.clone(), w);
                     }
                 }
@@ -1094,14 +1138,16 @@ fn split_shares(
                 continue;
             };
             let share = match v.get_ref() {
-                toml::Value::String(s) => parse_percent(s),
+                toml::Value::String(s) => parse_percent(s).map(|x| (x, s.as_str())),
                 _ => None,
             };
             match share {
-                Some(x) if x < Decimal::ZERO => cx.err_at(v, "a share must not be negative"),
-                Some(x) => {
-                    total += x;
-                    t.split[pi] = Some((x, Decimal::ONE));
+                Some((x, written)) => {
+                    let what = format!("split.{pid}");
+                    if let Some(x) = cx.ranged_at(v.span(), written, &what, x, &limits::SHARE) {
+                        total += x;
+                        t.split[pi] = Some((x, Decimal::ONE));
+                    }
                 }
                 None => cx.err_at(
                     v,

@@ -24,25 +24,43 @@ use crate::money::{round_cents, Money};
 use crate::period::Period;
 use std::path::PathBuf;
 
-/// Splits a reserve into the amounts released over the next periods.
+/// Splits a reserve into the amounts released over the next periods, in
+/// closed form: equal parts are one rounded division, not a loop over
+/// fractions, and the number of periods is bounded where it is read
+/// (`limits::MAX_RELEASE_PERIODS`). Each part is rounded half-to-even and the
+/// last takes the remainder; a part that would take more than what is left
+/// (rounding up many small parts) is cut to what is left, so no release is
+/// ever negative (docs/arithmetic.md).
 pub fn release_parts(reserved: Money, schedule: &ReleaseSchedule) -> Vec<Money> {
-    // Exact fractions: 1/6 of 0.03 is exactly half a cent, and rounds to even.
-    let fractions: Vec<Exact> = match schedule {
+    match schedule {
         ReleaseSchedule::Equal(n) => {
-            vec![Exact::one() / Exact::int(i64::from(*n)); *n as usize]
+            // Exact: 1/6 of 0.03 is exactly half a cent, and rounds to even.
+            let n = (*n).max(1);
+            let share = Exact::money(reserved) / Exact::int(i64::from(n));
+            let others = Money(rust_decimal::Decimal::from(n - 1));
+            let times = |m: Money| Money(m.0 * others.0);
+            let mut part = exact_cents(share.round_cents());
+            if times(part) > reserved {
+                part = exact_cents(share.floor_cents());
+            }
+            let mut parts = vec![part; n as usize - 1];
+            parts.push(reserved - times(part));
+            parts
         }
-        ReleaseSchedule::Explicit(f) => f.iter().map(|x| Exact::dec(*x)).collect(),
-    };
-    let mut parts: Vec<Money> = fractions
-        .iter()
-        .map(|f| exact_cents(Exact::money(reserved) * f))
-        .collect();
-    // The last part takes the remainder, so the parts sum to the reserve.
-    if let Some(last) = parts.len().checked_sub(1) {
-        let others: Money = parts[..last].iter().sum();
-        parts[last] = reserved - others;
+        ReleaseSchedule::Explicit(fractions) => {
+            let mut left = reserved;
+            let mut parts: Vec<Money> = Vec::with_capacity(fractions.len());
+            for f in fractions.iter().take(fractions.len().saturating_sub(1)) {
+                let part = exact_cents(Exact::money(reserved) * Exact::dec(*f))
+                    .min(left)
+                    .max(Money::ZERO);
+                left -= part;
+                parts.push(part);
+            }
+            parts.push(left);
+            parts
+        }
     }
-    parts
 }
 
 /// Rounds an exact figure half-to-even to cents. The figures rounded with
@@ -59,11 +77,10 @@ fn exact_cents(x: Exact) -> Money {
 fn vest(party: &crate::agreement::Party, ps: &PartyState, f: &mut Flows, period: Period) {
     let Some(v) = party.vesting else { return };
     let departed = party.departed.filter(|d| *d <= period.last_day());
+    // (9999-12-31 has no tomorrow; a day less changes no whole month there.)
     let until = departed.unwrap_or_else(|| {
-        period
-            .last_day()
-            .tomorrow()
-            .expect("a date after the period")
+        let last = period.last_day();
+        last.tomorrow().unwrap_or(last)
     });
     let m = crate::period::whole_months(v.start, until).max(0) as u32;
     let vested = if m < v.cliff_months {
@@ -501,5 +518,30 @@ mod tests {
             release_parts(m("100.00"), &ReleaseSchedule::Equal(1)),
             vec![m("100.00")]
         );
+    }
+
+    #[test]
+    fn no_release_is_negative() {
+        let m = |s: &str| Money(dec(s));
+        // Seven parts of 0.05 round to 0.01 each: six would take 0.06.
+        assert_eq!(
+            release_parts(m("0.05"), &ReleaseSchedule::Equal(7)),
+            vec![m("0"), m("0"), m("0"), m("0"), m("0"), m("0"), m("0.05")]
+        );
+        // 50% + 50% + 0%: the halves of 0.03 round up to 0.02 each.
+        let parts = release_parts(
+            m("0.03"),
+            &ReleaseSchedule::Explicit(vec![dec("0.5"), dec("0.5"), dec("0")]),
+        );
+        assert_eq!(parts, vec![m("0.02"), m("0.01"), m("0.00")]);
+        for n in 1..=crate::limits::MAX_RELEASE_PERIODS {
+            for cents in [1, 5, 99, 100, 12345] {
+                let r = Money(Decimal::new(cents, 2));
+                let parts = release_parts(r, &ReleaseSchedule::Equal(n));
+                assert_eq!(parts.len(), n as usize);
+                assert_eq!(parts.iter().copied().sum::<Money>(), r);
+                assert!(parts.iter().all(|p| !p.is_negative()), "{r} / {n}");
+            }
+        }
     }
 }

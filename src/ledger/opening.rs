@@ -22,6 +22,7 @@ use super::{AgreementState, PartyState, State};
 use crate::agreement::Agreement;
 use crate::codes::Source;
 use crate::diag::{line_col, Diagnostic};
+use crate::limits::{self, Range};
 use crate::money::{parse_decimal, Money};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -104,16 +105,29 @@ pub fn parse(
             String::new()
         }
     };
-    let money =
-        |v: &Spanned<String>, what: &str, err: &mut dyn FnMut(std::ops::Range<usize>, String)| {
-            parse_decimal(v.get_ref()).map(Money).unwrap_or_else(|| {
+    // Every number within its range (docs/limits.md), or an error at its place.
+    let money = |v: &Spanned<String>,
+                 what: &str,
+                 range: &Range,
+                 err: &mut dyn FnMut(std::ops::Range<usize>, String)| {
+        match parse_decimal(v.get_ref()).map(|d| (d, range.check(d))) {
+            Some((d, Ok(_))) => Money(d),
+            Some((_, Err(expect))) => {
+                err(
+                    v.span(),
+                    format!("`{what}` ({}): {expect}", v.get_ref().trim()),
+                );
+                Money::ZERO
+            }
+            None => {
                 err(
                     v.span(),
                     format!("`{what}`: expected an amount such as \"12.34\""),
                 );
                 Money::ZERO
-            })
-        };
+            }
+        }
+    };
     let mut state = State::default();
     for (id, ra) in &raw.agreement {
         let Some(a) = agreements.iter().find(|a| &a.id == id) else {
@@ -128,9 +142,14 @@ pub fn parse(
             ..AgreementState::default()
         };
         for (s, u) in &ra.units {
+            let n = *u.get_ref();
+            if let Err(expect) = limits::UNITS.check(n.into()) {
+                err(u.span(), format!("`units.{s}` ({n}): {expect}"));
+                continue;
+            }
             match Source::parse(s) {
                 Some(src) => {
-                    st.units.insert(src, *u.get_ref());
+                    st.units.insert(src, n);
                 }
                 None => err(
                     u.span(),
@@ -142,7 +161,7 @@ pub fn parse(
             }
         }
         for (s, v) in &ra.revenue {
-            let m = money(v, "revenue", &mut err);
+            let m = money(v, &format!("revenue.{s}"), &limits::REVENUE, &mut err);
             match Source::parse(s) {
                 Some(src) => {
                     st.revenue.insert(src, crate::exact::Exact::dec(m.0));
@@ -157,7 +176,7 @@ pub fn parse(
             }
         }
         for (adv, v) in &ra.advances {
-            let m = money(v, "advances", &mut err);
+            let m = money(v, &format!("advances.{adv}"), &limits::MONEY, &mut err);
             match a.advances.iter().find(|x| &x.id == adv) {
                 Some(x) if m > x.amount || m.is_negative() => err(
                     v.span(),
@@ -181,20 +200,31 @@ pub fn parse(
                 );
                 continue;
             }
-            let mut one = |v: &Option<Spanned<String>>, what: &str| {
+            if let Some(v) = rp.reserves.get(limits::MAX_RELEASE_PERIODS as usize) {
+                err(
+                    v.span(),
+                    format!(
+                        "`reserves` lists {} releases; at most {} periods",
+                        rp.reserves.len(),
+                        limits::MAX_RELEASE_PERIODS
+                    ),
+                );
+                continue;
+            }
+            let mut one = |v: &Option<Spanned<String>>, what: &str, range: &Range| {
                 v.as_ref()
-                    .map(|v| money(v, what, &mut err))
+                    .map(|v| money(v, what, range, &mut err))
                     .unwrap_or_default()
             };
             let ps = PartyState {
-                carried: one(&rp.carried, "carried"),
-                gated: one(&rp.gated, "gated"),
-                unvested: one(&rp.unvested, "unvested"),
-                earned: one(&rp.earned, "earned"),
+                carried: one(&rp.carried, "carried", &limits::SIGNED_MONEY),
+                gated: one(&rp.gated, "gated", &limits::MONEY),
+                unvested: one(&rp.unvested, "unvested", &limits::MONEY),
+                earned: one(&rp.earned, "earned", &limits::SIGNED_MONEY),
                 reserve_releases: rp
                     .reserves
                     .iter()
-                    .map(|v| money(v, "reserves", &mut err))
+                    .map(|v| money(v, "reserves", &limits::MONEY, &mut err))
                     .collect(),
                 ..PartyState::default()
             };
@@ -206,5 +236,70 @@ pub fn parse(
         Ok((as_of, state))
     } else {
         Err(diags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agreements() -> Vec<Agreement> {
+        let text = "id = \"o\"\ncurrency = \"USD\"\n[[track]]\nisrc = \"QZAAA2600001\"\n\
+                    [[party]]\nid = \"p\"\n[rates.p]\nstreaming = \"50%\"\n\
+                    [[advance]]\nid = \"adv\"\nparty = \"p\"\namount = \"1000.00\"\n";
+        vec![crate::agreement::load_agreement_str(text, Path::new("o.toml")).unwrap()]
+    }
+
+    fn errors(body: &str) -> Vec<String> {
+        let text = format!("as_of = 2025-12-31\n{body}");
+        match parse(&text, Path::new("open.toml"), &agreements()) {
+            Ok(_) => Vec::new(),
+            Err(d) => d.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn balances_in_range_open_the_ledger() {
+        assert_eq!(
+            errors(
+                "[agreement.o]\nunits = { streaming = 1000 }\nrevenue = { streaming = \"500.123\" }\n\
+                 advances = { adv = \"100.00\" }\n[agreement.o.party.p]\ncarried = \"-12.40\"\n\
+                 reserves = [\"10.00\", \"5.00\"]\n"
+            ),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_input_errors_with_their_place() {
+        for (body, want) in [
+            (
+                "[agreement.o]\nunits = { streaming = -5 }\n",
+                "open.toml:3:23: error: `units.streaming` (-5): expected a whole number of units",
+            ),
+            (
+                "[agreement.o.party.p]\ncarried = \"79228162514264337593543950335\"\n",
+                "open.toml:3:11: error: `carried` (79228162514264337593543950335): expected an amount in cents",
+            ),
+            (
+                "[agreement.o]\nadvances = { adv = \"100.125\" }\n",
+                "open.toml:3:20: error: `advances.adv` (100.125): expected an amount in cents",
+            ),
+            (
+                "[agreement.o]\nrevenue = { streaming = \"10000000000000000\" }\n",
+                "open.toml:3:25: error: `revenue.streaming`",
+            ),
+            (
+                "[agreement.o.party.p]\ngated = \"-1.00\"\n",
+                "open.toml:3:9: error: `gated` (-1.00)",
+            ),
+        ] {
+            let got = errors(body);
+            assert_eq!(got.len(), 1, "{body}: {got:?}");
+            assert!(got[0].starts_with(want), "{body}: {}", got[0]);
+        }
+        let many = vec!["\"1.00\""; 121].join(", ");
+        let got = errors(&format!("[agreement.o.party.p]\nreserves = [{many}]\n"));
+        assert!(got[0].contains("lists 121 releases; at most 120"), "{got:?}");
     }
 }
