@@ -1,37 +1,322 @@
-//! Writing files whole or not at all (SPEC 4.2): a temporary file in the same
-//! folder, flushed to disk, renamed over the target, then the folder synced.
-//! A crash at any point leaves either the old file or the new one.
+//! Writing files whole or not at all (docs/commands.md, "Outputs"): every
+//! output is written to a temporary file in its folder, flushed to disk,
+//! renamed over the target, then the folder synced. A crash at any point
+//! leaves either the old file or the new one.
+//!
+//! A command checks its output paths before it computes anything
+//! (`check_output`), and writes all its files together (`Batch`): every
+//! temporary file is written first, and only when all are written are they
+//! renamed into place. A command refused or failing before then writes
+//! nothing. Files get the user's umask (as any file a program creates),
+//! and an output path that is a symbolic link writes to the file the link
+//! points to, leaving the link in place.
 
 use crate::diag::{Error, Result};
-use std::io::Write;
-use std::path::Path;
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
 
-/// Fault injection for the crash tests: `ROYALTY_CRASH_AT=before-write` or
-/// `before-rename` aborts the process at that point, as a kill would.
-fn crash_point(name: &str) {
+/// Fault injection for the crash tests (debug and test builds only; the
+/// release binary has none): `ROYALTY_CRASH_AT=<point>` aborts the process
+/// at that point, as a kill would. Points: `before-write` and
+/// `before-rename` (every atomic write), `before-ledger` (a close, its other
+/// outputs in place) and `before-head` (the period file written, the head
+/// not yet). docs/ledger.md says how the tests use them.
+#[cfg(debug_assertions)]
+pub fn crash_point(name: &str) {
     if std::env::var("ROYALTY_CRASH_AT").is_ok_and(|v| v == name) {
         std::process::abort();
     }
 }
 
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    crash_point("before-write");
-    let dir = match path.parent() {
+/// The release binary has no fault injection.
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+pub fn crash_point(_name: &str) {}
+
+/// The prefix and suffix of every temporary file `royalty` writes.
+const TMP_PREFIX: &str = ".royalty-";
+const TMP_SUFFIX: &str = ".tmp";
+
+/// Is this file name one of our temporary files (left by an interrupted write)?
+pub fn is_leftover(name: &str) -> bool {
+    name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX)
+}
+
+fn io_error(path: &Path, kind: ErrorKind, msg: impl Into<String>) -> Error {
+    Error::io(path, std::io::Error::new(kind, msg.into()))
+}
+
+/// The folder a file is in ("." for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".royalty-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(path, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    crash_point("before-rename");
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        // Not every platform can sync a folder; the rename itself is atomic.
-        let _ = d.sync_all();
     }
-    Ok(())
+}
+
+/// The file a path names once symbolic links are followed (the path itself
+/// when it is none). A link to a file that does not exist yet resolves to
+/// that file, so writing through it creates the file and keeps the link.
+pub fn resolve(path: &Path) -> Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&p).map_err(|e| Error::io(&p, e))?;
+                p = if to.is_absolute() {
+                    to
+                } else {
+                    folder_of(&p).join(to)
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(io_error(
+        path,
+        ErrorKind::InvalidInput,
+        "too many levels of symbolic links",
+    ))
+}
+
+/// An output file, checked before the command computes: `path` is where
+/// the bytes go (symbolic links followed), `given` what the user wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub given: PathBuf,
+    pub path: PathBuf,
+}
+
+/// Checks that a file can be written at `path` before anything is
+/// computed: its folder exists and takes new files, and it is not a folder
+/// itself. The check writes nothing that stays (a probe file is created
+/// and removed).
+pub fn check_output(path: &Path) -> Result<Target> {
+    let target = resolve(path)?;
+    if target.is_dir() {
+        return Err(io_error(
+            path,
+            ErrorKind::IsADirectory,
+            "is a folder; give a file name",
+        ));
+    }
+    let dir = folder_of(&target);
+    if !dir.is_dir() {
+        return Err(io_error(
+            path,
+            ErrorKind::NotFound,
+            format!("the folder {} does not exist", dir.display()),
+        ));
+    }
+    probe(dir).map_err(|e| Error::io(path, e))?;
+    Ok(Target {
+        given: path.to_path_buf(),
+        path: target,
+    })
+}
+
+/// Checks an output folder (`statements --output DIR`): it exists and
+/// takes new files, or it can be created (its nearest existing parent
+/// takes new folders). Nothing is created yet.
+pub fn check_output_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return probe(dir).map_err(|e| Error::io(dir, e));
+    }
+    if dir.exists() {
+        return Err(io_error(
+            dir,
+            ErrorKind::NotADirectory,
+            "is a file, not a folder",
+        ));
+    }
+    // The nearest folder that exists: the one the new folders go into.
+    let parent = dir
+        .ancestors()
+        .skip(1)
+        .map(|a| {
+            if a.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                a
+            }
+        })
+        .find(|a| a.exists())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(io_error(
+            dir,
+            ErrorKind::NotADirectory,
+            format!("{} is not a folder", parent.display()),
+        ));
+    }
+    probe(parent).map_err(|e| Error::io(dir, e))
+}
+
+/// Can a file be created in `dir`? Creates a temporary file and removes it.
+fn probe(dir: &Path) -> std::io::Result<()> {
+    temp_in(dir).map(drop)
+}
+
+/// A temporary file in `dir`, created with mode 0666 so that the user's
+/// umask decides its permissions (tempfile's default is 0600).
+fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(TMP_PREFIX).suffix(TMP_SUFFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b.tempfile_in(dir)
+}
+
+/// A file name made from ids (`<agreement>--<party>.md`) joined to `dir`,
+/// refused unless it is one plain name: it can never leave `dir`.
+pub fn join_name(dir: &Path, name: &str) -> Result<PathBuf> {
+    let mut parts = Path::new(name).components();
+    match (parts.next(), parts.next()) {
+        (Some(std::path::Component::Normal(n)), None)
+            if n == name && !name.starts_with('.') && !name.contains(['/', '\\']) =>
+        {
+            Ok(dir.join(name))
+        }
+        _ => Err(io_error(
+            &dir.join(name),
+            ErrorKind::InvalidInput,
+            format!("`{}` is not a plain file name", name.escape_debug()),
+        )),
+    }
+}
+
+/// Files to write together: all or none.
+#[derive(Default)]
+pub struct Batch {
+    files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+impl Batch {
+    pub fn new() -> Batch {
+        Batch::default()
+    }
+
+    /// Adds a file (a checked target, or any path: links are followed).
+    pub fn add(&mut self, path: &Path, bytes: impl Into<Vec<u8>>) {
+        self.files.push((path.to_path_buf(), bytes.into()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Writes every file to a temporary file beside its target, flushed to
+    /// disk; then, all written, renames each into place and syncs the
+    /// folders. An error while writing leaves no file changed.
+    pub fn commit(self) -> Result<()> {
+        crash_point("before-write");
+        let mut staged = Vec::with_capacity(self.files.len());
+        for (given, bytes) in &self.files {
+            let path = resolve(given)?;
+            let dir = folder_of(&path).to_path_buf();
+            let mut tmp = temp_in(&dir).map_err(|e| Error::io(given, e))?;
+            tmp.write_all(bytes).map_err(|e| Error::io(given, e))?;
+            tmp.as_file().sync_all().map_err(|e| Error::io(given, e))?;
+            staged.push((given, path, dir, tmp));
+        }
+        crash_point("before-rename");
+        for (given, path, dir, tmp) in staged {
+            tmp.persist(&path).map_err(|e| Error::io(given, e.error))?;
+            if let Ok(d) = std::fs::File::open(&dir) {
+                // Not every platform can sync a folder; the rename itself is atomic.
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes one file whole or not at all.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut b = Batch::new();
+    b.add(path, bytes);
+    b.commit()
+}
+
+/// Writes to standard output, checked: a full disk or any other failure is
+/// an error naming standard output (exit non-zero); a reader that closed
+/// the pipe early (`| head`) is not, as a shell user expects.
+pub fn write_stdout(bytes: impl AsRef<[u8]>) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes.as_ref()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io(Path::new("<standard output>"), e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_folder_or_a_folder_as_file_is_refused_before_any_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = check_output(&dir.path().join("nope/out.json")).unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        let e = check_output(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("is a folder"), "{e}");
+        assert!(check_output(&dir.path().join("out.json")).is_ok());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn names_from_ids_stay_in_their_folder() {
+        let d = Path::new("out");
+        assert_eq!(join_name(d, "a--b.md").unwrap(), d.join("a--b.md"));
+        for bad in ["../x.md", "a/b.md", "..", ".", "/etc/x", "", ".hidden.md"] {
+            assert!(join_name(d, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_is_written_through_and_files_follow_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        let link = dir.path().join("link.csv");
+        std::fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink("real.csv", &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        // Whatever the umask, a file is readable by more than its owner
+        // unless the umask says otherwise: never the fixed 0600.
+        let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+        let umask = {
+            let probe = dir.path().join("probe");
+            std::fs::write(&probe, "").unwrap();
+            0o666 & !(std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777)
+        };
+        assert_eq!(mode, 0o666 & !umask, "mode {mode:o}");
+    }
+
+    #[test]
+    fn a_batch_that_cannot_write_one_file_writes_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = Batch::new();
+        b.add(&dir.path().join("a.csv"), "a");
+        b.add(&dir.path().join("missing/b.csv"), "b");
+        assert!(b.commit().is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn leftovers_are_recognised_by_name() {
+        assert!(is_leftover(".royalty-AbC123.tmp"));
+        assert!(!is_leftover("royalty.tmp"));
+        assert!(!is_leftover(".royalty-x.json"));
+    }
 }

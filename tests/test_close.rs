@@ -499,7 +499,7 @@ fn ledger_files(dir: &Path) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default();
-    v.retain(|n| n.ends_with(".json"));
+    v.retain(|n| n.ends_with(".json") && n != "head.json");
     v.sort();
     v
 }

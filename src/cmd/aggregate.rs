@@ -16,6 +16,7 @@ pub struct Args {
 }
 
 pub fn exec(a: Args) -> Result<u8> {
+    super::common::check_outputs(&[a.output.as_deref()])?;
     let loaded = load_with(
         &a.common,
         LoadOptions {
@@ -31,7 +32,7 @@ pub fn exec(a: Args) -> Result<u8> {
     let text = royalty::import::aggregate::render(&loaded.revenue, &loaded.agreements);
     match &a.output {
         Some(p) => royalty::fsutil::write_atomic(p, text.as_bytes())?,
-        None => print!("{text}"),
+        None => royalty::fsutil::write_stdout(&text)?,
     }
     Ok(0)
 }

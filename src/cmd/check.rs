@@ -50,8 +50,8 @@ pub fn exec(a: Args) -> Result<u8> {
         return Ok(1);
     }
     let lines: u64 = loaded.revenue.files.iter().map(|f| f.lines).sum();
-    println!(
-        "ok: {} agreement{}, {} statement file{} ({} lines){}",
+    royalty::fsutil::write_stdout(&format!(
+        "ok: {} agreement{}, {} statement file{} ({} lines){}\n",
         loaded.agreements.len(),
         if loaded.agreements.len() == 1 {
             ""
@@ -70,6 +70,6 @@ pub fn exec(a: Args) -> Result<u8> {
         } else {
             ""
         }
-    );
+    ))?;
     Ok(0)
 }

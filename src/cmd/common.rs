@@ -3,6 +3,7 @@
 
 use royalty::agreement::Agreement;
 use royalty::diag::{Diagnostic, Error, Result};
+use royalty::fsutil::Batch;
 use royalty::fx::FxTable;
 use royalty::import::{FileOutcome, ImportOptions};
 use royalty::period::Period;
@@ -81,20 +82,60 @@ impl OutputArgs {
         )
     }
 
-    /// Prints, or writes the file atomically.
+    /// Checks `--output` before the command computes (docs/commands.md,
+    /// "Outputs"): a bad path fails the command before anything is written.
+    pub fn check(&self) -> Result<()> {
+        check_outputs(&[self.output.as_deref()])
+    }
+
+    /// Prints (checked: a failed write is an error), or writes the file
+    /// atomically.
     pub fn emit(&self, text: &str) -> Result<()> {
+        self.finish(Batch::new(), text)
+    }
+
+    /// Writes the command's other files and `--output` together, all or
+    /// none; or, without `--output`, the files and then standard output.
+    pub fn finish(&self, mut batch: Batch, text: &str) -> Result<()> {
         match &self.output {
-            Some(p) => royalty::fsutil::write_atomic(p, text.as_bytes()),
+            Some(p) => {
+                batch.add(p, text);
+                batch.commit()
+            }
             None => {
-                use std::io::Write;
-                let mut out = std::io::stdout().lock();
-                // A closed pipe (`| head`) is not an error worth a message.
-                let _ = out.write_all(text.as_bytes());
-                let _ = out.flush();
-                Ok(())
+                batch.commit()?;
+                royalty::fsutil::write_stdout(text)
             }
         }
     }
+}
+
+/// Checks every output path a command was given, before it computes: each
+/// can be written (`fsutil::check_output`), and no two are the same file.
+pub fn check_outputs(paths: &[Option<&Path>]) -> Result<()> {
+    let mut seen: Vec<royalty::fsutil::Target> = Vec::new();
+    for p in paths.iter().flatten() {
+        let t = royalty::fsutil::check_output(p)?;
+        if let Some(other) = seen.iter().find(|o| same_target(&o.path, &t.path)) {
+            return Err(Error::Usage(format!(
+                "{} and {} are the same file: give each output its own",
+                other.given.display(),
+                t.given.display()
+            )));
+        }
+        seen.push(t);
+    }
+    Ok(())
+}
+
+/// Do two output paths name the same file, which may not exist yet (their
+/// folders compared as resolved, then their names)?
+pub fn same_target(a: &Path, b: &Path) -> bool {
+    let folder = |p: &Path| {
+        let d = p.parent().filter(|d| !d.as_os_str().is_empty());
+        std::fs::canonicalize(d.unwrap_or(Path::new("."))).ok()
+    };
+    a.file_name() == b.file_name() && folder(a) == folder(b)
 }
 
 impl Common {
@@ -316,6 +357,7 @@ pub fn prepare_with(c: &Common, o: LoadOptions) -> Result<Prepared> {
         return Err(Error::Input(loaded.diagnostics));
     }
     let ledger = royalty::ledger::store::read(&ledger_dir(&loaded.settings))?;
+    warn_leftovers(&ledger.leftovers);
     check_consumed(&ledger, period, &loaded.outcomes, c.allow_duplicate)?;
     let (opening, _) = ledger.state_before(period);
     Ok(Prepared {
@@ -447,6 +489,18 @@ pub fn require_period(s: &Settings) -> Result<Period> {
             "no period: give --period P (e.g. 2026-Q1) or set `period` in royalty.toml".into(),
         )
     })
+}
+
+/// Temporary files an interrupted write left in the ledger folder: named,
+/// so nothing is silently lying around; `close` and `ledger open` remove
+/// them under the lock.
+pub fn warn_leftovers(files: &[PathBuf]) {
+    for f in files {
+        eprintln!(
+            "{}: warning: a temporary file left by an interrupted write (the next close removes it)",
+            f.display()
+        );
+    }
 }
 
 /// Prints warnings to standard error (they never fail a run).

@@ -17,6 +17,7 @@ pub struct Args {
 }
 
 pub fn exec(a: Args) -> Result<u8> {
+    a.out.check()?;
     let (settings, agreements) = load_agreements(&a.common)?;
     let rows = match settings.period {
         None => credits::rows(&agreements, None, None),

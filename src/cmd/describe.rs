@@ -20,6 +20,7 @@ pub struct Args {
 }
 
 pub fn exec(a: Args) -> Result<u8> {
+    super::common::check_outputs(&[a.output.as_deref()])?;
     let (settings, agreements) = load_agreements(&a.common)?;
     let Some(ag) = agreements.iter().find(|x| x.id == a.id) else {
         let ids: Vec<&str> = agreements.iter().map(|x| x.id.as_str()).collect();

@@ -63,6 +63,6 @@ pub fn exec(a: Args) -> Result<u8> {
             );
         }
     }
-    print!("{out}");
+    royalty::fsutil::write_stdout(&out)?;
     Ok(0)
 }

@@ -55,11 +55,10 @@ pub fn exec(a: Args) -> Result<u8> {
         }
         royalty::fsutil::write_atomic(&path, text.as_bytes())?;
     }
-    println!(
-        "created a project in {}: {}",
+    royalty::fsutil::write_stdout(&format!(
+        "created a project in {}: {}\nnext: `royalty check` then `royalty run` in that folder\n",
         a.dir.display(),
         FILES.map(|(p, _)| p).join(", ")
-    );
-    println!("next: `royalty check` then `royalty run` in that folder");
+    ))?;
     Ok(0)
 }

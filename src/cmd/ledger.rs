@@ -1,5 +1,6 @@
 //! `royalty ledger open FILE`: start a ledger from opening balances, as a
-//! label moving over from spreadsheets states them (SPEC 3).
+//! label moving over from spreadsheets states them (SPEC 3);
+//! `royalty ledger verify`: check the chain and the head (docs/ledger.md).
 
 use super::common::{ledger_dir, load, Common};
 use royalty::diag::{Error, Result};
@@ -21,10 +22,37 @@ pub enum Action {
         #[command(flatten)]
         common: Common,
     },
+    /// Verify the ledger: each file's checksum, the chain and the head record.
+    #[command(
+        long_about = "Verify the ledger folder: every period file's checksum (of its exact bytes), \
+        that each file follows the one before it (by file name and SHA-256), and the head record \
+        (head.json: the last closed period and the SHA-256 of its file), so that a file altered, \
+        removed, renamed or replaced (the newest included) is found. Prints the chain, one line per \
+        file, and every break; exit 0 when the ledger is whole, 3 on any break. Temporary files \
+        left by an interrupted write are reported. Changes nothing."
+    )]
+    Verify {
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 pub fn exec(a: Args) -> Result<u8> {
     match a.action {
+        Action::Verify { common } => {
+            let dir = ledger_dir(&common.settings()?);
+            let inspection = store::inspect(&dir)?;
+            royalty::fsutil::write_stdout(&inspection.text())?;
+            if inspection.is_whole() {
+                Ok(0)
+            } else {
+                Err(Error::Ledger(format!(
+                    "{} is broken: {}",
+                    dir.display(),
+                    inspection.problems.join("; ")
+                )))
+            }
+        }
         Action::Open { file, common } => {
             let loaded = load(&common, false, false)?;
             if loaded.has_errors() {
@@ -35,6 +63,12 @@ pub fn exec(a: Args) -> Result<u8> {
                 opening::parse(&text, &file, &loaded.agreements).map_err(Error::Input)?;
             let dir = ledger_dir(&loaded.settings);
             let _lock = store::lock(&dir)?;
+            for f in store::clean_leftovers(&dir)? {
+                eprintln!(
+                    "{}: removed a temporary file left by an interrupted write",
+                    f.display()
+                );
+            }
             let ledger = store::read(&dir)?;
             if !ledger.entries.is_empty() {
                 return Err(Error::Ledger(format!(

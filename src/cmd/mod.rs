@@ -150,7 +150,7 @@ pub enum Command {
     Whatif(whatif::Args),
     /// List the statement import profiles, or show one (`formats distrokid`).
     Formats(formats::Args),
-    /// Manage the ledger: `ledger open FILE` starts it from opening balances.
+    /// Manage the ledger: `ledger open FILE` starts it from opening balances; `ledger verify` checks it.
     Ledger(ledger::Args),
 }
 

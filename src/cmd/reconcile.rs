@@ -39,6 +39,7 @@ pub fn exec(a: Args) -> Result<u8> {
             e
         }
     };
+    a.out.check()?;
     let prepared = prepare_with(
         &a.common,
         LoadOptions {

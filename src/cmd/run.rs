@@ -1,8 +1,9 @@
 //! `royalty run`: compute the period's payouts, change nothing
 //! (docs/commands.md).
 
-use super::common::{prepare, print_warnings, Common, OutputArgs};
+use super::common::{check_outputs, prepare, print_warnings, Common, OutputArgs};
 use royalty::diag::Result;
+use royalty::fsutil::Batch;
 use royalty::report::{self, Format};
 use std::path::PathBuf;
 
@@ -21,24 +22,25 @@ pub struct Args {
 }
 
 pub fn exec(a: Args) -> Result<u8> {
+    // Every output checked before anything is computed; all written together.
+    check_outputs(&[
+        a.out.output.as_deref(),
+        a.unmatched.as_deref(),
+        a.payments.as_deref(),
+    ])?;
     let prepared = prepare(&a.common, a.unmatched.is_some())?;
     print_warnings(&prepared.loaded.diagnostics);
     let result = prepared.compute()?;
     let agreements = &prepared.loaded.agreements;
     let text = render(a.out.format(), &result, agreements);
+    let mut files = Batch::new();
     if let Some(path) = &a.unmatched {
-        royalty::fsutil::write_atomic(
-            path,
-            report::unmatched::render(&prepared.loaded.outcomes).as_bytes(),
-        )?;
+        files.add(path, report::unmatched::render(&prepared.loaded.outcomes));
     }
     if let Some(path) = &a.payments {
-        royalty::fsutil::write_atomic(
-            path,
-            report::payments::render(&result, agreements).as_bytes(),
-        )?;
+        files.add(path, report::payments::render(&result, agreements));
     }
-    a.out.emit(&text)?;
+    a.out.finish(files, &text)?;
     Ok(0)
 }
 

@@ -13,7 +13,6 @@ use royalty::engine::attribution::Scope;
 use royalty::report::explain::resolve_party;
 use royalty::report::rows::payout_rows;
 use royalty::report::statement::{build, render, Context, DocFormat, Sender};
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -39,6 +38,9 @@ pub fn exec(a: Args) -> Result<u8> {
         return Err(Error::Usage(
             "give --output DIR for every party's statement, or --party to print one".into(),
         ));
+    }
+    if let Some(dir) = &a.output {
+        royalty::fsutil::check_output_dir(dir)?;
     }
     let prepared = prepare(&a.common, false)?;
     print_warnings(&prepared.loaded.diagnostics);
@@ -86,19 +88,28 @@ pub fn exec(a: Args) -> Result<u8> {
     };
     let Some(dir) = &a.output else {
         let (ai, pi) = chosen[0];
-        let bytes = render(a.format, &doc(ai, pi)?);
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(&bytes);
-        let _ = out.flush();
+        royalty::fsutil::write_stdout(render(a.format, &doc(ai, pi)?))?;
         return Ok(0);
     };
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    // File names come from ids (safe names, docs/limits.md) and are joined
+    // as one plain name: a statement can never land outside DIR.
+    let mut files = royalty::fsutil::Batch::new();
+    let mut names: Vec<String> = Vec::new();
     for (ai, pi) in &chosen {
         let ag = &agreements[*ai];
         let name = format!("{}--{}.{}", ag.id, ag.parties[*pi].id, a.format.extension());
-        let bytes = render(a.format, &doc(*ai, *pi)?);
-        royalty::fsutil::write_atomic(&dir.join(&name), &bytes)?;
+        if names.contains(&name) {
+            return Err(Error::Usage(format!(
+                "two statements would both be written to {name}: an agreement id and a party id \
+                 joined with `--` are ambiguous; rename one"
+            )));
+        }
+        let text = render(a.format, &doc(*ai, *pi)?);
+        files.add(&royalty::fsutil::join_name(dir, &name)?, text);
+        names.push(name);
     }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    files.commit()?;
     eprintln!(
         "wrote {} statement{} into {}",
         chosen.len(),

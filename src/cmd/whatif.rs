@@ -91,6 +91,7 @@ pub fn exec(a: Args) -> Result<u8> {
                 .into(),
         ));
     }
+    a.out.check()?;
     let prepared = prepare(&a.common, false)?;
     print_warnings(&prepared.loaded.diagnostics);
     let agreements = &prepared.loaded.agreements;

@@ -302,7 +302,8 @@ pub fn settle(
         let a = &agreements[r.index];
         let st = closing.agreements.entry(a.id.clone()).or_default();
         for (s, u) in &r.units {
-            *st.units.entry(*s).or_default() += *u;
+            let lifetime = st.units.entry(*s).or_default();
+            *lifetime = lifetime.saturating_add(*u);
         }
         for (s, d) in &r.revenue_by_source {
             *st.revenue.entry(*s).or_default() += d;

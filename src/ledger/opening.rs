@@ -300,6 +300,9 @@ mod tests {
         }
         let many = vec!["\"1.00\""; 121].join(", ");
         let got = errors(&format!("[agreement.o.party.p]\nreserves = [{many}]\n"));
-        assert!(got[0].contains("lists 121 releases; at most 120"), "{got:?}");
+        assert!(
+            got[0].contains("lists 121 releases; at most 120"),
+            "{got:?}"
+        );
     }
 }

@@ -94,14 +94,16 @@ pub struct Sums {
 }
 
 impl Sums {
+    // Units saturate rather than wrap or panic: a run whose units come
+    // anywhere near i64 is refused at the engine's edge (`limits::check_run`).
     pub fn add(&mut self, units: i64, amount: Decimal, tax: Decimal) {
-        self.units += units;
+        self.units = self.units.saturating_add(units);
         self.amount += amount;
         self.tax_withheld += tax;
         self.lines += 1;
     }
     pub fn merge(&mut self, o: &Sums) {
-        self.units += o.units;
+        self.units = self.units.saturating_add(o.units);
         self.amount += o.amount;
         self.tax_withheld += o.tax_withheld;
         self.lines += o.lines;

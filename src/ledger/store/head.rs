@@ -1,0 +1,148 @@
+//! The head record, `ledger/head.json`: the last closed period, its file and
+//! the SHA-256 of that file's bytes. The chain (each file naming the one
+//! before it) proves nothing about the newest file: removing, renaming or
+//! replacing it leaves a chain that still holds, and the period could be
+//! closed and paid a second time. The head names it, so the ledger knows
+//! its own length.
+//!
+//! `close` writes the period file, then the head. A close killed between
+//! the two leaves the head one behind, with a newer, complete file that the
+//! chain links to the head's file: that is the period the close recorded
+//! (its file is whole, renamed into place atomically), and the next close
+//! writes the head past it. Anything else that disagrees with the head is a
+//! break (exit 3).
+//!
+//! Ledgers written before the head record have none: they read as before,
+//! and the next close writes it (docs/ledger.md, "The head record"). Period
+//! files written since carry `"head": "head.json"`, so a head removed later
+//! is noticed too.
+
+use super::Entry;
+use crate::diag::Result;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+pub const HEAD_FILE: &str = "head.json";
+const HEAD_FORMAT: &str = "royalty-ledger-head/1";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Head {
+    pub format: String,
+    /// The last closed period (or `opening`).
+    pub period: String,
+    /// Its file, in the ledger folder.
+    pub file: String,
+    /// SHA-256 of that file's bytes.
+    pub sha256: String,
+    /// How many period files the ledger holds, opening included.
+    pub files: usize,
+}
+
+/// What the head says about the ledger.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum HeadStatus {
+    /// No period file and no head: a new ledger.
+    #[default]
+    Empty,
+    /// Written before the head record: no head yet (the next close writes it).
+    Legacy,
+    /// The head names the newest file, by its bytes.
+    Current(Head),
+    /// A close was interrupted after its period file and before the head:
+    /// the head names the file before the newest, which follows it.
+    OneBehind(Head),
+    /// The head disagrees with the files (see the problem reported).
+    Broken,
+}
+
+/// Writes the head, whole or not at all.
+pub fn write(dir: &Path, period: &str, file: &str, sha256: &str, files: usize) -> Result<()> {
+    let head = Head {
+        format: HEAD_FORMAT.into(),
+        period: period.into(),
+        file: file.into(),
+        sha256: sha256.into(),
+        files,
+    };
+    let mut text = serde_json::to_string_pretty(&head).expect("plain data serialises");
+    text.push('\n');
+    crate::fsutil::write_atomic(&dir.join(HEAD_FILE), text.as_bytes())
+}
+
+fn names(e: &Entry, h: &Head) -> bool {
+    e.file_name() == h.file && e.sha256 == h.sha256 && e.record.period == h.period
+}
+
+/// Checks the head against the verified entries (chain order).
+pub fn check(dir: &Path, bytes: Option<&[u8]>, entries: &[Entry]) -> (HeadStatus, Option<String>) {
+    let path = dir.join(HEAD_FILE);
+    let shown = path.display();
+    let Some(bytes) = bytes else {
+        // Only the newest file may be headed without a head: the close that
+        // wrote it (the first to keep a head) was interrupted before it.
+        let before_newest = entries.len().saturating_sub(1);
+        if let Some(e) = entries[..before_newest].iter().find(|e| e.headed) {
+            return (
+                HeadStatus::Broken,
+                Some(format!(
+                    "{shown} is missing, but {} was written with a head record: the head was removed by hand",
+                    e.path.display()
+                )),
+            );
+        }
+        let status = if entries.is_empty() {
+            HeadStatus::Empty
+        } else {
+            HeadStatus::Legacy
+        };
+        return (status, None);
+    };
+    let head = match serde_json::from_slice::<Head>(bytes) {
+        Ok(h) if h.format == HEAD_FORMAT => h,
+        Ok(h) => {
+            return (
+                HeadStatus::Broken,
+                Some(format!("{shown}: unknown head format `{}`", h.format)),
+            )
+        }
+        Err(e) => {
+            return (
+                HeadStatus::Broken,
+                Some(format!(
+                    "{shown} is not a head record ({e}): it was altered by hand"
+                )),
+            )
+        }
+    };
+    let n = entries.len();
+    if n > 0 && names(&entries[n - 1], &head) && head.files == n {
+        return (HeadStatus::Current(head), None);
+    }
+    if n > 1 && names(&entries[n - 2], &head) && head.files == n - 1 {
+        return (HeadStatus::OneBehind(head), None);
+    }
+    let problem = match entries.iter().find(|e| e.file_name() == head.file) {
+        None => format!(
+            "{} is missing: {shown} records {} as the last closed period; the newest ledger file was removed or renamed",
+            dir.join(&head.file).display(),
+            head.period
+        ),
+        Some(e) if e.sha256 != head.sha256 => format!(
+            "{} was replaced since it was closed: {shown} records SHA-256 {}, the file has {}",
+            e.path.display(),
+            head.sha256,
+            e.sha256
+        ),
+        Some(_) => format!(
+            "{shown} records {} as the last closed period ({} files), but the ledger holds {n} files up to {}: files were added or removed by hand",
+            head.period,
+            head.files,
+            entries
+                .last()
+                .map(|l| l.path.display().to_string())
+                .unwrap_or_default(),
+        ),
+    };
+    (HeadStatus::Broken, Some(problem))
+}
