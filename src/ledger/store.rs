@@ -402,6 +402,12 @@ pub fn append(ledger: &Ledger, mut record: PeriodRecord) -> Result<PathBuf> {
         file: file_name(&e.path),
         sha256: e.sha256.clone(),
     });
+    if !matches!(
+        ledger.head,
+        HeadStatus::Current(_) | HeadStatus::OneBehind(_)
+    ) {
+        head::write_current(&ledger.dir, &ledger.entries)?;
+    }
     let bytes = render(&record);
     crate::fsutil::write_atomic(&path, &bytes)?;
     crate::fsutil::crash_point("before-head");

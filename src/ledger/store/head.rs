@@ -12,10 +12,12 @@
 //! writes the head past it. Anything else that disagrees with the head is a
 //! break (exit 3).
 //!
-//! Ledgers written before the head record have none: they read as before,
-//! and the next close writes it (docs/ledger.md, "The head record"). Period
-//! files written since carry `"head": "head.json"`, so a head removed later
-//! is noticed too.
+//! Ledgers written before the head record have none: they read as before.
+//! The next close first writes a head for the ledger as it is (the
+//! migration), then its period file, then the head past it; an empty
+//! ledger gets a head naming no file the same way. Period files written
+//! with a head carry `"head": "head.json"`, so from then on a head removed
+//! by hand is noticed too (docs/ledger.md, "The head record").
 
 use super::Entry;
 use crate::diag::Result;
@@ -56,6 +58,21 @@ pub enum HeadStatus {
     Broken,
 }
 
+/// Writes a head for the ledger as it is (its newest file, or none), for a
+/// ledger that has none yet: before the first close that keeps a head.
+pub fn write_current(dir: &Path, entries: &[Entry]) -> Result<()> {
+    match entries.last() {
+        Some(e) => write(
+            dir,
+            &e.record.period,
+            &e.file_name(),
+            &e.sha256,
+            entries.len(),
+        ),
+        None => write(dir, "", "", "", 0),
+    }
+}
+
 /// Writes the head, whole or not at all.
 pub fn write(dir: &Path, period: &str, file: &str, sha256: &str, files: usize) -> Result<()> {
     let head = Head {
@@ -70,8 +87,16 @@ pub fn write(dir: &Path, period: &str, file: &str, sha256: &str, files: usize) -
     crate::fsutil::write_atomic(&dir.join(HEAD_FILE), text.as_bytes())
 }
 
-fn names(e: &Entry, h: &Head) -> bool {
-    e.file_name() == h.file && e.sha256 == h.sha256 && e.record.period == h.period
+/// Does the head name the first `k` entries: the k-th file by its bytes
+/// (none when k = 0)?
+fn names(entries: &[Entry], k: usize, h: &Head) -> bool {
+    h.files == k
+        && match k.checked_sub(1).map(|i| &entries[i]) {
+            None => h.file.is_empty(),
+            Some(e) => {
+                e.file_name() == h.file && e.sha256 == h.sha256 && e.record.period == h.period
+            }
+        }
 }
 
 /// Checks the head against the verified entries (chain order).
@@ -79,10 +104,9 @@ pub fn check(dir: &Path, bytes: Option<&[u8]>, entries: &[Entry]) -> (HeadStatus
     let path = dir.join(HEAD_FILE);
     let shown = path.display();
     let Some(bytes) = bytes else {
-        // Only the newest file may be headed without a head: the close that
-        // wrote it (the first to keep a head) was interrupted before it.
-        let before_newest = entries.len().saturating_sub(1);
-        if let Some(e) = entries[..before_newest].iter().find(|e| e.headed) {
+        // A head is written before the first headed file: none now, with a
+        // headed file, means it was removed.
+        if let Some(e) = entries.iter().find(|e| e.headed) {
             return (
                 HeadStatus::Broken,
                 Some(format!(
@@ -116,13 +140,16 @@ pub fn check(dir: &Path, bytes: Option<&[u8]>, entries: &[Entry]) -> (HeadStatus
         }
     };
     let n = entries.len();
-    if n > 0 && names(&entries[n - 1], &head) && head.files == n {
+    if names(entries, n, &head) {
         return (HeadStatus::Current(head), None);
     }
-    if n > 1 && names(&entries[n - 2], &head) && head.files == n - 1 {
+    if n > 0 && names(entries, n - 1, &head) {
         return (HeadStatus::OneBehind(head), None);
     }
     let problem = match entries.iter().find(|e| e.file_name() == head.file) {
+        None if head.file.is_empty() => format!(
+            "{shown} records an empty ledger, but it holds {n} files: files were added by hand"
+        ),
         None => format!(
             "{} is missing: {shown} records {} as the last closed period; the newest ledger file was removed or renamed",
             dir.join(&head.file).display(),

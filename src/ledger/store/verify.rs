@@ -39,7 +39,9 @@ impl Inspection {
                 "none yet (a ledger written before the head record; the next close writes it)"
                     .to_string()
             }
+            HeadStatus::Current(h) if h.files == 0 => "no period closed yet".to_string(),
             HeadStatus::Current(h) => format!("{} ({}, {} files)", h.period, h.file, h.files),
+            HeadStatus::OneBehind(h) if h.files == 0 => "none yet: the first close was interrupted after writing its period file; the next close writes it".to_string(),
             HeadStatus::OneBehind(h) => format!(
                 "{} ({}): one behind, a close was interrupted after writing its period file; the next close brings it forward",
                 h.period, h.file
