@@ -144,7 +144,7 @@ pub fn csv(rows: &[CreditRow]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS).expect("in-memory write");
     for r in rows {
-        w.write_record(cells(r)).expect("in-memory write");
+        super::safe::csv_record(&mut w, cells(r));
     }
     String::from_utf8(w.into_inner().expect("in-memory flush")).expect("UTF-8 in, UTF-8 out")
 }

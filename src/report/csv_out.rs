@@ -33,29 +33,31 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
     w.write_record(COLUMNS).expect("in-memory write");
     for row in payout_rows(r, agreements) {
         let m = |x: crate::money::Money| x.cents_string();
-        w.write_record([
-            row.agreement.clone(),
-            row.party.clone(),
-            row.currency.to_string(),
-            m(row.earned),
-            m(row.released),
-            m(row.reserved),
-            m(row.recouped),
-            m(row.carried_in),
-            m(row.carried_out),
-            m(row.unvested),
-            m(row.gated),
-            m(row.forfeited),
-            m(row.payable),
-            m(row.withheld),
-            m(row.paid),
-            row.paid_currency.to_string(),
-            m(row.paid_amount),
-            m(row.unrecouped),
-            row.milestones.join("; "),
-            row.perks.join("; "),
-        ])
-        .expect("in-memory write");
+        super::safe::csv_record(
+            &mut w,
+            [
+                row.agreement.clone(),
+                row.party.clone(),
+                row.currency.to_string(),
+                m(row.earned),
+                m(row.released),
+                m(row.reserved),
+                m(row.recouped),
+                m(row.carried_in),
+                m(row.carried_out),
+                m(row.unvested),
+                m(row.gated),
+                m(row.forfeited),
+                m(row.payable),
+                m(row.withheld),
+                m(row.paid),
+                row.paid_currency.to_string(),
+                m(row.paid_amount),
+                m(row.unrecouped),
+                row.milestones.join("; "),
+                row.perks.join("; "),
+            ],
+        );
     }
     String::from_utf8(w.into_inner().expect("in-memory write")).expect("UTF-8 in, UTF-8 out")
 }

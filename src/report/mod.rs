@@ -15,6 +15,7 @@ pub mod payments;
 pub mod progress;
 pub mod reconcile;
 pub mod rows;
+pub mod safe;
 pub mod statement;
 pub mod table;
 pub mod unmatched;

@@ -36,16 +36,18 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
             .and_then(|a| a.parties.iter().find(|p| p.id == row.party))
             .map(|p| p.name.clone())
             .unwrap_or_default();
-        w.write_record([
-            row.party.clone(),
-            name,
-            row.paid_amount.to_string(),
-            row.paid_currency.to_string(),
-            r.period.to_string(),
-            reference(r.period, &row.agreement, &row.party),
-            row.agreement.clone(),
-        ])
-        .expect("in-memory write");
+        super::safe::csv_record(
+            &mut w,
+            [
+                row.party.clone(),
+                name,
+                row.paid_amount.to_string(),
+                row.paid_currency.to_string(),
+                r.period.to_string(),
+                reference(r.period, &row.agreement, &row.party),
+                row.agreement.clone(),
+            ],
+        );
     }
     String::from_utf8(w.into_inner().expect("in-memory write")).expect("UTF-8")
 }

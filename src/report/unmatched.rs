@@ -28,39 +28,43 @@ pub fn render(outcomes: &[FileOutcome]) -> String {
     files.sort_by(|a, b| a.summary.path.cmp(&b.summary.path));
     for o in files {
         for l in &o.unmatched {
-            w.write_record([
-                o.summary.path.display().to_string(),
-                l.line.to_string(),
-                l.usage.to_string(),
-                l.isrc.to_string(),
-                l.source.to_string(),
-                l.territory.to_string(),
-                l.units.to_string(),
-                l.amount.to_string(),
-                l.currency.to_string(),
-                l.tax_withheld.to_string(),
-                "unmatched".to_string(),
-                "no agreement covers the track".to_string(),
-            ])
-            .expect("in-memory write");
+            super::safe::csv_record(
+                &mut w,
+                [
+                    o.summary.path.display().to_string(),
+                    l.line.to_string(),
+                    l.usage.to_string(),
+                    l.isrc.to_string(),
+                    l.source.to_string(),
+                    l.territory.to_string(),
+                    l.units.to_string(),
+                    l.amount.to_string(),
+                    l.currency.to_string(),
+                    l.tax_withheld.to_string(),
+                    "unmatched".to_string(),
+                    "no agreement covers the track".to_string(),
+                ],
+            );
         }
         let opt = |x: Option<String>| x.unwrap_or_default();
         for r in &o.skipped_rows {
-            w.write_record([
-                o.summary.path.display().to_string(),
-                r.line.to_string(),
-                opt(r.usage.map(|u| u.to_string())),
-                r.id.clone(),
-                opt(r.source.map(|s| s.to_string())),
-                opt(r.territory.map(|t| t.to_string())),
-                r.units.to_string(),
-                opt(r.amount.map(|a| a.to_string())),
-                r.currency.clone(),
-                String::new(),
-                r.kind.name().to_string(),
-                r.reason.clone(),
-            ])
-            .expect("in-memory write");
+            super::safe::csv_record(
+                &mut w,
+                [
+                    o.summary.path.display().to_string(),
+                    r.line.to_string(),
+                    opt(r.usage.map(|u| u.to_string())),
+                    r.id.clone(),
+                    opt(r.source.map(|s| s.to_string())),
+                    opt(r.territory.map(|t| t.to_string())),
+                    r.units.to_string(),
+                    opt(r.amount.map(|a| a.to_string())),
+                    r.currency.clone(),
+                    String::new(),
+                    r.kind.name().to_string(),
+                    r.reason.clone(),
+                ],
+            );
         }
     }
     String::from_utf8(w.into_inner().expect("in-memory write")).expect("UTF-8")

@@ -3,14 +3,8 @@
 //! printer and the content fits 180 mm, so it prints on A4 and on Letter.
 
 use super::{amount, cents, count, StatementDoc};
+use crate::report::safe::html as esc;
 use std::fmt::Write;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// "1,234.56 EUR (converted from USD at 0.92)".
 pub fn paid_line(d: &StatementDoc) -> String {

@@ -1,16 +1,10 @@
 //! A statement as Markdown: the same document as the HTML and the PDF.
 
 use super::{amount, cents, count, StatementDoc};
+// Names and notes come from agreement files: escaped (docs/commands.md,
+// "Safe exports").
+use crate::report::safe::md;
 use std::fmt::Write;
-
-/// Markdown text from names and notes: no raw HTML, no line breaks.
-fn md(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
 
 pub fn render(d: &StatementDoc) -> String {
     let c = d.currency;
