@@ -5,7 +5,7 @@
 //!
 //! Nothing is overwritten: if any file to be written exists, nothing is
 //! written and the command exits 2 (the folder named is the wrong one).
-//! Each file is written whole or not at all (`fsutil::write_atomic`).
+//! The files are written together, all or none (`fsutil::Batch`).
 
 use royalty::diag::{Error, Result};
 use std::path::PathBuf;
@@ -48,13 +48,15 @@ pub fn exec(a: Args) -> Result<u8> {
             if existing.len() == 1 { "s" } else { "" }
         )));
     }
+    let mut files = royalty::fsutil::Batch::new();
     for (p, text) in FILES {
         let path = a.dir.join(p);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        royalty::fsutil::write_atomic(&path, text.as_bytes())?;
+        files.add(&path, text);
     }
+    files.commit()?;
     royalty::fsutil::write_stdout(&format!(
         "created a project in {}: {}\nnext: `royalty check` then `royalty run` in that folder\n",
         a.dir.display(),
