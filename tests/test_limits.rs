@@ -262,3 +262,44 @@ fn weighted_shares_over_many_term_sets_do_not_overflow() {
         assert!(err.contains("w.toml"), "{err}");
     }
 }
+
+#[test]
+fn whatif_numbers_out_of_range_are_refused_not_overflowed() {
+    let lab = lab_with("[rates.p]\nstreaming = \"10%\"\n");
+    for (args, code_wanted, what) in [
+        (
+            &["--streams", "79228162514264337593543950335B"][..],
+            2,
+            "expected a whole number of units",
+        ),
+        (
+            &[
+                "--streams",
+                "10",
+                "--stream-rate",
+                "79228162514264337593543950335",
+            ][..],
+            2,
+            "expected an amount per unit",
+        ),
+        (
+            &["--streams", "999999999999999", "--stream-rate", "10000"][..],
+            1,
+            "add up to 10^16 or more",
+        ),
+    ] {
+        let mut all = vec![
+            "whatif",
+            "--period",
+            "2026-Q1",
+            "--statements",
+            "s",
+            "--format",
+            "json",
+        ];
+        all.extend_from_slice(args);
+        let (c, err) = code(&lab, &all);
+        assert_eq!(c, code_wanted, "{args:?}: {err}");
+        assert!(err.contains(what), "{args:?}: {err}");
+    }
+}

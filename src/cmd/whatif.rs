@@ -6,12 +6,14 @@
 
 use super::common::{prepare, print_warnings, Common, OutputArgs};
 use royalty::diag::{Error, Result};
+use royalty::limits;
 use royalty::money::parse_decimal;
 use royalty::report::{whatif, Format};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 
-/// "10M", "2.5K", "1B", "250000": a whole number of units.
+/// "10M", "2.5K", "1B", "250000": a whole number of units, below 10^15 as
+/// a statement line's (docs/limits.md).
 fn parse_units(s: &str) -> std::result::Result<i64, String> {
     let t = s.trim().replace('_', "");
     let (num, mul) = match t.chars().last() {
@@ -21,15 +23,24 @@ fn parse_units(s: &str) -> std::result::Result<i64, String> {
         _ => (&t[..], 1),
     };
     let d = parse_decimal(num).ok_or_else(|| format!("`{s}` is not a number of units like 10M"))?;
-    let u = d * Decimal::from(mul);
-    if u.fract() != Decimal::ZERO {
-        return Err(format!("`{s}` is not a whole number of units"));
-    }
+    let u = d
+        .checked_mul(Decimal::from(mul))
+        .filter(|u| limits::UNITS.contains(*u))
+        .ok_or_else(|| format!("`{s}`: expected {}", limits::UNITS.expect))?;
     i64::try_from(u).map_err(|_| format!("`{s}` is too large"))
 }
 
+/// An amount (`--sync`): in cents, below 10^15.
 fn parse_amount(s: &str) -> std::result::Result<Decimal, String> {
-    parse_decimal(s).ok_or_else(|| format!("`{s}` is not an amount like 25000 or 12.50"))
+    let d =
+        parse_decimal(s).ok_or_else(|| format!("`{s}` is not an amount like 25000 or 12.50"))?;
+    limits::MONEY.check(d).map_err(|e| format!("`{s}`: {e}"))
+}
+
+/// Net receipts per unit (`--stream-rate`...): as an agreement's per-unit rate.
+fn parse_per_unit(s: &str) -> std::result::Result<Decimal, String> {
+    let d = parse_decimal(s).ok_or_else(|| format!("`{s}` is not an amount like 0.004"))?;
+    limits::PER_UNIT.check(d).map_err(|e| format!("`{s}`: {e}"))
 }
 
 #[derive(clap::Args, Debug)]
@@ -45,19 +56,19 @@ pub struct Args {
     #[arg(long, value_name = "N", value_parser = parse_units)]
     pub streams: Option<i64>,
     /// Net receipts per stream, agreement currency.
-    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, default_value = "0.004")]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_per_unit, default_value = "0.004")]
     pub stream_rate: Decimal,
     /// Extra downloads.
     #[arg(long, value_name = "N", value_parser = parse_units)]
     pub downloads: Option<i64>,
     /// Net receipts per download.
-    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, default_value = "0.70")]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_per_unit, default_value = "0.70")]
     pub download_rate: Decimal,
     /// Extra physical copies.
     #[arg(long, value_name = "N", value_parser = parse_units)]
     pub physical: Option<i64>,
     /// Net receipts per physical copy.
-    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, default_value = "10.00")]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_per_unit, default_value = "10.00")]
     pub physical_rate: Decimal,
     /// A sync fee, agreement currency.
     #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
