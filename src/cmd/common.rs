@@ -18,6 +18,19 @@ fn parse_period(s: &str) -> std::result::Result<Period, String> {
         .ok_or_else(|| format!("`{s}` is not a period; expected 2026-03, 2026-Q1, 2026-H1 or 2026"))
 }
 
+/// A thread count, 1 to 256 (0: all cores): a count drives allocations and
+/// spawns, so it has a bound like every input number (docs/limits.md).
+fn parse_threads(s: &str) -> std::result::Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n <= MAX_THREADS => Ok(n),
+        _ => Err(format!(
+            "`{s}`: expected a number of threads from 1 to {MAX_THREADS}"
+        )),
+    }
+}
+
+const MAX_THREADS: usize = 256;
+
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct Common {
     /// Project file (default: ./royalty.toml when present).
@@ -54,9 +67,9 @@ pub struct Common {
     /// Spark, docs/scaling.md), added to the statements exactly.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub aggregates: Vec<PathBuf>,
-    /// Threads for reading large statements (default: all cores). The
-    /// result is the same whatever the number.
-    #[arg(long, value_name = "N")]
+    /// Threads for reading large statements (default: all cores), 1 to
+    /// 256. The result is the same whatever the number.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
 }
 
