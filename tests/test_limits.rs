@@ -303,3 +303,31 @@ fn whatif_numbers_out_of_range_are_refused_not_overflowed() {
         assert!(err.contains(what), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_reported_total_out_of_range_is_an_input_error() {
+    let lab = lab_with("[rates.p]\nphysical = \"10%\"\n");
+    lab.write(
+        "expect.csv",
+        "file,currency,amount\nq1.csv,USD,-79228162514264337593543950335\n",
+    );
+    let (c, err) = code(
+        &lab,
+        &[
+            "reconcile",
+            "--period",
+            "2026-Q1",
+            "--statements",
+            "s",
+            "--expect",
+            "expect.csv",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(c, 1, "{err}");
+    assert!(
+        err.contains("expect.csv:2:3") && err.contains("between -10^16 and 10^16"),
+        "{err}"
+    );
+}

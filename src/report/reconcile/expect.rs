@@ -139,14 +139,29 @@ pub fn parse_expected(text: &str, path: &Path) -> (Vec<Expected>, Vec<Diagnostic
                 format!("`{}` is not an ISO 4217 currency", get(cc)),
             ));
         }
-        if amount.is_none() {
-            diags.push(Diagnostic::error(
-                path,
-                line,
-                ac + 1,
-                format!("`{}` is not an amount like 1234.56", get(ac)),
-            ));
-        }
+        // A file's total is below 10^16 (docs/limits.md), and so is a
+        // reported one: beyond, the comparison could not be exact.
+        let amount = match amount.map(|a| crate::limits::REVENUE.check(a)) {
+            Some(Ok(a)) => Some(a),
+            Some(Err(expect)) => {
+                diags.push(Diagnostic::error(
+                    path,
+                    line,
+                    ac + 1,
+                    format!("`{}`: {expect}", get(ac)),
+                ));
+                None
+            }
+            None => {
+                diags.push(Diagnostic::error(
+                    path,
+                    line,
+                    ac + 1,
+                    format!("`{}` is not an amount like 1234.56", get(ac)),
+                ));
+                None
+            }
+        };
         if let Err(s) = &lines {
             diags.push(Diagnostic::error(
                 path,
