@@ -331,3 +331,34 @@ fn a_reported_total_out_of_range_is_an_input_error() {
         "{err}"
     );
 }
+
+#[test]
+fn aggregate_sums_out_of_range_are_refused_not_overflowed() {
+    let lab = lab_with("[rates.p]\nstreaming = \"10%\"\n");
+    let (c, err) = code(
+        &lab,
+        &["aggregate", "--statements", "s", "--output", "a.csv"],
+    );
+    assert_eq!(c, 0, "{err}");
+    let text = std::fs::read_to_string(lab.path("a.csv"))
+        .unwrap()
+        .replace(",1000,100,", ",1000,79228162514264337593543950335,");
+    lab.write("a.csv", &text);
+    let (c, err) = code(
+        &lab,
+        &[
+            "run",
+            "--period",
+            "2026-Q1",
+            "--aggregates",
+            "a.csv",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(c, 1, "{err}");
+    assert!(
+        err.contains("amount: expected a decimal below 10^16"),
+        "{err}"
+    );
+}

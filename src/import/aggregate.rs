@@ -145,21 +145,32 @@ pub fn read(text: &str, path: &Path, revenue: &mut Revenue) -> Vec<Diagnostic> {
                 format!("{name}: expected {what}, found `{}`", cell(name)),
             ));
         };
+        // Each number within a run's bound (docs/limits.md), so that no sum
+        // of them can overflow.
         let units = cell("units").parse::<i64>().ok();
         let amount = parse_decimal(cell("amount"));
         let tax = parse_decimal(cell("tax_withheld"));
         let lines = cell("lines").parse::<u64>().ok();
+        let big = |d: Option<rust_decimal::Decimal>| {
+            d.is_some_and(|d| !crate::limits::REVENUE.contains(d))
+        };
         if units.is_none() {
             bad("units", "a whole number");
+        } else if units.is_some_and(|u| u.unsigned_abs() >= 10u64.pow(16)) {
+            bad("units", "a whole number below 10^16");
         }
-        if amount.is_none() {
-            bad("amount", "a decimal");
+        for (name, d) in [("amount", amount), ("tax_withheld", tax)] {
+            if d.is_none() {
+                bad(name, "a decimal");
+            } else if big(d) {
+                bad(name, "a decimal below 10^16 with at most 12 decimals");
+            }
         }
-        if tax.is_none() {
-            bad("tax_withheld", "a decimal");
-        }
-        if lines.is_none() {
+        if lines.is_none_or(|n| n >= 10u64.pow(15)) {
             bad("lines", "a count of lines");
+        }
+        if big(amount) || big(tax) || units.is_some_and(|u| u.unsigned_abs() >= 10u64.pow(16)) {
+            continue;
         }
         let (Some(units), Some(amount), Some(tax_withheld), Some(lines)) =
             (units, amount, tax, lines)

@@ -106,7 +106,7 @@ impl Sums {
         self.units = self.units.saturating_add(o.units);
         self.amount += o.amount;
         self.tax_withheld += o.tax_withheld;
-        self.lines += o.lines;
+        self.lines = self.lines.saturating_add(o.lines);
     }
 }
 
