@@ -16,6 +16,7 @@
 pub mod allocate;
 pub mod attribution;
 mod conserve;
+mod edge;
 pub mod milestone;
 pub mod pricing;
 pub mod recoupment;
@@ -126,7 +127,7 @@ fn add_exactly(into: &mut Sums, s: &Sums) -> bool {
 }
 
 pub fn compute(input: &Input) -> Result<PeriodResult> {
-    crate::limits::check_run(input.revenue, input.files).map_err(Error::one)?;
+    edge::check_run(input.revenue, input.files).map_err(Error::one)?;
     let by_isrc = isrc_index(input.agreements);
     let mut grouped: Vec<Grouped> = vec![Grouped::new(); input.agreements.len()];
     let mut unmatched = Bucket::default();

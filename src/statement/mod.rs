@@ -95,7 +95,7 @@ pub struct Sums {
 
 impl Sums {
     // Units saturate rather than wrap or panic: a run whose units come
-    // anywhere near i64 is refused at the engine's edge (`limits::check_run`).
+    // anywhere near i64 is refused at the engine's edge (`engine::edge::check_run`).
     pub fn add(&mut self, units: i64, amount: Decimal, tax: Decimal) {
         self.units = self.units.saturating_add(units);
         self.amount += amount;
