@@ -253,6 +253,31 @@ pub fn write_stdout(bytes: impl AsRef<[u8]>) -> Result<()> {
     }
 }
 
+/// Set when a message could not be written to standard error.
+static STDERR_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes one message line to standard error, never panicking (as
+/// `eprintln!` does when it cannot write). A failure other than a closed
+/// pipe is remembered, so the command exits non-zero (`stderr_failed`):
+/// a message lost on a full disk is not a success.
+pub fn say(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let written = err
+        .write_all(text.as_bytes())
+        .and_then(|()| err.write_all(b"\n"))
+        .and_then(|()| err.flush());
+    if let Err(e) = written {
+        if e.kind() != ErrorKind::BrokenPipe {
+            STDERR_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+/// Did a message fail to reach standard error?
+pub fn stderr_failed() -> bool {
+    STDERR_FAILED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

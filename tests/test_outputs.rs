@@ -353,3 +353,26 @@ fn statements_into_a_file_are_refused_before_computing() {
     assert_eq!(c, 0, "{err}");
     assert!(lab.path("new/dir/s--p.md").exists());
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_on_standard_error_is_not_a_panic_nor_a_success() {
+    let lab = simple();
+    lab.close("2026-Q1", "q1");
+    // A leftover temporary file makes `run` print a warning.
+    lab.write("ledger/.royalty-x.tmp", "");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("royalty"))
+        .current_dir(lab.path(""))
+        .args(["run", "--agreements", "agreements", "--period", "2026-Q2"])
+        .args(["--statements", "q2", "--output", "out.json"])
+        .stderr(Stdio::from(full))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // The output itself was written: only the message was lost.
+    assert!(lab.path("out.json").exists());
+}

@@ -39,11 +39,11 @@ pub fn exec(a: Args) -> Result<u8> {
         }
     }
     for d in &diags {
-        eprintln!("{d}");
+        say!("{d}");
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
-        eprintln!(
+        say!(
             "{errors} problem{} found",
             if errors == 1 { "" } else { "s" }
         );

@@ -39,7 +39,7 @@ pub fn exec(a: Args) -> Result<u8> {
     // Lock first, then read: two closes at once cannot both see the old ledger.
     let _lock = store::lock(&dir)?;
     for f in store::clean_leftovers(&dir)? {
-        eprintln!(
+        say!(
             "{}: removed a temporary file left by an interrupted write",
             f.display()
         );
@@ -91,7 +91,7 @@ pub fn exec(a: Args) -> Result<u8> {
     files.commit()?;
     crash_point("before-ledger");
     let path = store::append(&prepared.ledger, record)?;
-    eprintln!(
+    say!(
         "closed {period} in {} (payments: {})",
         path.display(),
         payments.display()

@@ -509,7 +509,7 @@ pub fn require_period(s: &Settings) -> Result<Period> {
 /// them under the lock.
 pub fn warn_leftovers(files: &[PathBuf]) {
     for f in files {
-        eprintln!(
+        say!(
             "{}: warning: a temporary file left by an interrupted write (the next close removes it)",
             f.display()
         );
@@ -519,7 +519,7 @@ pub fn warn_leftovers(files: &[PathBuf]) {
 /// Prints warnings to standard error (they never fail a run).
 pub fn print_warnings(d: &[Diagnostic]) {
     for w in d.iter().filter(|d| !d.is_error()) {
-        eprintln!("{w}");
+        say!("{w}");
     }
 }
 

@@ -64,7 +64,7 @@ pub fn exec(a: Args) -> Result<u8> {
             let dir = ledger_dir(&loaded.settings);
             let _lock = store::lock(&dir)?;
             for f in store::clean_leftovers(&dir)? {
-                eprintln!(
+                say!(
                     "{}: removed a temporary file left by an interrupted write",
                     f.display()
                 );
@@ -86,7 +86,7 @@ pub fn exec(a: Args) -> Result<u8> {
                 state,
             };
             let path = store::append(&ledger, record)?;
-            eprintln!("opened the ledger in {}", path.display());
+            say!("opened the ledger in {}", path.display());
             Ok(0)
         }
     }

@@ -70,7 +70,7 @@ pub fn exec(a: Args) -> Result<u8> {
         ));
     }
     if r.differences > 0 {
-        eprintln!(
+        say!(
             "royalty: {} difference{} against the distributor's totals",
             r.differences,
             if r.differences == 1 { "" } else { "s" }

@@ -110,7 +110,7 @@ pub fn exec(a: Args) -> Result<u8> {
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     files.commit()?;
-    eprintln!(
+    say!(
         "wrote {} statement{} into {}",
         chosen.len(),
         if chosen.len() == 1 { "" } else { "s" },
