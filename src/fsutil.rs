@@ -188,10 +188,20 @@ pub fn join_name(dir: &Path, name: &str) -> Result<PathBuf> {
     }
 }
 
-/// Files to write together: all or none.
+/// Files to write together: all or none. Each file is written to its
+/// temporary file as it is added (so a command with thousands of outputs
+/// holds neither their bytes nor their file handles), and all are renamed
+/// into place by `commit`. Dropped without `commit` (an error on the way),
+/// the temporary files are removed and no target has changed.
 #[derive(Default)]
 pub struct Batch {
-    files: Vec<(PathBuf, Vec<u8>)>,
+    staged: Vec<Staged>,
+}
+
+struct Staged {
+    given: PathBuf,
+    target: PathBuf,
+    temp: tempfile::TempPath,
 }
 
 impl Batch {
@@ -199,33 +209,41 @@ impl Batch {
         Batch::default()
     }
 
-    /// Adds a file (a checked target, or any path: links are followed).
-    pub fn add(&mut self, path: &Path, bytes: impl Into<Vec<u8>>) {
-        self.files.push((path.to_path_buf(), bytes.into()));
+    /// Writes `bytes` to a temporary file beside `path` (links followed),
+    /// flushed to disk, to be renamed over it by `commit`.
+    pub fn add(&mut self, path: &Path, bytes: impl AsRef<[u8]>) -> Result<()> {
+        if self.staged.is_empty() {
+            crash_point("before-write");
+        }
+        let target = resolve(path)?;
+        let mut tmp = temp_in(folder_of(&target)).map_err(|e| Error::io(path, e))?;
+        tmp.write_all(bytes.as_ref())
+            .map_err(|e| Error::io(path, e))?;
+        tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+        self.staged.push(Staged {
+            given: path.to_path_buf(),
+            target,
+            temp: tmp.into_temp_path(),
+        });
+        Ok(())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.staged.is_empty()
     }
 
-    /// Writes every file to a temporary file beside its target, flushed to
-    /// disk; then, all written, renames each into place and syncs the
-    /// folders. An error while writing leaves no file changed.
+    /// Renames every file into place, then syncs their folders.
     pub fn commit(self) -> Result<()> {
-        crash_point("before-write");
-        let mut staged = Vec::with_capacity(self.files.len());
-        for (given, bytes) in &self.files {
-            let path = resolve(given)?;
-            let dir = folder_of(&path).to_path_buf();
-            let mut tmp = temp_in(&dir).map_err(|e| Error::io(given, e))?;
-            tmp.write_all(bytes).map_err(|e| Error::io(given, e))?;
-            tmp.as_file().sync_all().map_err(|e| Error::io(given, e))?;
-            staged.push((given, path, dir, tmp));
-        }
         crash_point("before-rename");
-        for (given, path, dir, tmp) in staged {
-            tmp.persist(&path).map_err(|e| Error::io(given, e.error))?;
-            if let Ok(d) = std::fs::File::open(&dir) {
+        let mut dirs = std::collections::BTreeSet::new();
+        for s in self.staged {
+            s.temp
+                .persist(&s.target)
+                .map_err(|e| Error::io(&s.given, e.error))?;
+            dirs.insert(folder_of(&s.target).to_path_buf());
+        }
+        for d in dirs {
+            if let Ok(d) = std::fs::File::open(&d) {
                 // Not every platform can sync a folder; the rename itself is atomic.
                 let _ = d.sync_all();
             }
@@ -237,7 +255,7 @@ impl Batch {
 /// Writes one file whole or not at all.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut b = Batch::new();
-    b.add(path, bytes);
+    b.add(path, bytes)?;
     b.commit()
 }
 
@@ -332,9 +350,9 @@ mod tests {
     fn a_batch_that_cannot_write_one_file_writes_none() {
         let dir = tempfile::tempdir().unwrap();
         let mut b = Batch::new();
-        b.add(&dir.path().join("a.csv"), "a");
-        b.add(&dir.path().join("missing/b.csv"), "b");
-        assert!(b.commit().is_err());
+        b.add(&dir.path().join("a.csv"), "a").unwrap();
+        assert!(b.add(&dir.path().join("missing/b.csv"), "b").is_err());
+        drop(b);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 

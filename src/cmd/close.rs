@@ -84,9 +84,9 @@ pub fn exec(a: Args) -> Result<u8> {
     };
     let text = super::run::render(a.out.format(), &result, agreements);
     let mut files = Batch::new();
-    files.add(&payments, report::payments::render(&result, agreements));
+    files.add(&payments, report::payments::render(&result, agreements))?;
     if let Some(o) = &a.out.output {
-        files.add(o, text.as_str());
+        files.add(o, text.as_str())?;
     }
     files.commit()?;
     crash_point("before-ledger");

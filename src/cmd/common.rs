@@ -112,7 +112,7 @@ impl OutputArgs {
     pub fn finish(&self, mut batch: Batch, text: &str) -> Result<()> {
         match &self.output {
             Some(p) => {
-                batch.add(p, text);
+                batch.add(p, text)?;
                 batch.commit()
             }
             None => {

@@ -54,7 +54,7 @@ pub fn exec(a: Args) -> Result<u8> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        files.add(&path, text);
+        files.add(&path, text)?;
     }
     files.commit()?;
     royalty::fsutil::write_stdout(&format!(

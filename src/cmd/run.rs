@@ -35,10 +35,10 @@ pub fn exec(a: Args) -> Result<u8> {
     let text = render(a.out.format(), &result, agreements);
     let mut files = Batch::new();
     if let Some(path) = &a.unmatched {
-        files.add(path, report::unmatched::render(&prepared.loaded.outcomes));
+        files.add(path, report::unmatched::render(&prepared.loaded.outcomes))?;
     }
     if let Some(path) = &a.payments {
-        files.add(path, report::payments::render(&result, agreements));
+        files.add(path, report::payments::render(&result, agreements))?;
     }
     a.out.finish(files, &text)?;
     Ok(0)

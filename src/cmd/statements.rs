@@ -93,23 +93,29 @@ pub fn exec(a: Args) -> Result<u8> {
     };
     // File names come from ids (safe names, docs/limits.md) and are joined
     // as one plain name: a statement can never land outside DIR.
-    let mut files = royalty::fsutil::Batch::new();
-    let mut names: Vec<String> = Vec::new();
-    for (ai, pi) in &chosen {
-        let ag = &agreements[*ai];
-        let name = format!("{}--{}.{}", ag.id, ag.parties[*pi].id, a.format.extension());
-        if names.contains(&name) {
-            return Err(Error::Usage(format!(
-                "two statements would both be written to {name}: an agreement id and a party id \
-                 joined with `--` are ambiguous; rename one"
-            )));
-        }
-        let text = render(a.format, &doc(*ai, *pi)?);
-        files.add(&royalty::fsutil::join_name(dir, &name)?, text);
-        names.push(name);
+    let named: Vec<(usize, usize, String)> = chosen
+        .iter()
+        .map(|&(ai, pi)| {
+            let ag = &agreements[ai];
+            let name = format!("{}--{}.{}", ag.id, ag.parties[pi].id, a.format.extension());
+            (ai, pi, name)
+        })
+        .collect();
+    let mut names = std::collections::HashSet::new();
+    if let Some((_, _, name)) = named.iter().find(|(_, _, n)| !names.insert(n)) {
+        return Err(Error::Usage(format!(
+            "two statements would both be written to {name}: an agreement id and a party id \
+             joined with `--` are ambiguous; rename one"
+        )));
     }
+    let created = !dir.exists();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    files.commit()?;
+    let written = write_all(dir, &named, |ai, pi| Ok(render(a.format, &doc(ai, pi)?)));
+    if written.is_err() && created {
+        // Nothing was written into it: the folder goes too.
+        let _ = std::fs::remove_dir(dir);
+    }
+    written?;
     say!(
         "wrote {} statement{} into {}",
         chosen.len(),
@@ -117,4 +123,18 @@ pub fn exec(a: Args) -> Result<u8> {
         dir.display()
     );
     Ok(0)
+}
+
+/// Writes one statement per chosen party into `dir` under its name, all
+/// or none.
+fn write_all(
+    dir: &std::path::Path,
+    named: &[(usize, usize, String)],
+    text: impl Fn(usize, usize) -> Result<Vec<u8>>,
+) -> Result<()> {
+    let mut files = royalty::fsutil::Batch::new();
+    for (ai, pi, name) in named {
+        files.add(&royalty::fsutil::join_name(dir, name)?, text(*ai, *pi)?)?;
+    }
+    files.commit()
 }
