@@ -415,3 +415,51 @@ pub fn append(ledger: &Ledger, mut record: PeriodRecord) -> Result<PathBuf> {
     head::write(&ledger.dir, &record.period, &name, &sha256(&bytes), files)?;
     Ok(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> PeriodRecord {
+        PeriodRecord {
+            format: FORMAT.into(),
+            period: "2026-Q1".into(),
+            as_of: None,
+            previous: None,
+            statements: Vec::new(),
+            payouts: Vec::new(),
+            state: State::default(),
+        }
+    }
+
+    #[test]
+    fn the_checksum_covers_the_exact_bytes() {
+        let bytes = render(&record());
+        let (want, carried) = checksums(&bytes).unwrap();
+        assert_eq!(want, carried);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("\"head\": \"head.json\""), "{text}");
+        // One space more anywhere is another file.
+        let spaced = text.replacen("\": ", "\":  ", 1);
+        let (want, carried) = checksums(spaced.as_bytes()).unwrap();
+        assert_ne!(want, carried);
+        // A file that does not end with its checksum is not a ledger file.
+        assert!(checksums(&bytes[..bytes.len() - 1]).is_none());
+    }
+
+    #[test]
+    fn files_written_before_the_head_record_verify_unchanged() {
+        // As the earlier version wrote them: the record's pretty JSON, then
+        // its checksum as the last member.
+        let body = serde_json::to_string_pretty(&record()).unwrap();
+        let sum = sha256(body.as_bytes());
+        let legacy = format!(
+            "{},\n  \"checksum\": \"{sum}\"\n}}\n",
+            body.strip_suffix("\n}").unwrap()
+        );
+        let (want, carried) = checksums(legacy.as_bytes()).unwrap();
+        assert_eq!(want, carried);
+        let stored: Stored = serde_json::from_str(&legacy).unwrap();
+        assert!(stored.head.is_none());
+    }
+}
