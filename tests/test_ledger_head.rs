@@ -265,3 +265,38 @@ fn leftover_temporary_files_are_reported_then_cleaned() {
     assert!(err.contains("removed a temporary file"), "{err}");
     assert!(!tmp.exists());
 }
+
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "fault injection exists in debug builds only"
+)]
+#[test]
+fn two_closes_killed_in_a_row_before_their_heads_leave_a_whole_ledger() {
+    // Found by tools/crash_test.sh: the second interrupted close must bring
+    // the head forward before writing, or the head ends two behind.
+    let lab = two_quarters();
+    lab.close("2026-Q1", "q1");
+    for (period, q) in [("2026-Q2", "q2"), ("2026-Q3", "q3")] {
+        let out = lab
+            .cmd(&["close", "--period", period, "--statements", q])
+            .env("ROYALTY_CRASH_AT", "before-head")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "the injected crash did not happen");
+        let (c, out, err) = code(&lab, &["ledger", "verify"]);
+        assert_eq!(c, 0, "after {period}: {out}{err}");
+        assert!(out.contains("one behind"), "{out}");
+    }
+    let (c, _, err) = code(
+        &lab,
+        &[
+            "run",
+            "--period",
+            "2026-Q4",
+            "--statements",
+            "q1",
+            "--allow-duplicate",
+        ],
+    );
+    assert_eq!(c, 0, "{err}");
+}

@@ -402,10 +402,10 @@ pub fn append(ledger: &Ledger, mut record: PeriodRecord) -> Result<PathBuf> {
         file: file_name(&e.path),
         sha256: e.sha256.clone(),
     });
-    if !matches!(
-        ledger.head,
-        HeadStatus::Current(_) | HeadStatus::OneBehind(_)
-    ) {
+    // The head first names the ledger as it is (a first head for an older
+    // ledger, or one brought forward past an interrupted close), so that a
+    // kill after the period file below leaves it exactly one behind.
+    if !matches!(ledger.head, HeadStatus::Current(_)) {
         head::write_current(&ledger.dir, &ledger.entries)?;
     }
     let bytes = render(&record);

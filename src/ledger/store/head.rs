@@ -8,9 +8,10 @@
 //! `close` writes the period file, then the head. A close killed between
 //! the two leaves the head one behind, with a newer, complete file that the
 //! chain links to the head's file: that is the period the close recorded
-//! (its file is whole, renamed into place atomically), and the next close
-//! writes the head past it. Anything else that disagrees with the head is a
-//! break (exit 3).
+//! (its file is whole, renamed into place atomically). The next close
+//! first brings the head forward to it, then writes its own period file and
+//! the head past that, so the head is never more than one behind. Anything
+//! else that disagrees with the head is a break (exit 3).
 //!
 //! Ledgers written before the head record have none: they read as before.
 //! The next close first writes a head for the ledger as it is (the
