@@ -64,9 +64,10 @@ fn read_statement(dir: &Path, text: &str) -> Result<Option<Revenue>, TestCaseErr
             unreachable!()
         }
     };
+    // One outcome per statement (several for a zip bundle).
     let errors: Vec<&Diagnostic> = outcome
-        .diagnostics
         .iter()
+        .flat_map(|o| &o.diagnostics)
         .filter(|d| d.is_error())
         .collect();
     for x in &errors {
@@ -75,7 +76,7 @@ fn read_statement(dir: &Path, text: &str) -> Result<Option<Revenue>, TestCaseErr
     if !errors.is_empty() {
         return Ok(None);
     }
-    revenue.files.push(outcome.summary);
+    revenue.files.extend(outcome.into_iter().map(|o| o.summary));
     Ok(Some(revenue))
 }
 
