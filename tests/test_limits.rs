@@ -255,12 +255,30 @@ fn weighted_shares_over_many_term_sets_do_not_overflow() {
             "json",
         ],
     );
-    // Either computed, or refused as an input error naming the agreement:
-    // never a panic (101) nor a failed self-check (70).
-    assert!(c == 0 || c == 1, "exit {c}: {err}");
-    if c == 1 {
-        assert!(err.contains("w.toml"), "{err}");
-    }
+    // Exact shares need no common denominator: computed, never a panic
+    // (101) nor a failed self-check (70).
+    assert_eq!(c, 0, "{err}");
+}
+
+#[test]
+fn a_pass_through_too_large_for_an_amount_is_an_input_error_not_zero() {
+    // Two lines that cancel out to a millionth of a millionth of revenue,
+    // one with tax withheld at source, and per-unit earnings on the units:
+    // the tax passed through pro rata does not fit an amount.
+    let lab = lab_with("[rates.p]\nstreaming = \"10000/unit\"\n");
+    lab.write(
+        "s/q1.csv",
+        "period,isrc,source,territory,units,amount,currency,tax_withheld\n\
+         2026-01,QZAAA2600001,streaming,US,999999999999999,100000000000000,USD,100000000000000\n\
+         2026-01,QZAAA2600001,streaming,GB,0,-99999999999999.999999999999,USD,0\n",
+    );
+    let (c, err) = code(&lab, &RUN);
+    assert_eq!(c, 1, "{err}");
+    assert!(
+        err.contains("x.toml") && err.contains("tax withheld at source passed through"),
+        "{err}"
+    );
+    assert!(!lab.path("out.json").exists());
 }
 
 #[test]

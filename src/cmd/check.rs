@@ -50,7 +50,7 @@ pub fn exec(a: Args) -> Result<u8> {
         return Ok(1);
     }
     let lines: u64 = loaded.revenue.files.iter().map(|f| f.lines).sum();
-    royalty::fsutil::write_stdout(&format!(
+    royalty::fsutil::write_stdout(format!(
         "ok: {} agreement{}, {} statement file{} ({} lines){}\n",
         loaded.agreements.len(),
         if loaded.agreements.len() == 1 {

@@ -57,7 +57,7 @@ pub fn exec(a: Args) -> Result<u8> {
         files.add(&path, text)?;
     }
     files.commit()?;
-    royalty::fsutil::write_stdout(&format!(
+    royalty::fsutil::write_stdout(format!(
         "created a project in {}: {}\nnext: `royalty check` then `royalty run` in that folder\n",
         a.dir.display(),
         FILES.map(|(p, _)| p).join(", ")

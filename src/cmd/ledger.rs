@@ -42,7 +42,7 @@ pub fn exec(a: Args) -> Result<u8> {
         Action::Verify { common } => {
             let dir = ledger_dir(&common.settings()?);
             let inspection = store::inspect(&dir)?;
-            royalty::fsutil::write_stdout(&inspection.text())?;
+            royalty::fsutil::write_stdout(inspection.text())?;
             if inspection.is_whole() {
                 Ok(0)
             } else {

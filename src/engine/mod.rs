@@ -60,7 +60,9 @@ pub fn isrc_index(agreements: &[Agreement]) -> HashMap<Isrc, Vec<usize>> {
     m
 }
 
-use edge::Grouped;
+/// Matched revenue of one agreement, before conversion:
+/// (terms, source, currency) -> sums.
+type Grouped = BTreeMap<(usize, Source, Currency), Sums>;
 
 /// Which agreement and terms a revenue key belongs to (docs/arithmetic.md,
 /// step 1): `Ok((agreement, terms))`, `Err(true)` when an agreement lists
@@ -162,7 +164,6 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
     let mut missing: Vec<Diagnostic> = Vec::new();
     let mut agreements = Vec::with_capacity(input.agreements.len());
     for (i, (a, g)) in input.agreements.iter().zip(&grouped).enumerate() {
-        edge::check_scaled_pricing(a, g, input).map_err(Error::one)?;
         match price(i, a, g, input, on) {
             Ok(Ok(r)) => agreements.push(r),
             Ok(Err(e)) => return Err(e),

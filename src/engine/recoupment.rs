@@ -17,7 +17,7 @@
 use super::result::{AdvanceStanding, AgreementResult, Flows, Recoupment};
 use crate::agreement::{Agreement, ReleaseSchedule};
 use crate::diag::Diagnostic;
-use crate::exact::Exact;
+use crate::exact::{Exact, TooLarge};
 use crate::fx::FxTable;
 use crate::ledger::{PartyState, State};
 use crate::money::{round_cents, Money};
@@ -31,17 +31,17 @@ use std::path::PathBuf;
 /// last takes the remainder; a part that would take more than what is left
 /// (rounding up many small parts) is cut to what is left, so no release is
 /// ever negative (docs/arithmetic.md).
-pub fn release_parts(reserved: Money, schedule: &ReleaseSchedule) -> Vec<Money> {
-    match schedule {
+pub fn release_parts(reserved: Money, schedule: &ReleaseSchedule) -> Result<Vec<Money>, TooLarge> {
+    Ok(match schedule {
         ReleaseSchedule::Equal(n) => {
             // Exact: 1/6 of 0.03 is exactly half a cent, and rounds to even.
             let n = (*n).max(1);
             let share = Exact::money(reserved) / Exact::int(i64::from(n));
             let others = Money(rust_decimal::Decimal::from(n - 1));
             let times = |m: Money| Money(m.0 * others.0);
-            let mut part = exact_cents(share.round_cents());
+            let mut part = exact_cents(share.round_cents())?;
             if times(part) > reserved {
-                part = exact_cents(share.floor_cents());
+                part = exact_cents(share.floor_cents())?;
             }
             let mut parts = vec![part; n as usize - 1];
             parts.push(reserved - times(part));
@@ -51,7 +51,7 @@ pub fn release_parts(reserved: Money, schedule: &ReleaseSchedule) -> Vec<Money> 
             let mut left = reserved;
             let mut parts: Vec<Money> = Vec::with_capacity(fractions.len());
             for f in fractions.iter().take(fractions.len().saturating_sub(1)) {
-                let part = exact_cents(Exact::money(reserved) * Exact::dec(*f))
+                let part = exact_cents(Exact::money(reserved) * Exact::dec(*f))?
                     .min(left)
                     .max(Money::ZERO);
                 left -= part;
@@ -60,22 +60,29 @@ pub fn release_parts(reserved: Money, schedule: &ReleaseSchedule) -> Vec<Money> 
             parts.push(left);
             parts
         }
-    }
+    })
 }
 
-/// Rounds an exact figure half-to-even to cents. The figures rounded with
-/// it are an amount already held in `Decimal` times a fraction of about one
-/// at most (a reserve rate, a vesting share, a release part), so they fit.
-fn exact_cents(x: Exact) -> Money {
-    x.round_cents().to_money().unwrap_or_default()
+/// Rounds an exact figure half-to-even to cents, checked: a figure too
+/// large for an amount is refused (an input error naming it, docs/limits.md),
+/// never taken as zero.
+fn exact_cents(x: Exact) -> Result<Money, TooLarge> {
+    x.round_cents().to_money()
 }
 
 /// docs/arithmetic.md step 6, vesting: the held balance is (1 - v) x lifetime earnings,
 /// v = 0 before the cliff, else min(1, m / months), m = whole months from the
 /// vesting start to the day after the period. A party that departed has v
 /// frozen at its departure, and what is not vested goes to the label.
-fn vest(party: &crate::agreement::Party, ps: &PartyState, f: &mut Flows, period: Period) {
-    let Some(v) = party.vesting else { return };
+fn vest(
+    party: &crate::agreement::Party,
+    ps: &PartyState,
+    f: &mut Flows,
+    period: Period,
+) -> Result<(), TooLarge> {
+    let Some(v) = party.vesting else {
+        return Ok(());
+    };
     let departed = party.departed.filter(|d| *d <= period.last_day());
     // (9999-12-31 has no tomorrow; a day less changes no whole month there.)
     let until = departed.unwrap_or_else(|| {
@@ -89,7 +96,7 @@ fn vest(party: &crate::agreement::Party, ps: &PartyState, f: &mut Flows, period:
         (Exact::int(i64::from(m)) / Exact::int(i64::from(v.months))).min(Exact::one())
     };
     let lifetime = ps.earned + f.earned;
-    let not_vested = exact_cents((Exact::one() - vested) * Exact::money(lifetime));
+    let not_vested = exact_cents((Exact::one() - vested) * Exact::money(lifetime))?;
     if departed.is_some() {
         // The hold is released, and what never vests is forfeited.
         f.unvested = -ps.unvested;
@@ -97,6 +104,7 @@ fn vest(party: &crate::agreement::Party, ps: &PartyState, f: &mut Flows, period:
     } else {
         f.unvested = not_vested - ps.unvested;
     }
+    Ok(())
 }
 
 /// Is `date` (an advance's) on or before the end of the period?
@@ -121,6 +129,19 @@ pub fn settle(
     let mut closing = opening.clone();
     let mut rows: Vec<Row> = Vec::new();
     let mut queues: Vec<Vec<Vec<Money>>> = Vec::new();
+    // Missing exchange rates, and figures too large for an amount.
+    let mut missing = Vec::new();
+    let too_large = |a: &Agreement, party: &str, what: &str, e: TooLarge| {
+        Diagnostic::error(
+            &a.file,
+            0,
+            0,
+            format!(
+                "agreement `{}`, `{party}`: {what}: {e} (docs/limits.md)",
+                a.id
+            ),
+        )
+    };
 
     // 1. Carried, reserves, what is held.
     for r in results.iter_mut() {
@@ -131,7 +152,16 @@ pub fn settle(
             // Tax withheld at source is passed through pro rata to exact
             // earnings, for the party's statement; never deducted again.
             if !revenue.is_zero() && !tax.is_zero() {
-                p.flows.tax_at_source = exact_cents(&tax * &p.earned_exact / &revenue);
+                p.flows.tax_at_source = exact_cents(&tax * &p.earned_exact / &revenue)
+                    .unwrap_or_else(|e| {
+                        missing.push(too_large(
+                            a,
+                            &p.id,
+                            "tax withheld at source passed through",
+                            e,
+                        ));
+                        Money::ZERO
+                    });
                 if !p.flows.tax_at_source.is_zero() {
                     p.notes.push(format!(
                         "{} of tax withheld at source is passed through (already deducted by the payer)",
@@ -152,11 +182,15 @@ pub fn settle(
                     .map(|l| &l.exact)
                     .sum();
                 if base.is_positive() {
-                    f.reserved = exact_cents(base * Exact::dec(res.rate));
-                    for (i, part) in release_parts(f.reserved, &res.schedule)
-                        .into_iter()
-                        .enumerate()
-                    {
+                    let parts = exact_cents(base * Exact::dec(res.rate)).and_then(|r| {
+                        f.reserved = r;
+                        release_parts(r, &res.schedule)
+                    });
+                    let parts = parts.unwrap_or_else(|e| {
+                        missing.push(too_large(a, &p.id, "the reserve", e));
+                        Vec::new()
+                    });
+                    for (i, part) in parts.into_iter().enumerate() {
                         if queue.len() <= i {
                             queue.push(Money::ZERO);
                         }
@@ -165,7 +199,9 @@ pub fn settle(
                 }
             }
             q.push(queue);
-            vest(&a.parties[p.index], &ps, f, period);
+            if let Err(e) = vest(&a.parties[p.index], &ps, f, period) {
+                missing.push(too_large(a, &p.id, "the unvested balance", e));
+            }
             let gated_party = a
                 .gate
                 .as_ref()
@@ -297,7 +333,6 @@ pub fn settle(
 
     // 4. Threshold, withholding, payout currency; then the closing state.
     let on = period.last_day();
-    let mut missing = Vec::new();
     for r in results.iter_mut() {
         let a = &agreements[r.index];
         let st = closing.agreements.entry(a.id.clone()).or_default();
@@ -508,15 +543,16 @@ mod tests {
             release_parts(
                 m("5.00"),
                 &ReleaseSchedule::Explicit(vec![dec("0.5"), dec("0.5")])
-            ),
+            )
+            .unwrap(),
             vec![m("2.50"), m("2.50")]
         );
         assert_eq!(
-            release_parts(m("5.00"), &ReleaseSchedule::Equal(3)),
+            release_parts(m("5.00"), &ReleaseSchedule::Equal(3)).unwrap(),
             vec![m("1.67"), m("1.67"), m("1.66")]
         );
         assert_eq!(
-            release_parts(m("100.00"), &ReleaseSchedule::Equal(1)),
+            release_parts(m("100.00"), &ReleaseSchedule::Equal(1)).unwrap(),
             vec![m("100.00")]
         );
     }
@@ -526,19 +562,20 @@ mod tests {
         let m = |s: &str| Money(dec(s));
         // Seven parts of 0.05 round to 0.01 each: six would take 0.06.
         assert_eq!(
-            release_parts(m("0.05"), &ReleaseSchedule::Equal(7)),
+            release_parts(m("0.05"), &ReleaseSchedule::Equal(7)).unwrap(),
             vec![m("0"), m("0"), m("0"), m("0"), m("0"), m("0"), m("0.05")]
         );
         // 50% + 50% + 0%: the halves of 0.03 round up to 0.02 each.
         let parts = release_parts(
             m("0.03"),
             &ReleaseSchedule::Explicit(vec![dec("0.5"), dec("0.5"), dec("0")]),
-        );
+        )
+        .unwrap();
         assert_eq!(parts, vec![m("0.02"), m("0.01"), m("0.00")]);
         for n in 1..=crate::limits::MAX_RELEASE_PERIODS {
             for cents in [1, 5, 99, 100, 12345] {
-                let r = Money(Decimal::new(cents, 2));
-                let parts = release_parts(r, &ReleaseSchedule::Equal(n));
+                let r = Money(rust_decimal::Decimal::new(cents, 2));
+                let parts = release_parts(r, &ReleaseSchedule::Equal(n)).unwrap();
                 assert_eq!(parts.len(), n as usize);
                 assert_eq!(parts.iter().copied().sum::<Money>(), r);
                 assert!(parts.iter().all(|p| !p.is_negative()), "{r} / {n}");
