@@ -34,11 +34,12 @@ pub enum Action {
 
 pub fn exec(a: Args) -> Result<u8> {
     if let Some(Action::Draft { file, output }) = &a.action {
+        super::common::check_outputs(&[output.as_deref()])?;
         let text = royalty::import::draft::draft(file)
             .map_err(|m| Error::Input(vec![royalty::diag::Diagnostic::error(file, 0, 0, m)]))?;
         match output {
             Some(p) => royalty::fsutil::write_atomic(p, text.as_bytes())?,
-            None => print!("{text}"),
+            None => royalty::fsutil::write_stdout(&text)?,
         }
         return Ok(0);
     }

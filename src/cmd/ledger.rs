@@ -1,5 +1,5 @@
 //! `royalty ledger open FILE`: start a ledger from opening balances, as a
-//! label moving over from spreadsheets states them (SPEC 3);
+//! label moving over from spreadsheets states them (docs/ledger.md);
 //! `royalty ledger verify`: check the chain and the head (docs/ledger.md).
 
 use super::common::{ledger_dir, load, Common};

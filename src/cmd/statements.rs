@@ -4,7 +4,7 @@
 //!
 //! With `--output DIR`, one file per party that has a payout row (a party
 //! of an agreement with revenue, or holding a balance), named
-//! `<agreement>--<party>.md|html|pdf`, each written whole (`write_atomic`).
+//! `<agreement>--<party>.md|html|pdf`, all written together (`fsutil::Batch`).
 //! With `--party` and no `--output`, the one statement goes to stdout.
 
 use super::common::{prepare, print_warnings, Common};
