@@ -2,7 +2,7 @@
 # Crash test of `royalty close` (docs/ledger.md, "Crash safety"): a
 # reusable reliability check, not part of `cargo test` (it runs minutes).
 #
-# On a copy of the bundled label, it closes month after month; each close is
+# On a copy of the bundled label, it closes quarter after quarter; each close is
 # killed with SIGKILL at a random moment of its run, then the ledger is
 # checked:
 #   - `royalty ledger verify` exits 0 (every checksum, the chain, the head);
@@ -37,7 +37,7 @@ trap 'rm -rf "$work"' EXIT
 cp -r agreements samples "$work/"
 cd "$work"
 # Every close consumes the same quarter of statements (the label's Q1
-# statements, received again each month): --allow-duplicate.
+# statements, received again each quarter): --allow-duplicate.
 common=(--agreements agreements --fx samples/fx.csv --events samples/events.csv
         --statements samples/2026-Q1 --allow-duplicate)
 
@@ -47,7 +47,7 @@ failures=0
 # The release binary ignores the fault injection switch.
 mkdir -p probe
 ROYALTY_CRASH_AT=before-write "$bin" close "${common[@]}" --ledger probe/ledger \
-    --period 2026-01 --format json >/dev/null 2>probe/err &
+    --period 2026-Q1 --format json >/dev/null 2>probe/err &
 if wait $! 2>/dev/null; then
     fault_injection="absent"
 else
@@ -59,14 +59,14 @@ rm -rf probe
 # How long one close takes, to spread the kills over it.
 now_ns() { date +%s%N; }
 t0=$(now_ns)
-"$bin" close "${common[@]}" --ledger timing --period 2026-01 --format json >/dev/null 2>&1
+"$bin" close "${common[@]}" --ledger timing --period 2026-Q1 --format json >/dev/null 2>&1
 t1=$(now_ns)
 rm -rf timing
 run_us=$(( (t1 - t0) / 1000 + 1 ))
 
-period_of() { # the k-th month from 2026-01
+period_of() { # the k-th quarter from 2026-Q1
     local k=$1
-    printf '%d-%02d' $((2026 + k / 12)) $((k % 12 + 1))
+    printf '%d-Q%d' $((2026 + k / 4)) $((k % 4 + 1))
 }
 
 landed=0       # killed while still running
