@@ -411,7 +411,7 @@ fn fuzz_weighted_shares_over_many_term_sets() {
     let dir = tempfile::tempdir().unwrap();
     fuzz(
         "weighted shares over many term sets",
-        cases(16),
+        cases(8),
         joins,
         |joins| {
             let mut text = String::from(
