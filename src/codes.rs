@@ -278,6 +278,35 @@ impl Upc {
         }
         (matches!(n, 8 | 12 | 13 | 14) && v > 0).then_some(Upc(v))
     }
+
+    /// A release code as an agreement names it: digits only, of a GTIN
+    /// length, with a correct check digit (the last digit: 10 minus the
+    /// sum of the others weighted 3, 1, 3... from the right, modulo 10).
+    /// Statements are read without this check; an agreement is a promise.
+    pub fn parse_checked(s: &str) -> Result<Upc, String> {
+        let t = s.trim();
+        if !t.bytes().all(|b| b.is_ascii_digit()) || !matches!(t.len(), 8 | 12 | 13 | 14) {
+            return Err(format!(
+                "`{t}` is not a UPC/EAN: expected 12 digits (UPC-A), or 8, 13 or 14 (EAN/GTIN)"
+            ));
+        }
+        let digits: Vec<u32> = t.bytes().map(|b| u32::from(b - b'0')).collect();
+        let (body, check) = digits.split_at(digits.len() - 1);
+        let sum: u32 = body
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, d)| if i % 2 == 0 { 3 * d } else { *d })
+            .sum();
+        let want = (10 - sum % 10) % 10;
+        if want != check[0] {
+            return Err(format!(
+                "`{t}` has the check digit {}, but its other digits give {want}: a digit is wrong",
+                check[0]
+            ));
+        }
+        Upc::parse_bytes(t.as_bytes()).ok_or_else(|| format!("`{t}` is not a UPC/EAN"))
+    }
 }
 
 impl fmt::Display for Upc {
@@ -325,6 +354,24 @@ mod tests {
         for bad in ["2222222222", "no upc", "8,44216E+11", "", "000000000000"] {
             assert!(Upc::parse_bytes(bad.as_bytes()).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn release_codes_in_agreements_have_their_check_digit() {
+        // The contract's own example, 859700000011, fails: its digits give 4.
+        assert!(Upc::parse_checked("859700000011").unwrap_err().contains("give 4"));
+        assert!(Upc::parse_checked("859700000014").is_ok());
+        assert!(Upc::parse_checked("036000291452").is_ok()); // the classic UPC-A example
+        assert!(Upc::parse_checked("4006381333931").is_ok()); // an EAN-13 example
+        assert!(Upc::parse_checked("96385074").is_ok()); // an EAN-8 example
+        let e = Upc::parse_checked("036000291453").unwrap_err();
+        assert!(e.contains("check digit 3") && e.contains("give 2"), "{e}");
+        assert!(Upc::parse_checked("03600029145").is_err());
+        assert!(Upc::parse_checked("0360-0029-1452").is_err());
+        assert_eq!(
+            Upc::parse_checked("036000291452").unwrap(),
+            Upc::parse_bytes(b"0036000291452").unwrap()
+        );
     }
 
     #[test]

@@ -11,23 +11,23 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// Collects problems for one file, turning byte spans into line:column.
-struct Ctx<'a> {
-    text: &'a str,
-    file: &'a Path,
-    diags: Vec<Diagnostic>,
+pub(super) struct Ctx<'a> {
+    pub(super) text: &'a str,
+    pub(super) file: &'a Path,
+    pub(super) diags: Vec<Diagnostic>,
 }
 
 impl Ctx<'_> {
-    fn err(&mut self, span: std::ops::Range<usize>, msg: impl Into<String>) {
+    pub(super) fn err(&mut self, span: std::ops::Range<usize>, msg: impl Into<String>) {
         let (line, col) = line_col(self.text, span.start);
         self.diags
             .push(Diagnostic::error(self.file, line, col, msg));
     }
-    fn err_at<T>(&mut self, v: &S<T>, msg: impl Into<String>) {
+    pub(super) fn err_at<T>(&mut self, v: &S<T>, msg: impl Into<String>) {
         self.err(v.span(), msg)
     }
 
-    fn date(&mut self, v: &S<toml::Value>, what: &str) -> Option<Date> {
+    pub(super) fn date(&mut self, v: &S<toml::Value>, what: &str) -> Option<Date> {
         let parsed = match v.get_ref() {
             toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt
                 .date
@@ -42,7 +42,7 @@ impl Ctx<'_> {
     }
 
     /// A plain decimal ("5000.00" or an integer).
-    fn decimal(&mut self, v: &S<RawNum>, what: &str) -> Option<Decimal> {
+    pub(super) fn decimal(&mut self, v: &S<RawNum>, what: &str) -> Option<Decimal> {
         let d = match v.get_ref() {
             RawNum::Int(i) => Some(Decimal::from(*i)),
             RawNum::Text(t) => parse_decimal(t),
@@ -303,14 +303,11 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         .as_ref()
         .and_then(|g| gate(g, &raw, &parties, &advances, cx));
     let reserve = raw.reserve.as_ref().and_then(|r| reserve(r, cx));
-    let objection_days = raw.dispute.as_ref().and_then(|d| {
-        cx.count(
-            &d.objection_days,
-            "dispute.objection_days",
-            0,
-            limits::MAX_OBJECTION_DAYS,
-        )
-    });
+    let (objection_days, dispute) = match &raw.dispute {
+        Some(d) => super::procedure::dispute(d, cx),
+        None => (None, None),
+    };
+    let releases = super::procedure::releases(&raw.release, &tracks, cx);
 
     Some(Agreement {
         id,
@@ -327,6 +324,8 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         gate,
         reserve,
         objection_days,
+        dispute,
+        releases,
         milestones: milestones?,
         reversion,
         amendment_reasons: reasons,
@@ -377,6 +376,17 @@ fn over_a_hundred_with_escalations(
             }
         }
     }
+}
+
+pub(super) fn whole(cx: &mut Ctx, v: &S<RawNum>, what: &str) -> Option<u32> {
+    let d = cx.decimal(v, what)?;
+    let n = (d.scale() == 0 || d.fract().is_zero())
+        .then(|| u32::try_from(d.trunc().mantissa()).ok())
+        .flatten();
+    if n.is_none() {
+        cx.err_at(v, format!("`{what}` must be a whole, non-negative number"));
+    }
+    n
 }
 
 fn vesting(v: &super::raw::RawVesting, cx: &mut Ctx) -> Option<Vesting> {
@@ -1223,6 +1233,7 @@ pub fn load_agreements(
             }
         }
     }
+    diags.extend(super::procedure::releases_across(&out));
     (out, diags)
 }
 

@@ -5,6 +5,7 @@
 //! its place. Nothing here does I/O.
 
 pub mod load;
+mod procedure;
 mod raw;
 
 use crate::codes::{Currency, Isrc, Source};
@@ -40,6 +41,11 @@ pub struct Agreement {
     pub amendment_reasons: Vec<String>,
     /// Statements bind once this many days pass unchallenged (`[dispute]`).
     pub objection_days: Option<u32>,
+    /// The rest of the dispute procedure (`[dispute]`), when stated.
+    pub dispute: Option<DisputeClause>,
+    /// Albums the agreement's tracks are on (`[[release]]`): revenue
+    /// reported per release is apportioned to them (engine::releases).
+    pub releases: Vec<Release>,
     /// The file it was read from (for messages).
     pub file: PathBuf,
 }
@@ -137,6 +143,36 @@ pub struct Reversion {
     pub by: Date,
     pub rights: Vec<String>,
     pub to: String,
+}
+
+/// How a statement is challenged (`[dispute]`, docs/agreements.md): after
+/// the objection window (`Agreement::objection_days`), mediation first,
+/// then arbitration before a named body or expert.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DisputeClause {
+    /// How long mediation may run before the dispute may go to arbitration.
+    pub mediation_days: Option<u32>,
+    /// Who decides at arbitration (a body or an independent expert).
+    pub arbitration: Option<String>,
+    /// How long the arbitration may take to decide.
+    pub arbitration_days: Option<u32>,
+    /// Hold the disputed amount from payment until the dispute is resolved.
+    pub hold_disputed: bool,
+}
+
+/// An album some of the agreement's tracks are on (`[[release]]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Release {
+    pub upc: crate::codes::Upc,
+    pub title: String,
+    /// The number of tracks on the release: each gets 1/tracks of what the
+    /// release earns without a track named.
+    pub tracks: u32,
+    /// The agreement's tracks on the release (indices into `tracks`), in
+    /// file order: `isrcs`, or every track of the agreement.
+    pub listed: Vec<usize>,
+    /// Line and column of `upc`, for messages across agreements.
+    pub upc_at: (usize, usize),
 }
 
 /// What one party earns from one source: a share of net receipts

@@ -62,12 +62,36 @@ pub struct RawAgreement {
     pub reversion: Option<RawReversion>,
     #[serde(default)]
     pub dispute: Option<RawDispute>,
+    #[serde(default)]
+    pub release: Vec<RawRelease>,
 }
 
+/// `[dispute]`: the procedure for challenging a statement (`procedure`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDispute {
-    pub objection_days: S<RawNum>,
+    #[serde(default)]
+    pub objection_days: Option<S<RawNum>>,
+    #[serde(default)]
+    pub mediation_days: Option<S<RawNum>>,
+    #[serde(default)]
+    pub arbitration: Option<S<String>>,
+    #[serde(default)]
+    pub arbitration_days: Option<S<RawNum>>,
+    #[serde(default)]
+    pub hold_disputed: Option<S<bool>>,
+}
+
+/// `[[release]]`: an album (by UPC) some of the agreement's tracks are on.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRelease {
+    pub upc: S<String>,
+    pub tracks: S<RawNum>,
+    #[serde(default)]
+    pub isrcs: Option<S<Vec<S<String>>>>,
+    #[serde(default)]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -128,3 +128,65 @@ pub fn reversion(a: &Agreement, o: &mut String) {
         );
     }
 }
+
+/// The dispute procedure (`[dispute]`): window, mediation, arbitration, hold.
+pub fn dispute(a: &Agreement, o: &mut String) {
+    if let Some(n) = a.objection_days {
+        let _ = writeln!(
+            o,
+            "Statements bind {n} days after the end of their period unless challenged."
+        );
+    }
+    let Some(d) = &a.dispute else { return };
+    let mut words = Vec::new();
+    match d.mediation_days {
+        Some(n) => words.push(format!(
+            "a dispute goes to mediation first, for up to {n} days"
+        )),
+        None => words.push("a dispute goes to mediation first".to_string()),
+    }
+    let by = d
+        .arbitration
+        .as_deref()
+        .map(|x| format!(" before {x}"))
+        .unwrap_or_default();
+    let within = d
+        .arbitration_days
+        .map(|n| format!(", who decides within {n} days"))
+        .unwrap_or_default();
+    words.push(format!("then to arbitration{by}{within}"));
+    let _ = writeln!(o, "Disputes: {}.", words.join(", "));
+    if d.hold_disputed {
+        let _ = writeln!(
+            o,
+            "While a dispute is open, the disputed amount is held from the party's payments (up to what is payable) and released when it is resolved."
+        );
+    }
+}
+
+/// The releases the tracks are on (`[[release]]`).
+pub fn releases(a: &Agreement, o: &mut String) {
+    for r in &a.releases {
+        let tracks: Vec<String> = r
+            .listed
+            .iter()
+            .map(|&t| a.tracks[t].isrc.to_string())
+            .collect();
+        let title = if r.title.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", r.title)
+        };
+        let _ = writeln!(
+            o,
+            "Release {}{title}: {} tracks; revenue reported for the release without a track is shared 1/{} per track, so {} of its tracks here ({}) share {}/{} of it.",
+            r.upc,
+            r.tracks,
+            r.tracks,
+            r.listed.len(),
+            tracks.join(", "),
+            r.listed.len(),
+            r.tracks
+        );
+    }
+}

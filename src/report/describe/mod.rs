@@ -291,12 +291,8 @@ pub fn text(a: &Agreement, fallback: Option<Period>) -> Result<String> {
         let _ = writeln!(o, "No amendment may take effect before {d}.");
     }
     clauses::reversion(a, &mut o);
-    if let Some(n) = a.objection_days {
-        let _ = writeln!(
-            o,
-            "Statements bind {n} days after the end of their period unless challenged."
-        );
-    }
+    clauses::dispute(a, &mut o);
+    clauses::releases(a, &mut o);
 
     let period = example_period(a, fallback);
     let r = worked_example(a, period)?;
