@@ -359,7 +359,9 @@ mod tests {
     #[test]
     fn release_codes_in_agreements_have_their_check_digit() {
         // The contract's own example, 859700000011, fails: its digits give 4.
-        assert!(Upc::parse_checked("859700000011").unwrap_err().contains("give 4"));
+        assert!(Upc::parse_checked("859700000011")
+            .unwrap_err()
+            .contains("give 4"));
         assert!(Upc::parse_checked("859700000014").is_ok());
         assert!(Upc::parse_checked("036000291452").is_ok()); // the classic UPC-A example
         assert!(Upc::parse_checked("4006381333931").is_ok()); // an EAN-13 example

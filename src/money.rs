@@ -24,6 +24,10 @@ impl Money {
     pub fn is_zero(self) -> bool {
         self.0.is_zero()
     }
+    /// For `skip_serializing_if`, which passes a reference.
+    pub fn is_zero_ref(&self) -> bool {
+        self.0.is_zero()
+    }
     pub fn is_positive(self) -> bool {
         self.0 > Decimal::ZERO
     }

@@ -395,7 +395,7 @@ fn payout_currency_and_payment_file() {
     let payments = std::fs::read_to_string(lab.path("ledger/2026-Q1.payments.csv")).unwrap();
     assert_eq!(
         payments,
-        "party,name,amount,currency,period,reference,agreement\np,Pia,46.46,EUR,2026-Q1,ROY-2026-Q1-e-p,e\n"
+        "party,name,amount,currency,period,reference,agreement,adjusted,disputes\np,Pia,46.46,EUR,2026-Q1,ROY-2026-Q1-e-p,e,0.00,\n"
     );
 }
 

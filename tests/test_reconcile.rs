@@ -50,7 +50,7 @@ fn conservation_holds_and_files_are_totalled() {
     assert!(text.contains("Conservation: ok"), "{text}");
     assert!(
         text.contains(
-            "midnight-drive/ben USD: 0.00 + 625.65 - 0.00 - 0.00 - 475.49 - 150.16 = 0.00  ok"
+            "midnight-drive/ben USD: 0.00 + 625.65 + 0.00 - 0.00 - 0.00 - 475.49 - 150.16 = 0.00  ok"
         ),
         "{text}"
     );

@@ -243,7 +243,10 @@ streaming = "4%"
         assert_eq!(a.objection_days, Some(90));
         let d = a.dispute.unwrap();
         assert_eq!(d.mediation_days, Some(60));
-        assert_eq!(d.arbitration.as_deref(), Some("an independent royalty auditor"));
+        assert_eq!(
+            d.arbitration.as_deref(),
+            Some("an independent royalty auditor")
+        );
         assert_eq!(d.arbitration_days, Some(45));
         assert!(d.hold_disputed);
         // Every key is optional; holding is off unless stated.
@@ -254,7 +257,10 @@ streaming = "4%"
     #[test]
     fn a_bad_procedure_is_refused_at_its_place() {
         let e = load("[dispute]\nmediation_days = \"sixty\"\n").unwrap_err();
-        assert!(e.contains("a.toml:13:18") && e.contains("mediation_days"), "{e}");
+        assert!(
+            e.contains("a.toml:13:18") && e.contains("mediation_days"),
+            "{e}"
+        );
         let e = load("[dispute]\nobjection_days = 99999\n").unwrap_err();
         assert!(e.contains("at most 3653 days"), "{e}");
         let e = load("[dispute]\nhold_disputed = \"yes\"\n").unwrap_err();
@@ -306,21 +312,29 @@ streaming = "4%"
     }
 
     fn two(b_tracks: u32, b_isrc: &str, dates: &str) -> Vec<String> {
-        let a_dates = if dates.is_empty() { "" } else { "end = 2029-12-31\n" };
+        let a_dates = if dates.is_empty() {
+            ""
+        } else {
+            "end = 2029-12-31\n"
+        };
         let a = format!(
             "{}[[release]]\nupc = \"859700000014\"\ntracks = 3\nisrcs = [\"QZNWX2600001\"]\n",
-            HEAD.replace("currency = \"USD\"\n", &format!("currency = \"USD\"\n{a_dates}"))
+            HEAD.replace(
+                "currency = \"USD\"\n",
+                &format!("currency = \"USD\"\n{a_dates}")
+            )
         );
         let b = format!(
             "id = \"other\"\ncurrency = \"USD\"\n{dates}[[track]]\nisrc = \"QZNWX2600003\"\n[[track]]\nisrc = \"QZNWX2600004\"\n\
              [[party]]\nid = \"bo\"\n[rates.bo]\nstreaming = \"4%\"\n\
              [[release]]\nupc = \"859700000014\"\ntracks = {b_tracks}\nisrcs = [{b_isrc}]\n"
         );
-        let files = vec![
-            (PathBuf::from("a.toml"), a),
-            (PathBuf::from("b.toml"), b),
-        ];
-        load_agreements(&files).1.iter().map(|d| d.to_string()).collect()
+        let files = vec![(PathBuf::from("a.toml"), a), (PathBuf::from("b.toml"), b)];
+        load_agreements(&files)
+            .1
+            .iter()
+            .map(|d| d.to_string())
+            .collect()
     }
 
     #[test]
@@ -328,7 +342,11 @@ streaming = "4%"
         assert!(two(3, "\"QZNWX2600003\"", "").is_empty());
         let d = two(4, "\"QZNWX2600003\"", "");
         assert!(d.iter().any(|d| d.contains("4 tracks here but 3")), "{d:?}");
-        let d = two(3, "\"QZNWX2600003\", \"QZNWX2600004\", \"QZNWX2600003\"", "");
+        let d = two(
+            3,
+            "\"QZNWX2600003\", \"QZNWX2600004\", \"QZNWX2600003\"",
+            "",
+        );
         assert!(!d.is_empty());
         let d = two(3, "\"QZNWX2600003\", \"QZNWX2600004\"", "");
         assert!(d.is_empty(), "1 + 2 tracks of 3: {d:?}");
@@ -345,7 +363,11 @@ streaming = "4%"
                  [[release]]\nupc = \"859700000014\"\ntracks = 2\n"
             .to_string();
         let files = vec![(PathBuf::from("a.toml"), a), (PathBuf::from("b.toml"), b)];
-        let d: Vec<String> = load_agreements(&files).1.iter().map(|d| d.to_string()).collect();
+        let d: Vec<String> = load_agreements(&files)
+            .1
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
         assert!(d.iter().any(|d| d.contains("list 3")), "{d:?}");
     }
 }

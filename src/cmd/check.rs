@@ -3,7 +3,7 @@
 //! computes it as `run` does, from the same ledger and with the same
 //! refusals (exit 3), so it never passes what `run` refuses.
 
-use super::common::{check_consumed, check_reproduced, ledger_dir, load, Common};
+use super::common::{check_consumed, check_reproduced, ledger_dir, load, read_register, Common};
 use royalty::diag::{Diagnostic, Result};
 use royalty::engine::{compute, Input};
 
@@ -22,6 +22,7 @@ pub fn exec(a: Args) -> Result<u8> {
         let ledger = royalty::ledger::store::read(&ledger_dir(&loaded.settings))?;
         check_consumed(&ledger, period, &loaded.outcomes, a.common.allow_duplicate)?;
         let (opening, _) = ledger.state_before(period);
+        let (_, disputes) = read_register(&ledger, period)?;
         let revenue = loaded.revenue.sorted();
         let r = compute(&Input {
             period,
@@ -31,6 +32,7 @@ pub fn exec(a: Args) -> Result<u8> {
             fx: &loaded.fx,
             opening: &opening,
             events: &loaded.events,
+            disputes: &disputes,
         });
         match r {
             Err(royalty::diag::Error::Input(d)) => diags.extend(d),

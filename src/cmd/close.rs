@@ -81,6 +81,7 @@ pub fn exec(a: Args) -> Result<u8> {
             .map(|r| r.record)
             .collect(),
         state: result.closing.clone(),
+        disputes: royalty::ledger::disputes::file::anchor(&prepared.register),
     };
     let text = super::run::render(a.out.format(), &result, agreements);
     let mut files = Batch::new();

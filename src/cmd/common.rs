@@ -326,6 +326,10 @@ pub struct Prepared {
     pub period: Period,
     pub ledger: royalty::ledger::store::Ledger,
     pub opening: royalty::ledger::State,
+    /// The dispute register, verified against the closed periods.
+    pub register: royalty::ledger::disputes::Register,
+    /// The disputes this period sees (docs/ledger.md, "The dispute register").
+    pub disputes: Vec<royalty::ledger::disputes::Dispute>,
 }
 
 impl Prepared {
@@ -341,6 +345,7 @@ impl Prepared {
             fx: &self.loaded.fx,
             opening: &self.opening,
             events: &self.loaded.events,
+            disputes: &self.disputes,
         })?;
         check_reproduced(&self.ledger, &r, &self.loaded.agreements)?;
         Ok(r)
@@ -373,12 +378,31 @@ pub fn prepare_with(c: &Common, o: LoadOptions) -> Result<Prepared> {
     warn_leftovers(&ledger.leftovers);
     check_consumed(&ledger, period, &loaded.outcomes, c.allow_duplicate)?;
     let (opening, _) = ledger.state_before(period);
+    let (register, disputes) = read_register(&ledger, period)?;
     Ok(Prepared {
         loaded,
         period,
         ledger,
         opening,
+        register,
+        disputes,
     })
+}
+
+/// The dispute register of the ledger, verified against the periods that
+/// applied it, and the disputes a computation of `period` sees.
+pub fn read_register(
+    ledger: &royalty::ledger::store::Ledger,
+    period: Period,
+) -> Result<(
+    royalty::ledger::disputes::Register,
+    Vec<royalty::ledger::disputes::Dispute>,
+)> {
+    use royalty::ledger::disputes::file;
+    let register = file::read(&ledger.dir)?;
+    file::check_anchors(ledger, &register)?;
+    let disputes = file::view(ledger, &register, period)?;
+    Ok((register, disputes))
 }
 
 /// Two spellings of one file (`./samples/x.csv`, `samples/x.csv`, an
@@ -556,6 +580,7 @@ impl Prepared {
             fx: &self.loaded.fx,
             opening: &self.opening,
             events: &self.loaded.events,
+            disputes: &self.disputes,
         })
     }
 }

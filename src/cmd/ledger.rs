@@ -84,6 +84,7 @@ pub fn exec(a: Args) -> Result<u8> {
                 statements: Vec::new(),
                 payouts: Vec::new(),
                 state,
+                disputes: None,
             };
             let path = store::append(&ledger, record)?;
             say!("opened the ledger in {}", path.display());

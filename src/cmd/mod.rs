@@ -7,6 +7,7 @@ mod close;
 mod common;
 mod credits;
 mod describe;
+mod dispute;
 mod explain;
 mod formats;
 mod init;
@@ -152,6 +153,17 @@ pub enum Command {
     Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances; `ledger verify` checks it.
     Ledger(ledger::Args),
+    /// The dispute register: open, escalate, resolve, list.
+    #[command(
+        long_about = "The dispute register (docs/commands.md, dispute), kept in the ledger folder \
+        (disputes.json, hash-chained): `open` records a party's challenge of a closed period's \
+        statement, within the agreement's objection window; `escalate` takes it from mediation to \
+        arbitration; `resolve` records the outcome, an adjustment paid (or recovered) with the next \
+        closed period; `list` shows stage, age and next deadline, overdue ones first. While a \
+        dispute is open and the agreement says hold_disputed = true, the amount is held from the \
+        party's payments. Dates come from flags, never the clock."
+    )]
+    Dispute(dispute::Args),
 }
 
 pub fn dispatch(cli: Cli) -> Result<u8> {
@@ -169,6 +181,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Describe(a) => describe::exec(a),
         Command::Credits(a) => credits::exec(a),
         Command::Reconcile(a) => reconcile::exec(a),
+        Command::Dispute(a) => dispute::exec(a),
     }
 }
 

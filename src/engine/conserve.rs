@@ -8,7 +8,11 @@ use crate::statement::Sums;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-pub fn check(r: &PeriodResult, agreements: &[Agreement]) -> super::Checks {
+pub fn check(
+    r: &PeriodResult,
+    agreements: &[Agreement],
+    opening: &crate::ledger::State,
+) -> super::Checks {
     let mut problems = Vec::new();
     for a in &r.agreements {
         // revenue = sum of parties' earned + label_retained.
@@ -21,8 +25,10 @@ pub fn check(r: &PeriodResult, agreements: &[Agreement]) -> super::Checks {
         }
         for p in &a.parties {
             let f = &p.flows;
-            // earned = paid + withheld + recouped + (reserved - released)
-            //        + (carried_out - carried_in) + unvested + gated + forfeited
+            // earned + adjusted = paid + withheld + recouped + (reserved - released)
+            //        + (carried_out - carried_in) + unvested + gated + forfeited + held
+            // (an adjustment is the label's money, beyond the split: it
+            // enters the party's account beside its earnings).
             let rhs = f.paid
                 + f.withheld
                 + f.recouped
@@ -30,16 +36,22 @@ pub fn check(r: &PeriodResult, agreements: &[Agreement]) -> super::Checks {
                 + (f.carried_out - f.carried_in)
                 + f.unvested
                 + f.gated
-                + f.forfeited;
-            if f.earned != rhs {
+                + f.forfeited
+                + f.held;
+            if f.earned + f.adjusted != rhs {
                 problems.push(format!(
-                    "{}/{}: earned {} != sum of its uses {}",
-                    a.id, p.id, f.earned, rhs.0
+                    "{}/{}: earned {} + adjusted {} != sum of its uses {}",
+                    a.id, p.id, f.earned, f.adjusted, rhs.0
                 ));
             }
-            // The roll-forward: closing = opening + earned - paid - withheld - recouped - forfeited.
+            // The roll-forward: closing = opening + earned + adjusted - paid
+            // - withheld - recouped - forfeited.
             if p.balance_close
-                != p.balance_open + f.earned - f.paid - f.withheld - f.recouped - f.forfeited
+                != p.balance_open + f.earned + f.adjusted
+                    - f.paid
+                    - f.withheld
+                    - f.recouped
+                    - f.forfeited
             {
                 problems.push(format!(
                     "{}/{}: balance {} -> {} does not roll forward",
@@ -51,6 +63,8 @@ pub fn check(r: &PeriodResult, agreements: &[Agreement]) -> super::Checks {
             }
             for m in [
                 f.earned,
+                f.held,
+                f.adjusted,
                 f.payable,
                 f.withheld,
                 f.paid,
@@ -100,6 +114,7 @@ pub fn check(r: &PeriodResult, agreements: &[Agreement]) -> super::Checks {
             }
         }
     }
+    problems.extend(super::disputes::check(r, opening));
     super::Checks {
         conservation: problems.is_empty(),
         details: problems,

@@ -16,6 +16,7 @@
 pub mod allocate;
 pub mod attribution;
 mod conserve;
+pub mod disputes;
 mod edge;
 pub mod milestone;
 pub mod pricing;
@@ -47,6 +48,9 @@ pub struct Input<'a> {
     pub opening: &'a State,
     /// Chart positions, deals... (docs/agreements.md, events).
     pub events: &'a [crate::events::Event],
+    /// The disputes of the register this period sees
+    /// (`ledger::disputes::file::view`): holds, releases, adjustments.
+    pub disputes: &'a [crate::ledger::disputes::Dispute],
 }
 
 /// Which agreement each ISRC may belong to.
@@ -196,6 +200,7 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
         &mut agreements,
         input.opening,
         input.fx,
+        input.disputes,
     )
     .map_err(Error::Input)?;
     let mut closing = closing;
@@ -216,8 +221,9 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
         files: input.files.to_vec(),
         checks: Checks::default(),
         closing,
+        disputes: input.disputes.to_vec(),
     };
-    result.checks = conserve::check(&result, input.agreements);
+    result.checks = conserve::check(&result, input.agreements, input.opening);
     if !result.checks.conservation {
         return Err(Error::Invariant(result.checks.details.join("; ")));
     }
@@ -322,6 +328,7 @@ fn price_converted(
             perks: Vec::new(),
             recoupments: Vec::new(),
             notes: Vec::new(),
+            disputes: Vec::new(),
             balance_open: Money::ZERO,
             balance_close: Money::ZERO,
             joined: p.joins.is_none_or(|j| j <= input.period.last_day()),

@@ -125,6 +125,7 @@ pub fn settle(
     results: &mut [AgreementResult],
     opening: &State,
     fx: &FxTable,
+    disputes: &[crate::ledger::disputes::Dispute],
 ) -> Result<State, Vec<Diagnostic>> {
     let mut closing = opening.clone();
     let mut rows: Vec<Row> = Vec::new();
@@ -202,6 +203,9 @@ pub fn settle(
             if let Err(e) = vest(&a.parties[p.index], &ps, f, period) {
                 missing.push(too_large(a, &p.id, "the unvested balance", e));
             }
+            // Step 8b: a resolution paid with this period releases its hold
+            // and credits its adjustment, before recoupment.
+            super::disputes::settle_resolved(&a.id, p, disputes, opening, &mut closing, period);
             let gated_party = a
                 .gate
                 .as_ref()
@@ -228,8 +232,12 @@ pub fn settle(
     let flows = |results: &[AgreementResult], ai: usize, pi: usize| -> Flows {
         results[ai].parties[pi].flows.clone()
     };
-    let base_available =
-        |f: &Flows| f.carried_in + f.earned - f.reserved + f.released - f.unvested - f.forfeited;
+    let base_available = |f: &Flows| {
+        f.carried_in + f.adjusted + f.earned - f.reserved + f.released
+            - f.unvested
+            - f.forfeited
+            - f.held
+    };
 
     // Advance balances at the start of the period (new advances at their amount).
     let mut balances: Vec<Vec<Money>> = agreements
@@ -366,25 +374,41 @@ pub fn settle(
         }
         for p in r.parties.iter_mut() {
             let party = &a.parties[p.index];
-            let f = &mut p.flows;
             let k = pos(&rows, r.index, p.index).expect("every party has a row");
             // What recoupment left of the row's availability.
             let remaining = rows[k].available.unwrap_or_default();
-            if remaining.is_negative() {
-                f.carried_out = remaining;
+            let would_pay = if remaining >= a.payout.minimum && !remaining.is_negative() {
+                remaining
+            } else {
+                Money::ZERO
+            };
+            // Step 9b: open disputes hold from what would be paid (and are
+            // listed on the party's row even when nothing is).
+            let held =
+                super::disputes::hold_open(&a.id, p, disputes, opening, &mut closing, would_pay);
+            let rest = remaining - held;
+            let f = &mut p.flows;
+            if rest.is_negative() {
+                f.carried_out = rest;
                 p.notes
-                    .push(format!("a deficit of {} is carried forward", -remaining));
-            } else if remaining < a.payout.minimum {
-                f.carried_out = remaining;
-                if remaining.is_positive() {
+                    .push(format!("a deficit of {} is carried forward", -rest));
+            } else if rest < a.payout.minimum {
+                f.carried_out = rest;
+                if rest.is_positive() {
+                    let after = if held.is_zero() {
+                        ""
+                    } else {
+                        "after the dispute hold, "
+                    };
                     p.notes.push(format!(
-                        "{remaining} is below the payout minimum of {} and is carried forward",
+                        "{after}{rest} is below the payout minimum of {} and is carried forward",
                         a.payout.minimum
                     ));
                 }
             } else {
-                f.payable = remaining;
+                f.payable = rest;
             }
+            let f = &mut p.flows;
             f.withheld = Money(round_cents(f.payable.0 * party.withholding));
             f.paid = f.payable - f.withheld;
             f.paid_currency = Some(party.payout_currency);
@@ -429,8 +453,8 @@ pub fn settle(
                 .map(|(k, _)| balances[r.index][k])
                 .sum();
             let before = opening.party(&a.id, &p.id).cloned().unwrap_or_default();
-            p.balance_open =
-                before.carried + before.reserve_held() + before.gated + before.unvested;
+            p.balance_open = before.balance();
+            let st = closing.agreements.entry(a.id.clone()).or_default();
             let ps: &mut PartyState = st.parties.entry(p.id.clone()).or_default();
             ps.carried = f.carried_out;
             ps.reserve_releases = std::mem::take(&mut queues[r.index][p.index]);
@@ -443,7 +467,9 @@ pub fn settle(
             ps.earned += f.earned;
             ps.paid += f.paid;
             ps.withheld += f.withheld;
-            p.balance_close = ps.carried + ps.reserve_held() + ps.gated + ps.unvested;
+            ps.held += f.held;
+            ps.adjusted += f.adjusted;
+            p.balance_close = ps.balance();
         }
     }
     if missing.is_empty() {

@@ -23,6 +23,10 @@ pub struct PeriodResult {
     pub checks: Checks,
     /// The ledger state after this period (what `close` records).
     pub closing: crate::ledger::State,
+    /// The disputes of the register this computation saw (docs/ledger.md,
+    /// "The dispute register"), in id order: what the statements and
+    /// `reconcile` say about them, beside the money in `PartyResult::disputes`.
+    pub disputes: Vec<crate::ledger::disputes::Dispute>,
 }
 
 impl PeriodResult {
@@ -195,6 +199,26 @@ pub struct Flows {
     pub unrecouped: Money,
     /// Tax withheld at source, passed through pro rata (arithmetic step 10).
     pub tax_at_source: Money,
+    /// Net change of what open disputes hold (step 9b): positive = newly
+    /// held, negative = released by a resolution (step 8b).
+    pub held: Money,
+    /// Dispute adjustments credited (negative: recovered), step 8b.
+    pub adjusted: Money,
+}
+
+/// What one dispute did to a party's money this period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DisputeStep {
+    /// The dispute's id in the register (`D1`).
+    pub id: String,
+    /// Held this period (negative: released by the resolution).
+    pub held: Money,
+    /// The adjustment credited (negative: recovered).
+    pub adjusted: Money,
+    /// What the dispute holds after the period.
+    pub held_after: Money,
+    /// True for the period that pays its resolution.
+    pub resolved: bool,
 }
 
 /// What recouped one advance from this party this period.
@@ -223,9 +247,12 @@ pub struct PartyResult {
     pub recoupments: Vec<Recoupment>,
     /// Why a payable was carried, for people (threshold, deficit).
     pub notes: Vec<String>,
+    /// Each dispute of the party that held, released or adjusted money
+    /// this period (docs/arithmetic.md, steps 8b and 9b), in id order.
+    pub disputes: Vec<DisputeStep>,
     /// What the label holds for the party (carried + reserves + gated +
-    /// unvested) before and after the period: closing = opening + earned -
-    /// paid - withheld - recouped - forfeited.
+    /// unvested + held for disputes) before and after the period: closing =
+    /// opening + earned + adjusted - paid - withheld - recouped - forfeited.
     pub balance_open: Money,
     pub balance_close: Money,
     /// False for a party an amendment adds later than this period.

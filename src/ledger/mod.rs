@@ -7,6 +7,7 @@
 //! balances (carried, reserved, held, unrecouped). docs/ledger.md describes
 //! the files.
 
+pub mod disputes;
 pub mod opening;
 pub mod store;
 
@@ -23,6 +24,23 @@ pub struct State {
     /// Per agreement id.
     #[serde(default)]
     pub agreements: BTreeMap<String, AgreementState>,
+    /// Per dispute id, what its hold and its resolution have done to the
+    /// money so far (docs/ledger.md, "The dispute register").
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub disputes: BTreeMap<String, DisputeState>,
+}
+
+/// The money side of one dispute, after the last closed period.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisputeState {
+    pub agreement: String,
+    pub party: String,
+    /// Held from the party's payments while it is open.
+    pub held: Money,
+    /// The period whose payment carried its resolution (release and
+    /// adjustment): set once, so it is paid exactly once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -77,11 +95,24 @@ pub struct PartyState {
     /// Lifetime tax withheld.
     #[serde(default)]
     pub withheld: Money,
+    /// Held from payments for open disputes (docs/arithmetic.md, step 9b).
+    #[serde(default, skip_serializing_if = "Money::is_zero_ref")]
+    pub held: Money,
+    /// Lifetime dispute adjustments credited (negative: recovered).
+    #[serde(default, skip_serializing_if = "Money::is_zero_ref")]
+    pub adjusted: Money,
 }
 
 impl PartyState {
     pub fn reserve_held(&self) -> Money {
         self.reserve_releases.iter().sum()
+    }
+
+    /// Everything the label holds for the party: carried (a deficit when
+    /// negative), reserves not yet released, held by a gate, by vesting and
+    /// for open disputes.
+    pub fn balance(&self) -> Money {
+        self.carried + self.reserve_held() + self.gated + self.unvested + self.held
     }
 
     /// Any balance that keeps the party on the payout table.
@@ -90,6 +121,7 @@ impl PartyState {
             || !self.reserve_held().is_zero()
             || !self.gated.is_zero()
             || !self.unvested.is_zero()
+            || !self.held.is_zero()
     }
 }
 
@@ -123,6 +155,10 @@ pub struct PeriodRecord {
     pub payouts: Vec<PayoutRecord>,
     /// The state after this period.
     pub state: State,
+    /// The events of the dispute register this period applied (absent when
+    /// the register was empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disputes: Option<disputes::Anchor>,
 }
 
 /// One payout row: a party's flows for a period, in the agreement currency
@@ -150,6 +186,14 @@ pub struct PayoutRecord {
     pub unrecouped: Money,
     pub milestones: Vec<String>,
     pub perks: Vec<String>,
+    /// Net change of what open disputes hold (positive = newly held,
+    /// negative = released on resolution; docs/arithmetic.md, step 9b).
+    #[serde(default)]
+    pub held: Money,
+    /// Dispute adjustments credited this period (negative: recovered;
+    /// docs/arithmetic.md, step 8b).
+    #[serde(default)]
+    pub adjusted: Money,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

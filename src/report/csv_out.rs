@@ -1,11 +1,12 @@
 //! `--format csv`: the payout rows with the JSON's column names (docs/commands.md).
-//! Lists (milestones, perks) are joined with "; ".
+//! Lists (milestones, perks) are joined with "; ". Columns added later
+//! (`held`, `adjusted`) come after the first twenty, so positions stay.
 
 use super::rows::payout_rows;
 use crate::agreement::Agreement;
 use crate::engine::PeriodResult;
 
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 22] = [
     "agreement",
     "party",
     "currency",
@@ -26,6 +27,8 @@ pub const COLUMNS: [&str; 20] = [
     "unrecouped",
     "milestones",
     "perks",
+    "held",
+    "adjusted",
 ];
 
 pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
@@ -56,6 +59,8 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
                 m(row.unrecouped),
                 row.milestones.join("; "),
                 row.perks.join("; "),
+                m(row.held),
+                m(row.adjusted),
             ],
         );
     }

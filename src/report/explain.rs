@@ -150,6 +150,8 @@ pub struct PartyTrace {
     pub milestones: Vec<String>,
     pub perks: Vec<String>,
     pub notes: Vec<String>,
+    /// The party's disputes this period: what each held, released or paid.
+    pub disputes: Vec<super::disputes::DisputeTrace>,
 }
 
 pub fn party_trace(
@@ -194,12 +196,14 @@ pub fn party_trace(
         steps: vec![
             step("earned", f.earned, "+"),
             step("carried_in", f.carried_in, "+"),
+            step("adjusted", f.adjusted, "+"),
             step("reserved", f.reserved, "-"),
             step("released", f.released, "+"),
             step("unvested", f.unvested, "-"),
             step("gated", f.gated, "-"),
             step("forfeited", f.forfeited, "-"),
             step("recouped", f.recouped, "-"),
+            step("held", f.held, "-"),
             step("carried_out", f.carried_out, "-"),
             step("payable", f.payable, "="),
             step("withheld", f.withheld, "-"),
@@ -213,6 +217,7 @@ pub fn party_trace(
         milestones: p.milestones.clone(),
         perks: p.perks.clone(),
         notes: p.notes.clone(),
+        disputes: super::disputes::traces(r, p),
     })
 }
 
@@ -220,12 +225,14 @@ fn step_label(s: &str) -> &'static str {
     match s {
         "earned" => "earned",
         "carried_in" => "carried in from earlier periods",
+        "adjusted" => "dispute adjustment (the label's, beyond the split)",
         "reserved" => "reserved against returns",
         "released" => "reserve released",
         "unvested" => "held until vested (net change)",
         "gated" => "held by the record-one gate (net change)",
         "forfeited" => "forfeited to the label",
         "recouped" => "recouped against advances",
+        "held" => "held for open disputes (net change)",
         "carried_out" => "carried forward",
         "payable" => "payable",
         "withheld" => "tax withheld",
@@ -378,6 +385,7 @@ pub fn party_text(t: &PartyTrace) -> String {
             let _ = writeln!(out, "Perks unlocked: {}", t.perks.join("; "));
         }
     }
+    out.push_str(&super::disputes::trace_text(&t.disputes, c));
     if !t.notes.is_empty() {
         let _ = writeln!(out, "\nNotes");
         for n in &t.notes {

@@ -7,6 +7,7 @@
 pub mod credits;
 pub mod csv_out;
 pub mod describe;
+pub mod disputes;
 pub mod explain;
 pub mod figures;
 pub mod json;

@@ -1,13 +1,17 @@
 //! The payment file (`close`, `run --payments FILE`): what a bank or payment
 //! service imports. One line per party with something to pay, in the party's
 //! payout currency; the reference is stable, so a payment can be traced back
-//! to its period, agreement and party.
+//! to its period, agreement and party. Two columns came later, after the
+//! first seven: `adjusted`, the dispute adjustment credited to the party's
+//! account this period (agreement currency; included in `amount`, which is
+//! what is paid after recoupment and withholding), and `disputes`, the ids
+//! of the disputes whose resolution it carries.
 
 use super::rows::payout_rows;
 use crate::agreement::Agreement;
 use crate::engine::PeriodResult;
 
-pub const COLUMNS: [&str; 7] = [
+pub const COLUMNS: [&str; 9] = [
     "party",
     "name",
     "amount",
@@ -15,6 +19,8 @@ pub const COLUMNS: [&str; 7] = [
     "period",
     "reference",
     "agreement",
+    "adjusted",
+    "disputes",
 ];
 
 /// The payment reference a bank sees: period, agreement, party. Statements
@@ -30,6 +36,14 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
         if !row.paid_amount.is_positive() {
             continue;
         }
+        let resolved: Vec<String> = r
+            .agreements
+            .iter()
+            .filter(|a| a.id == row.agreement)
+            .flat_map(|a| a.parties.iter().filter(|p| p.id == row.party))
+            .flat_map(|p| p.disputes.iter().filter(|d| d.resolved))
+            .map(|d| d.id.clone())
+            .collect();
         let name = agreements
             .iter()
             .find(|a| a.id == row.agreement)
@@ -46,6 +60,8 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
                 r.period.to_string(),
                 reference(r.period, &row.agreement, &row.party),
                 row.agreement.clone(),
+                row.adjusted.to_string(),
+                resolved.join(";"),
             ],
         );
     }

@@ -42,6 +42,9 @@ pub struct AgreementRow {
     pub forfeited: Money,
     pub units: BTreeMap<String, i64>,
     pub lines: u64,
+    /// Dispute adjustments the label paid this period (negative:
+    /// recovered), beyond the revenue split (docs/arithmetic.md, step 8b).
+    pub adjusted: Money,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub milestones: Vec<super::progress::MilestoneRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,6 +89,8 @@ fn shows(agreement_active: bool, p: &PartyResult) -> bool {
             f.forfeited,
             f.payable,
             f.unrecouped,
+            f.held,
+            f.adjusted,
         ]
         .iter()
         .any(|m| !m.is_zero())
@@ -125,6 +130,8 @@ pub fn payout_rows(r: &PeriodResult, agreements: &[Agreement]) -> Vec<PayoutRow>
                     unrecouped: f.unrecouped,
                     milestones: p.milestones.clone(),
                     perks: p.perks.clone(),
+                    held: f.held,
+                    adjusted: f.adjusted,
                 },
                 balance_open: p.balance_open,
                 balance_close: p.balance_close,
@@ -150,6 +157,7 @@ pub fn agreement_rows(r: &PeriodResult, agreements: &[Agreement]) -> Vec<Agreeme
                 .map(|(s, u): (&Source, &i64)| (s.name().to_string(), *u))
                 .collect(),
             lines: a.lines,
+            adjusted: a.parties.iter().map(|p| p.flows.adjusted).sum(),
             milestones: super::progress::milestone_rows(&agreements[a.index], a),
             reversion: super::progress::reversion_row(a),
         })

@@ -24,8 +24,8 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
     let _ = writeln!(out, "Payouts for {}", r.period);
     let mut notes: Vec<String> = Vec::new();
     // Balance: what the label holds for the party (carried, reserves, held
-    // by a gate or vesting). closing = opening + earned - recouped - paid -
-    // withheld - forfeited.
+    // by a gate, vesting or for disputes). closing = opening + earned +
+    // adjusted - recouped - paid - withheld - forfeited.
     let mut t = table(
         &[
             "agreement",
@@ -35,6 +35,8 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
             "recouped",
             "reserve",
             "held",
+            "disputed",
+            "adjusted",
             "payable",
             "withheld",
             "paid",
@@ -55,6 +57,8 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
             row.recouped.to_string(),
             reserve.to_string(),
             held.to_string(),
+            row.held.to_string(),
+            row.adjusted.to_string(),
             row.payable.to_string(),
             row.withheld.to_string(),
             row.paid.to_string(),
@@ -73,19 +77,26 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
         let _ = writeln!(out, "\nWhy\n{}", notes.join("\n"));
     }
 
-    let mut t = table(
-        &["agreement", "lines", "revenue", "parties", "label retained"],
-        1,
-    );
-    for a in agreement_rows(r, agreements) {
+    let rows = agreement_rows(r, agreements);
+    let adjusted = rows.iter().any(|a| !a.adjusted.is_zero());
+    let mut head = vec!["agreement", "lines", "revenue", "parties", "label retained"];
+    if adjusted {
+        head.push("adjustments (label)");
+    }
+    let mut t = table(&head, 1);
+    for a in rows {
         let parties = a.revenue - a.label_retained;
-        t.add_row(vec![
+        let mut cells = vec![
             a.agreement,
             a.lines.to_string(),
             format!("{} {}", a.revenue, a.currency),
             parties.to_string(),
             a.label_retained.to_string(),
-        ]);
+        ];
+        if adjusted {
+            cells.push(a.adjusted.to_string());
+        }
+        t.add_row(cells);
     }
     let _ = writeln!(out, "\nAgreements\n{t}");
 

@@ -129,10 +129,16 @@ pub struct RollForward {
     pub currency: Currency,
     pub opening: Money,
     pub earned: Money,
+    /// Dispute adjustments credited (negative: recovered): the label's
+    /// money, beyond the split (docs/arithmetic.md, step 8b).
+    pub adjusted: Money,
     pub recouped: Money,
     pub forfeited: Money,
     pub paid: Money,
     pub withheld: Money,
+    /// Of the change in the balance, what open disputes hold (negative:
+    /// released); part of the balance, not a term of the formula.
+    pub held: Money,
     pub closing: Money,
     pub ok: bool,
 }
@@ -158,11 +164,13 @@ pub struct Reconciliation {
     pub expected: Vec<Difference>,
     pub differences: usize,
     pub disputes: Vec<Dispute>,
+    /// The dispute register as this period saw it: stage, next deadline
+    /// judged on `--as-of`, what is held.
+    pub register: Vec<crate::report::disputes::RegisterLine>,
 }
 
 fn balance(s: Option<&PartyState>) -> Money {
-    s.map(|s| s.carried + s.reserve_held() + s.gated + s.unvested)
-        .unwrap_or_default()
+    s.map(PartyState::balance).unwrap_or_default()
 }
 
 fn ok(b: bool) -> &'static str {
@@ -333,6 +341,7 @@ pub fn reconcile(r: &PeriodResult, agreements: &[Agreement], i: &Inputs) -> Reco
                 open,
                 close,
                 f.earned,
+                f.adjusted,
                 f.recouped,
                 f.forfeited,
                 f.paid,
@@ -347,12 +356,15 @@ pub fn reconcile(r: &PeriodResult, agreements: &[Agreement], i: &Inputs) -> Reco
                 currency: a.currency,
                 opening: open,
                 earned: f.earned,
+                adjusted: f.adjusted,
                 recouped: f.recouped,
                 forfeited: f.forfeited,
                 paid: f.paid,
                 withheld: f.withheld,
+                held: f.held,
                 closing: close,
-                ok: open + f.earned - f.recouped - f.forfeited - f.paid - f.withheld == close,
+                ok: open + f.earned + f.adjusted - f.recouped - f.forfeited - f.paid - f.withheld
+                    == close,
             });
         }
     }
@@ -397,6 +409,7 @@ pub fn reconcile(r: &PeriodResult, agreements: &[Agreement], i: &Inputs) -> Reco
         expected,
         differences,
         disputes,
+        register: crate::report::disputes::register_lines(r, as_of),
     }
 }
 
@@ -488,18 +501,19 @@ pub fn text(r: &Reconciliation) -> String {
     }
     let _ = writeln!(
         out,
-        "\nLedger roll-forward: {} (opening + earned - recouped - forfeited - paid - withheld = closing)",
+        "\nLedger roll-forward: {} (opening + earned + adjusted - recouped - forfeited - paid - withheld = closing; a balance includes what disputes hold)",
         r.ledger
     );
     for x in &r.roll_forward {
         let _ = writeln!(
             out,
-            "  {}/{} {}: {} + {} - {} - {} - {} - {} = {}  {}",
+            "  {}/{} {}: {} + {} + {} - {} - {} - {} - {} = {}  {}",
             x.agreement,
             x.party,
             x.currency,
             x.opening,
             x.earned,
+            x.adjusted,
             x.recouped,
             x.forfeited,
             x.paid,
@@ -532,6 +546,7 @@ pub fn text(r: &Reconciliation) -> String {
             );
         }
     }
+    out.push_str(&register_text(&r.register));
     if !r.disputes.is_empty() {
         let _ = writeln!(out, "\nDisputes (statement dated the period end)");
         for d in &r.disputes {
@@ -541,6 +556,26 @@ pub fn text(r: &Reconciliation) -> String {
                 d.agreement, d.objection_days, d.status
             );
         }
+    }
+    out
+}
+
+/// The register's disputes as this period saw them.
+fn register_text(lines: &[crate::report::disputes::RegisterLine]) -> String {
+    let mut out = String::new();
+    if lines.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\nDispute register (overdue first; docs/commands.md, dispute)"
+    );
+    for d in lines {
+        let _ = writeln!(
+            out,
+            "  {} {}/{} on {}: {} claimed, {}; {} held",
+            d.id, d.agreement, d.party, d.period, d.amount, d.status, d.held
+        );
     }
     out
 }

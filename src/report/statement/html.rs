@@ -271,6 +271,13 @@ pub fn render(d: &StatementDoc) -> String {
         }
         let _ = writeln!(o, "</ul>");
     }
+    if !d.disputes.is_empty() {
+        let _ = writeln!(o, "<h2>Disputes</h2>\n<ul>");
+        for x in &d.disputes {
+            let _ = writeln!(o, "<li>{}</li>", esc(x));
+        }
+        let _ = writeln!(o, "</ul>");
+    }
     if !d.notes.is_empty() {
         let _ = writeln!(o, "<h2>Notes</h2>\n<ul>");
         for n in &d.notes {

@@ -172,6 +172,13 @@ pub fn render(d: &StatementDoc) -> String {
         }
         let _ = writeln!(o);
     }
+    if !d.disputes.is_empty() {
+        let _ = writeln!(o, "## Disputes\n");
+        for x in &d.disputes {
+            let _ = writeln!(o, "- {}", md(x));
+        }
+        let _ = writeln!(o);
+    }
     if !d.notes.is_empty() {
         let _ = writeln!(o, "## Notes\n");
         for n in &d.notes {

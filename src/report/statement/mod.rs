@@ -157,6 +157,9 @@ pub struct StatementDoc {
     pub reserves: Vec<ReserveRow>,
     /// Days to object and the date the statement binds.
     pub objection: Option<(u32, Date)>,
+    /// The party's disputes: each open one and each resolved with this
+    /// payment, in words (what it claims, its stage, what it held or paid).
+    pub disputes: Vec<String>,
     pub milestones: Vec<String>,
     pub perks: Vec<String>,
     pub notes: Vec<String>,
@@ -176,12 +179,14 @@ fn step_label(s: &str) -> &'static str {
     match s {
         "earned" => "Earned",
         "carried_in" => "Carried in from earlier periods",
+        "adjusted" => "Dispute adjustment",
         "reserved" => "Reserved against returns",
         "released" => "Reserve released",
         "unvested" => "Held until vested",
         "gated" => "Held until the recording costs are recouped",
         "forfeited" => "Forfeited",
         "recouped" => "Recouped against advances",
+        "held" => "Held for open disputes",
         "carried_out" => "Carried to the next period",
         "payable" => "Payable",
         "withheld" => "Tax withheld",
@@ -189,19 +194,37 @@ fn step_label(s: &str) -> &'static str {
     }
 }
 
+/// A deduction that is negative this period gives back what it held.
+fn release_label(s: &str) -> Option<&'static str> {
+    match s {
+        "held" => Some("Released from the dispute hold"),
+        "gated" => Some("Released by the record-one gate"),
+        "unvested" => Some("Released as it vested"),
+        _ => None,
+    }
+}
+
 /// The steps shown: the non-zero ones, and always earned, payable and paid.
+/// A deduction that is negative (a hold released) is shown as an addition.
 fn steps(steps: &[Step]) -> Vec<StepRow> {
     steps
         .iter()
         .filter(|s| !s.amount.is_zero() || matches!(s.step, "earned" | "payable" | "paid"))
-        .map(|s| StepRow {
-            label: step_label(s.step),
-            sign: if s.effect == "-" && !s.amount.is_zero() {
-                "−"
-            } else {
-                ""
+        .map(|s| match release_label(s.step) {
+            Some(label) if s.effect == "-" && s.amount.is_negative() => StepRow {
+                label,
+                sign: "+",
+                amount: -s.amount,
             },
-            amount: s.amount,
+            _ => StepRow {
+                label: step_label(s.step),
+                sign: if s.effect == "-" && !s.amount.is_zero() {
+                    "−"
+                } else {
+                    ""
+                },
+                amount: s.amount,
+            },
         })
         .collect()
 }
@@ -415,6 +438,11 @@ pub fn build(r: &PeriodResult, cx: &Context, ai: usize, pi: usize) -> Option<Sta
         milestones,
         perks: t.perks.clone(),
         notes: t.notes.clone(),
+        disputes: t
+            .disputes
+            .iter()
+            .map(|x| super::disputes::sentence(x, a.currency))
+            .collect(),
     })
 }
 

@@ -458,6 +458,12 @@ pub fn render(d: &StatementDoc) -> Vec<u8> {
             w.para(&format!("- perk unlocked: {p}"), BODY);
         }
     }
+    if !d.disputes.is_empty() {
+        w.heading("Disputes");
+        for x in &d.disputes {
+            w.para(&format!("- {x}"), BODY);
+        }
+    }
     if !d.notes.is_empty() {
         w.heading("Notes");
         for n in &d.notes {
