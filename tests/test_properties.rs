@@ -479,6 +479,7 @@ fn compute_q1(
         fx: &fx_table,
         opening: &royalty::ledger::State::default(),
         events: &[],
+        releases: &[],
         disputes: &[],
     })
     .expect("the computation succeeds (every rate is present)");

@@ -24,10 +24,12 @@ pub fn exec(a: Args) -> Result<u8> {
         let (opening, _) = ledger.state_before(period);
         let (_, disputes) = read_register(&ledger, period)?;
         let revenue = loaded.revenue.sorted();
+        let releases = loaded.revenue.sorted_releases();
         let r = compute(&Input {
             period,
             agreements: &loaded.agreements,
             revenue: &revenue,
+            releases: &releases,
             files: &loaded.revenue.files,
             fx: &loaded.fx,
             opening: &opening,

@@ -337,10 +337,12 @@ impl Prepared {
     /// figures or is refused (exit 3).
     pub fn compute(&self) -> Result<royalty::engine::PeriodResult> {
         let revenue = self.loaded.revenue.sorted();
+        let releases = self.loaded.revenue.sorted_releases();
         let r = royalty::engine::compute(&royalty::engine::Input {
             period: self.period,
             agreements: &self.loaded.agreements,
             revenue: &revenue,
+            releases: &releases,
             files: &self.loaded.revenue.files,
             fx: &self.loaded.fx,
             opening: &self.opening,
@@ -572,10 +574,12 @@ impl Prepared {
         revenue: &Revenue,
     ) -> Result<royalty::engine::PeriodResult> {
         let sorted = revenue.sorted();
+        let releases = revenue.sorted_releases();
         royalty::engine::compute(&royalty::engine::Input {
             period: self.period,
             agreements,
             revenue: &sorted,
+            releases: &releases,
             files: &revenue.files,
             fx: &self.loaded.fx,
             opening: &self.opening,

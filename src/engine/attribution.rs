@@ -15,8 +15,9 @@
 
 use super::pricing::{Group, Pricing};
 use super::result::{EarningLine, Origin, PeriodResult};
+use super::GroupKey;
 use crate::agreement::Agreement;
-use crate::codes::{Currency, Isrc, Source};
+use crate::codes::Isrc;
 use crate::diag::{Error, Result};
 use crate::exact::Exact;
 use crate::statement::{Key, Sums};
@@ -31,8 +32,9 @@ pub struct TrackLine {
     pub line: EarningLine,
 }
 
-/// Per agreement, a track's matched revenue of one (terms, source, currency).
-type TrackGroups = BTreeMap<usize, BTreeMap<(Isrc, usize, Source, Currency), Sums>>;
+/// Per agreement, a track's matched revenue of one group (terms, source,
+/// currency, prior usage month, release share).
+type TrackGroups = BTreeMap<usize, BTreeMap<(Isrc, GroupKey), Sums>>;
 
 /// Which tracks to attribute: a whole agreement's are checked to add up to
 /// its parties' earnings.
@@ -65,16 +67,33 @@ pub fn tracks(
             if matches!(scope, Scope::Agreement(x) if x != ai) {
                 continue;
             }
-            let g = groups
-                .entry(ai)
-                .or_default()
-                .entry((key.isrc, t, key.source, key.currency))
-                .or_default();
-            if !super::add_exactly(g, sums) {
-                return Err(Error::Invariant(format!(
-                    "{}: a track's sums past 28 digits where the agreement's fit",
-                    key.isrc
-                )));
+            let k = GroupKey::new(t, key.source, key.currency, key.usage, result.period);
+            add(&mut groups, ai, key.isrc, k, sums)?;
+        }
+    }
+    // Release revenue: each listed track gets 1/tracks of the release's
+    // rows, as the engine apportioned them (step 1b).
+    for o in &result.releases {
+        for c in &o.claims {
+            if matches!(scope, Scope::Agreement(x) if x != c.agreement) {
+                continue;
+            }
+            for isrc in &c.tracks {
+                if matches!(scope, Scope::Track(i) if i != *isrc) {
+                    continue;
+                }
+                let mut k = GroupKey::new(
+                    c.terms,
+                    o.key.source,
+                    o.key.currency,
+                    o.key.usage,
+                    result.period,
+                );
+                k.release = Some(super::ReleaseShare {
+                    listed: 1,
+                    ..c.share
+                });
+                add(&mut groups, c.agreement, *isrc, k, &o.sums)?;
             }
         }
     }
@@ -94,16 +113,18 @@ pub fn tracks(
         );
         let mut lines: Vec<TrackLine> = Vec::new();
         let none = BTreeMap::new();
-        for ((isrc, terms, source, currency), sums) in groups.get(&ar.index).unwrap_or(&none) {
+        for ((isrc, k), sums) in groups.get(&ar.index).unwrap_or(&none) {
             lines.extend(
                 pricing
                     .earn(&Group {
-                        terms: *terms,
-                        source: *source,
-                        currency: *currency,
+                        terms: k.terms,
+                        source: k.source,
+                        currency: k.currency,
                         track: Some(*isrc),
-                        amount: Exact::dec(sums.amount),
+                        amount: k.amount(sums),
                         units: sums.units,
+                        prior: k.prior,
+                        release: k.release,
                     })
                     .into_iter()
                     .map(|(party, line)| TrackLine {
@@ -123,6 +144,8 @@ pub fn tracks(
                 &x.line.origin,
                 x.line.source,
                 x.line.currency,
+                x.line.prior,
+                x.line.release,
             )
                 .cmp(&(
                     y.party,
@@ -130,11 +153,25 @@ pub fn tracks(
                     &y.line.origin,
                     y.line.source,
                     y.line.currency,
+                    y.line.prior,
+                    y.line.release,
                 ))
         });
         out.extend(lines);
     }
     Ok(out)
+}
+
+/// Adds a track's sums into its group, exactly.
+fn add(groups: &mut TrackGroups, ai: usize, isrc: Isrc, k: GroupKey, sums: &Sums) -> Result<()> {
+    let g = groups.entry(ai).or_default().entry((isrc, k)).or_default();
+    if super::add_exactly(g, sums) {
+        Ok(())
+    } else {
+        Err(Error::Invariant(format!(
+            "{isrc}: a track's sums past 28 digits where the agreement's fit"
+        )))
+    }
 }
 
 /// One party's lines in the output of `tracks` (sorted by agreement and

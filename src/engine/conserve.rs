@@ -114,9 +114,43 @@ pub fn check(
             }
         }
     }
+    problems.extend(releases(r));
     problems.extend(super::disputes::check(r, opening));
     super::Checks {
         conservation: problems.is_empty(),
         details: problems,
     }
+}
+
+/// Release rows (step 1b), exactly, per currency: rows = apportioned +
+/// not apportioned, and what was apportioned is what the agreements
+/// converted as their share.
+fn releases(r: &PeriodResult) -> Vec<String> {
+    let mut problems = Vec::new();
+    for o in &r.releases {
+        if &o.apportioned + &o.unapportioned != crate::exact::Exact::dec(o.sums.amount) {
+            problems.push(format!(
+                "release {}: apportioned + not apportioned != its rows",
+                o.key.upc
+            ));
+        }
+    }
+    let mut by_agreements: BTreeMap<Currency, crate::exact::Exact> = BTreeMap::new();
+    for a in &r.agreements {
+        for c in &a.conversions {
+            *by_agreements.entry(c.currency).or_default() += &c.apportioned;
+        }
+    }
+    for (c, [_, apportioned, _]) in super::releases::totals(&r.releases) {
+        let got = by_agreements.remove(&c).unwrap_or_default();
+        if got != apportioned {
+            problems.push(format!(
+                "release rows {c}: {apportioned} apportioned, but the agreements took {got}"
+            ));
+        }
+    }
+    if by_agreements.values().any(|x| !x.is_zero()) {
+        problems.push("release revenue apportioned from no release row".into());
+    }
+    problems
 }

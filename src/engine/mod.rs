@@ -21,6 +21,7 @@ mod edge;
 pub mod milestone;
 pub mod pricing;
 pub mod recoupment;
+pub mod releases;
 pub mod result;
 
 use crate::agreement::Agreement;
@@ -48,6 +49,10 @@ pub struct Input<'a> {
     pub opening: &'a State,
     /// Chart positions, deals... (docs/agreements.md, events).
     pub events: &'a [crate::events::Event],
+    /// Revenue reported per release only, in key order
+    /// (`Revenue::sorted_releases`): apportioned to the tracks agreements
+    /// list on the release (step 1b).
+    pub releases: &'a [(crate::statement::ReleaseKey, Sums)],
     /// The disputes of the register this period sees
     /// (`ledger::disputes::file::view`): holds, releases, adjustments.
     pub disputes: &'a [crate::ledger::disputes::Dispute],
@@ -64,9 +69,61 @@ pub fn isrc_index(agreements: &[Agreement]) -> HashMap<Isrc, Vec<usize>> {
     m
 }
 
-/// Matched revenue of one agreement, before conversion:
-/// (terms, source, currency) -> sums.
-type Grouped = BTreeMap<(usize, Source, Currency), Sums>;
+/// What an agreement's matched revenue is grouped by before pricing: the
+/// terms in force, source and currency, and what a document shows apart
+/// (a usage month before the period, a release's share).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GroupKey {
+    pub terms: usize,
+    pub source: Source,
+    pub currency: Currency,
+    /// The usage month, when before the period (a prior-period correction).
+    pub prior: Option<crate::period::Usage>,
+    /// A release's share (the sums are the release's rows, whole).
+    pub release: Option<ReleaseShare>,
+}
+
+impl GroupKey {
+    /// The key of revenue used in `usage`, in a computation of `period`.
+    pub fn new(
+        terms: usize,
+        source: Source,
+        currency: Currency,
+        usage: crate::period::Usage,
+        period: Period,
+    ) -> GroupKey {
+        GroupKey {
+            terms,
+            source,
+            currency,
+            prior: prior_month(usage, period),
+            release: None,
+        }
+    }
+
+    /// The exact net receipts of the group's sums: the release's share of
+    /// them for a release group.
+    pub fn amount(&self, sums: &Sums) -> Exact {
+        let a = Exact::dec(sums.amount);
+        match self.release {
+            Some(r) => a * r.fraction(),
+            None => a,
+        }
+    }
+}
+
+/// The usage month of revenue used before `period` began (a prior-period
+/// correction or late report), `None` within the period.
+pub fn prior_month(usage: crate::period::Usage, period: Period) -> Option<crate::period::Usage> {
+    (usage.first_day() < period.first_day()).then_some(crate::period::Usage {
+        year: usage.year,
+        month: usage.month,
+        day: 0,
+    })
+}
+
+/// Matched revenue of one agreement, before conversion.
+type Grouped = BTreeMap<GroupKey, Sums>;
 
 /// Which agreement and terms a revenue key belongs to (docs/arithmetic.md,
 /// step 1): `Ok((agreement, terms))`, `Err(true)` when an agreement lists
@@ -142,13 +199,31 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
     for (key, sums) in input.revenue {
         match match_key(input.agreements, &by_isrc, key) {
             Ok((i, t)) => {
-                let g = grouped[i].entry((t, key.source, key.currency)).or_default();
-                if !add_exactly(g, sums) {
+                let k = GroupKey::new(t, key.source, key.currency, key.usage, input.period);
+                if !add_exactly(grouped[i].entry(k).or_default(), sums) {
                     too_large.push(i);
                 }
             }
             Err(true) => out_of_term.add(key.isrc, key.currency, sums),
             Err(false) => unmatched.add(key.isrc, key.currency, sums),
+        }
+    }
+    // Step 1b: release rows to the agreements listing tracks on them.
+    let releases =
+        releases::apportion(input.agreements, input.releases).map_err(Error::Invariant)?;
+    for o in &releases {
+        for c in &o.claims {
+            let mut k = GroupKey::new(
+                c.terms,
+                o.key.source,
+                o.key.currency,
+                o.key.usage,
+                input.period,
+            );
+            k.release = Some(c.share);
+            if !add_exactly(grouped[c.agreement].entry(k).or_default(), &o.sums) {
+                too_large.push(c.agreement);
+            }
         }
     }
     if let Some(&i) = too_large.first() {
@@ -221,6 +296,7 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
         files: input.files.to_vec(),
         checks: Checks::default(),
         closing,
+        releases,
         disputes: input.disputes.to_vec(),
     };
     result.checks = conserve::check(&result, input.agreements, input.opening);
@@ -245,7 +321,8 @@ fn price(
     // converting sums equals converting lines.
     let mut fx: BTreeMap<Currency, Exact> = BTreeMap::new();
     let mut missing = Vec::new();
-    for (_, _, c) in g.keys() {
+    for k in g.keys() {
+        let c = &k.currency;
         if fx.contains_key(c) {
             continue;
         }
@@ -276,25 +353,34 @@ fn price_converted(
     let mut revenue_by_source: BTreeMap<Source, Exact> = BTreeMap::new();
     let mut tax = Exact::zero();
     let mut lines = 0;
-    for ((_, s, c), sums) in g {
+    for (k, sums) in g {
+        let (s, c) = (&k.source, &k.currency);
         let rate = &fx[c];
-        let amount = Exact::dec(sums.amount);
+        let amount = k.amount(sums);
         let converted = &amount * rate;
         let conv = conversions.entry(*c).or_insert(Conversion {
             currency: *c,
             amount: rust_decimal::Decimal::ZERO,
+            apportioned: Exact::zero(),
             rate: rate.clone(),
             converted: Exact::zero(),
             lines: 0,
             units: 0,
         });
+        conv.converted += &converted;
+        *revenue_by_source.entry(*s).or_default() += converted;
+        if let Some(share) = k.release {
+            // A release's share: its tax withheld pro rata; its units are
+            // copies of the release, not of a track (no unit metric).
+            conv.apportioned += &amount;
+            tax += Exact::dec(sums.tax_withheld) * share.fraction() * rate;
+            continue;
+        }
         // Exact: the sums were added exactly when grouped.
         conv.amount += sums.amount;
-        conv.converted += &converted;
         conv.lines += sums.lines;
         conv.units += sums.units;
         *units.entry(*s).or_default() += sums.units;
-        *revenue_by_source.entry(*s).or_default() += converted;
         tax += Exact::dec(sums.tax_withheld) * rate;
         lines += sums.lines;
     }
@@ -335,14 +421,16 @@ fn price_converted(
         })
         .collect();
     let mut earned = Vec::new();
-    for (&(terms, source, currency), sums) in g {
+    for (k, sums) in g {
         earned.extend(pricing.earn(&Group {
-            terms,
-            source,
-            currency,
+            terms: k.terms,
+            source: k.source,
+            currency: k.currency,
             track: None,
-            amount: Exact::dec(sums.amount),
+            amount: k.amount(sums),
             units: sums.units,
+            prior: k.prior,
+            release: k.release,
         }));
     }
     let empty = crate::ledger::AgreementState::default();
@@ -354,7 +442,8 @@ fn price_converted(
     }
     for p in parties.iter_mut() {
         p.lines.sort_by(|x, y| {
-            (&x.origin, x.source, x.currency).cmp(&(&y.origin, y.source, y.currency))
+            (&x.origin, x.source, x.currency, x.prior, x.release)
+                .cmp(&(&y.origin, y.source, y.currency, y.prior, y.release))
         });
         for (m, st) in a.milestones.iter().zip(&standings) {
             if st.in_force() && m.concerns(p.index) {

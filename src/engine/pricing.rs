@@ -104,9 +104,13 @@ pub struct Group {
     pub source: Source,
     pub currency: Currency,
     pub track: Option<Isrc>,
-    /// Net receipts in `currency`, exact.
+    /// Net receipts in `currency`, exact (for a release's share, the share).
     pub amount: Exact,
+    /// Units (for a release's share, the release's: a per-unit rate is
+    /// paid on the share of them).
     pub units: i64,
+    pub prior: Option<crate::period::Usage>,
+    pub release: Option<super::result::ReleaseShare>,
 }
 
 impl Pricing<'_> {
@@ -119,12 +123,23 @@ impl Pricing<'_> {
         } else {
             &g.amount * rate
         };
+        // A per-unit rate on a release's share is paid on the share of its
+        // units (3 albums of 12 tracks: 3/12 of a unit per track).
+        let per_unit = |rate: &RateTerm| {
+            let x = apply(rate, &base, g.units);
+            match g.release {
+                Some(r) => x * r.fraction(),
+                None => x,
+            }
+        };
         let line = |origin: Origin, rate: RateTerm, exact: Exact| EarningLine {
             origin,
             terms: g.terms,
             source: g.source,
             currency: g.currency,
             track: g.track,
+            prior: g.prior,
+            release: g.release,
             amount: g.amount.clone(),
             base: base.clone(),
             units: g.units,
@@ -136,7 +151,7 @@ impl Pricing<'_> {
             if let Some((rate, share)) = &row[g.source.index()] {
                 let exact = match share {
                     Some(s) => &base * s,
-                    None => apply(rate, &base, g.units),
+                    None => per_unit(rate),
                 };
                 out.push((pi, line(Origin::Base { terms: g.terms }, *rate, exact)));
             }
@@ -148,7 +163,7 @@ impl Pricing<'_> {
             let fraction = self.standings[*mi].fraction.clone();
             let exact = match scaled {
                 Some(s) => &base * s,
-                None => apply(rate, &base, g.units) * &fraction,
+                None => per_unit(rate) * &fraction,
             };
             let origin = Origin::Increment {
                 milestone: *mi,
@@ -189,6 +204,8 @@ impl Pricing<'_> {
                         source,
                         currency: a.currency,
                         track: None,
+                        prior: None,
+                        release: None,
                         amount: base.clone(),
                         base,
                         units,

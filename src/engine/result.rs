@@ -23,6 +23,9 @@ pub struct PeriodResult {
     pub checks: Checks,
     /// The ledger state after this period (what `close` records).
     pub closing: crate::ledger::State,
+    /// Revenue reported per release only (a UPC, no ISRC): what each
+    /// release's rows became, apportioned or not (`engine::releases`).
+    pub releases: Vec<super::releases::ReleaseOutcome>,
     /// The disputes of the register this computation saw (docs/ledger.md,
     /// "The dispute register"), in id order: what the statements and
     /// `reconcile` say about them, beside the money in `PartyResult::disputes`.
@@ -68,6 +71,9 @@ pub struct Conversion {
     pub currency: Currency,
     /// The lines' exact sum, in `currency`.
     pub amount: rust_decimal::Decimal,
+    /// Release revenue apportioned to the agreement's tracks, in
+    /// `currency`, exact (amount/12 has no finite decimal).
+    pub apportioned: Exact,
     /// 1 `currency` = `rate` agreement currency (an inverse rate is exact).
     pub rate: Exact,
     pub converted: Exact,
@@ -158,6 +164,12 @@ pub struct EarningLine {
     /// `Some` in per-track attribution (`attribution::tracks`); the
     /// period's result sums all the agreement's tracks.
     pub track: Option<Isrc>,
+    /// The usage month, when it is before the period: a prior-period
+    /// correction or late report, priced under the terms in force then.
+    pub prior: Option<crate::period::Usage>,
+    /// Revenue reported per release only, apportioned to tracks
+    /// (`engine::releases`): which release, and what share of it.
+    pub release: Option<ReleaseShare>,
     /// Net receipts in `currency`, exact.
     pub amount: Exact,
     /// Net receipts in the agreement currency: `amount` x the period-end rate.
@@ -204,6 +216,22 @@ pub struct Flows {
     pub held: Money,
     /// Dispute adjustments credited (negative: recovered), step 8b.
     pub adjusted: Money,
+}
+
+/// A share of a release's revenue: `listed` of its `tracks` tracks (1 for
+/// one track, an agreement's k listed tracks for the agreement).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReleaseShare {
+    pub upc: crate::codes::Upc,
+    pub listed: u32,
+    pub tracks: u32,
+}
+
+impl ReleaseShare {
+    /// listed / tracks, exact.
+    pub fn fraction(&self) -> Exact {
+        Exact::int(i64::from(self.listed)) / Exact::int(i64::from(self.tracks))
+    }
 }
 
 /// What one dispute did to a party's money this period.

@@ -8,7 +8,7 @@
 //! nothing is matched or priced here, so the trace cannot disagree with
 //! `run`. Deductions are listed in the order of docs/arithmetic.md.
 
-use super::origin::{origin_text, rate_text};
+use super::origin::{origin_with_provenance, rate_text};
 use crate::agreement::Agreement;
 use crate::codes::{Currency, Isrc, Source};
 use crate::diag::{Error, Result};
@@ -89,12 +89,24 @@ pub struct EarningTrace {
     /// crossed this period); 1 otherwise.
     pub fraction: Exact,
     pub earnings: Exact,
+    /// The usage month, when before the period (a prior-period correction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<String>,
+    /// Revenue reported per release, apportioned: the release's UPC and the
+    /// share ("1/12").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release_share: Option<String>,
 }
 
 impl EarningTrace {
     pub fn of(a: &Agreement, ar: &AgreementResult, l: &crate::engine::EarningLine) -> Self {
         EarningTrace {
-            terms: origin_text(a, ar, l),
+            usage: l.prior.map(|u| u.to_string()),
+            release: l.release.map(|r| r.upc.to_string()),
+            release_share: l.release.map(|r| format!("{}/{}", r.listed, r.tracks)),
+            terms: origin_with_provenance(a, ar, l),
             source: l.source,
             currency: l.currency,
             base: l.base.clone(),
@@ -221,6 +233,25 @@ pub fn party_trace(
     })
 }
 
+/// A sentence on the lines of usage before the period, when there are any.
+fn corrections_text(t: &PartyTrace) -> String {
+    let prior: Vec<&EarningTrace> = t.lines.iter().filter(|l| l.usage.is_some()).collect();
+    if prior.is_empty() {
+        return String::new();
+    }
+    let total: Exact = prior.iter().map(|l| &l.earnings).sum();
+    let mut months: Vec<&str> = prior.iter().filter_map(|l| l.usage.as_deref()).collect();
+    months.dedup();
+    format!(
+        "  Prior-period corrections: {} line{} of usage before {} ({}: late reports, restatements, returns), \
+         each priced under the terms in force in its usage month, earn {total} in all.\n",
+        prior.len(),
+        if prior.len() == 1 { "" } else { "s" },
+        t.period.first_day(),
+        months.join(", ")
+    )
+}
+
 fn step_label(s: &str) -> &'static str {
     match s {
         "earned" => "earned",
@@ -309,6 +340,7 @@ pub fn party_text(t: &PartyTrace) -> String {
             ]);
         }
         out.push_str(&columns(&rows, 3));
+        out.push_str(&corrections_text(t));
     }
     if !t.conversions.is_empty() {
         let _ = writeln!(

@@ -109,3 +109,28 @@ pub fn rate_with_origin(a: &Agreement, l: &EarningLine) -> String {
         ),
     }
 }
+
+/// What sets a line apart besides its terms: "apportioned from release UPC
+/// 0859700000014, 1/12" and "prior-period correction, usage 2026-01"
+/// (revenue used before the period, priced under the terms then).
+pub fn provenance(l: &EarningLine) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(r) = &l.release {
+        parts.push(format!(
+            "apportioned from release UPC {}, {}/{}",
+            r.upc, r.listed, r.tracks
+        ));
+    }
+    if let Some(u) = &l.prior {
+        parts.push(format!("prior-period correction, usage {u}"));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// `origin_text` with the line's provenance, for tables of lines.
+pub fn origin_with_provenance(a: &Agreement, ar: &AgreementResult, l: &EarningLine) -> String {
+    match provenance(l) {
+        Some(p) => format!("{} ({p})", origin_text(a, ar, l)),
+        None => origin_text(a, ar, l),
+    }
+}

@@ -103,6 +103,7 @@ pub fn worked_example(a: &Agreement, period: Period) -> Result<PeriodResult> {
         fx: &FxTable::default(),
         opening: &State::default(),
         events: &[],
+        releases: &[],
         disputes: &[],
     })
 }

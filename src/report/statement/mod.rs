@@ -243,6 +243,23 @@ pub fn following(p: Period, k: usize) -> Period {
     }
 }
 
+/// A track's title on a statement row; a prior-period correction or an
+/// apportioned share of a release says so ("Midnight Drive (apportioned
+/// from release UPC 0859700000014, 1/12)").
+fn track_title(a: &Agreement, l: &crate::engine::EarningLine, isrc: Isrc) -> String {
+    let title = a
+        .tracks
+        .iter()
+        .find(|t| t.isrc == isrc)
+        .map(|t| t.title.clone())
+        .unwrap_or_default();
+    match super::origin::provenance(l) {
+        Some(p) if title.is_empty() => p,
+        Some(p) => format!("{title} ({p})"),
+        None => title,
+    }
+}
+
 fn push_unique(v: &mut Vec<String>, s: String) {
     if !v.contains(&s) {
         v.push(s);
@@ -300,21 +317,21 @@ pub fn build(r: &PeriodResult, cx: &Context, ai: usize, pi: usize) -> Option<Sta
 
     // Tracks: the engine's attribution; receipts counted once per revenue
     // group (every line of a group shares its base).
-    type TrackKey = (Isrc, Source);
+    type TrackKey = (
+        Isrc,
+        Source,
+        Option<crate::period::Usage>,
+        Option<crate::engine::ReleaseShare>,
+    );
     let mut tracks: BTreeMap<TrackKey, TrackRow> = BTreeMap::new();
     let mut seen: BTreeMap<TrackKey, Vec<(usize, Currency)>> = BTreeMap::new();
     for tl in crate::engine::attribution::of_party(cx.tracks, ai, pi) {
         let l = &tl.line;
         let Some(isrc) = l.track else { continue };
-        let key = (isrc, l.source);
+        let key = (isrc, l.source, l.prior, l.release);
         let row = tracks.entry(key).or_insert_with(|| TrackRow {
             isrc,
-            title: a
-                .tracks
-                .iter()
-                .find(|t| t.isrc == isrc)
-                .map(|t| t.title.clone())
-                .unwrap_or_default(),
+            title: track_title(a, l, isrc),
             source: l.source,
             receipts: Exact::zero(),
             units: 0,
