@@ -86,10 +86,12 @@ pub fn statements(
     Ok((revenue, outcomes))
 }
 
-/// Each file's own sums, for reconciliation per file.
+/// Each file's own sums, for reconciliation per file: its revenue keys,
+/// and its release rows (apportioned to tracks by the engine).
 pub type FileSums = Vec<(
     PathBuf,
     Vec<(crate::statement::Key, crate::statement::Sums)>,
+    Vec<(crate::statement::ReleaseKey, crate::statement::Sums)>,
 )>;
 
 /// Reads every statement into one `Revenue`; with `per_file`, also each
@@ -118,7 +120,11 @@ pub fn statements_by_file(
             // A container of several statements is summed as one: it is
             // reconciled as a whole, not split per member.
             if let [one] = read.as_slice() {
-                sums.push((one.summary.path.clone(), own.sorted()));
+                sums.push((
+                    one.summary.path.clone(),
+                    own.sorted(),
+                    own.sorted_releases(),
+                ));
             }
             revenue.merge(own);
             read

@@ -18,6 +18,10 @@ struct RunJson {
     unmatched: SetAside,
     out_of_term: SetAside,
     statements: Vec<StatementJson>,
+    /// Release rows without ISRC per currency, apportioned or not (an
+    /// addition: absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    releases: Vec<super::releases::ReleaseTotals>,
     checks: ChecksJson,
 }
 
@@ -90,6 +94,7 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
                 skipped: skipped(f),
             })
             .collect(),
+        releases: super::releases::totals(r),
         checks: ChecksJson {
             conservation: if r.checks.conservation {
                 "ok"

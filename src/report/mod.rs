@@ -15,6 +15,7 @@ pub mod origin;
 pub mod payments;
 pub mod progress;
 pub mod reconcile;
+pub mod releases;
 pub mod rows;
 pub mod safe;
 pub mod statement;

@@ -128,6 +128,7 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
             }
         }
     }
+    out.push_str(&super::releases::text(r));
     let _ = writeln!(
         out,
         "\nChecks: conservation {}",

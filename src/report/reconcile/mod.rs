@@ -20,19 +20,20 @@ use crate::agreement::Agreement;
 use crate::codes::Currency;
 use crate::engine::PeriodResult;
 mod expect;
+mod text;
 
 use crate::exact::Exact;
 use crate::ledger::{PartyState, State};
 use crate::money::Money;
 use crate::period::Period;
 use crate::report::explain::exact;
-use crate::statement::{Key, Sums};
+use crate::statement::{Key, ReleaseKey, Sums};
 pub use expect::{parse_expected, Difference, Expected};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write;
+pub use text::text;
 
 #[derive(Serialize)]
 pub struct FileTotals {
@@ -63,7 +64,13 @@ pub struct CurrencyTotals {
     pub unmatched: Option<Exact>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub out_of_term: Option<Exact>,
-    /// Skipped rows' amount in this currency (not totals rows).
+    /// Of the release rows among the skipped rows, what was apportioned to
+    /// tracks (docs/arithmetic.md, step 1b): counted in `matched`, and no
+    /// longer in `skipped`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apportioned: Option<Exact>,
+    /// Skipped rows' amount in this currency (not totals rows), less what
+    /// was apportioned: the unattributed remainder stays here.
     pub skipped: Exact,
     /// The file's own total: every row but those restating totals.
     pub total: Exact,
@@ -167,6 +174,10 @@ pub struct Reconciliation {
     /// The dispute register as this period saw it: stage, next deadline
     /// judged on `--as-of`, what is held.
     pub register: Vec<crate::report::disputes::RegisterLine>,
+    /// Release rows without ISRC per currency: apportioned + unattributed.
+    pub releases: Vec<crate::report::releases::ReleaseTotals>,
+    #[serde(skip)]
+    releases_text: String,
 }
 
 fn balance(s: Option<&PartyState>) -> Money {
@@ -186,10 +197,18 @@ fn ok(b: bool) -> &'static str {
 fn file_totals(
     f: &crate::statement::FileSummary,
     agreements: &[Agreement],
-    own: Option<&[(Key, Sums)]>,
+    own: Option<&OwnSums>,
     skipped: &[SkippedTotals],
+    fractions: &std::collections::HashMap<ReleaseKey, Exact>,
 ) -> FileTotals {
-    let split = own.map(|s| crate::engine::outcomes(agreements, s));
+    let split = own.map(|(s, _)| crate::engine::outcomes(agreements, s));
+    // The file's release rows apportioned to tracks, per currency.
+    let mut apportioned: BTreeMap<String, Exact> = BTreeMap::new();
+    for (k, s) in own.map(|(_, r)| *r).unwrap_or_default() {
+        if let Some(x) = fractions.get(k).filter(|x| !x.is_zero()) {
+            *apportioned.entry(k.currency.to_string()).or_default() += Exact::dec(s.amount) * x;
+        }
+    }
     let mut names: Vec<String> = f.totals.keys().map(|c| c.to_string()).collect();
     for s in skipped.iter().filter(|s| !s.totals_row) {
         names.extend(s.amount.keys().cloned());
@@ -213,15 +232,18 @@ fn file_totals(
                     )
                 })
             };
-            let skipped_amount: Exact = skipped
+            let skipped_all: Exact = skipped
                 .iter()
                 .filter(|s| !s.totals_row)
                 .filter_map(|s| s.amount.get(&name))
                 .sum();
             let amount = Exact::dec(read.amount);
-            let total = &amount + &skipped_amount;
+            let total = &amount + &skipped_all;
+            let shared = apportioned.get(&name).cloned();
+            let skipped_amount = &skipped_all - &shared.clone().unwrap_or_default();
             let (matched, unmatched, out_of_term) = (
-                part(split.as_ref().map(|o| &o.matched)),
+                part(split.as_ref().map(|o| &o.matched))
+                    .map(|m| m + shared.clone().unwrap_or_default()),
                 part(split.as_ref().map(|o| &o.unmatched)),
                 part(split.as_ref().map(|o| &o.out_of_term)),
             );
@@ -237,6 +259,7 @@ fn file_totals(
                 matched,
                 unmatched,
                 out_of_term,
+                apportioned: shared,
                 skipped: skipped_amount,
                 total,
                 ok,
@@ -262,12 +285,16 @@ pub struct Inputs<'a> {
     pub opening: &'a State,
     pub expected: &'a [Expected],
     pub as_of: Option<Date>,
-    /// Each file's own sums (`load::statements_by_file`).
-    pub per_file: &'a [(std::path::PathBuf, Vec<(Key, Sums)>)],
+    /// Each file's own sums and release rows (`load::statements_by_file`).
+    pub per_file: &'a crate::load::FileSums,
 }
+
+/// A file's own revenue sums and release rows.
+type OwnSums<'a> = (&'a [(Key, Sums)], &'a [(ReleaseKey, Sums)]);
 
 pub fn reconcile(r: &PeriodResult, agreements: &[Agreement], i: &Inputs) -> Reconciliation {
     let (opening, expected, as_of) = (i.opening, i.expected, i.as_of);
+    let fractions = crate::engine::releases::fractions(&r.releases);
     let files: Vec<FileTotals> = r
         .files
         .iter()
@@ -275,9 +302,9 @@ pub fn reconcile(r: &PeriodResult, agreements: &[Agreement], i: &Inputs) -> Reco
             let own = i
                 .per_file
                 .iter()
-                .find(|(p, _)| *p == f.path)
-                .map(|(_, s)| s.as_slice());
-            file_totals(f, agreements, own, &skipped_of(f))
+                .find(|(p, _, _)| *p == f.path)
+                .map(|(_, s, r)| (s.as_slice(), r.as_slice()));
+            file_totals(f, agreements, own.as_ref(), &skipped_of(f), &fractions)
         })
         .collect();
 
@@ -327,6 +354,7 @@ pub fn reconcile(r: &PeriodResult, agreements: &[Agreement], i: &Inputs) -> Reco
         .collect();
     let conserved = agreement_checks.iter().all(|a| a.ok)
         && currencies.iter().all(|c| c.ok)
+        && crate::report::releases::totals(r).iter().all(|t| t.ok)
         && files.iter().all(|f| f.ties_out != "FAILED");
 
     let mut roll_forward = Vec::new();
@@ -410,172 +438,11 @@ pub fn reconcile(r: &PeriodResult, agreements: &[Agreement], i: &Inputs) -> Reco
         differences,
         disputes,
         register: crate::report::disputes::register_lines(r, as_of),
+        releases: crate::report::releases::totals(r),
+        releases_text: crate::report::releases::text(r),
     }
 }
 
 pub fn json(r: &Reconciliation) -> String {
     crate::report::explain::json(r)
-}
-
-pub fn text(r: &Reconciliation) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "Reconciliation for {}", r.period);
-    let _ = writeln!(
-        out,
-        "\nControl totals per statement file (exact): matched + unmatched + out of term + skipped = the file's total"
-    );
-    for f in &r.files {
-        let _ = writeln!(
-            out,
-            "  {} ({}, {} lines): {}",
-            f.file, f.format, f.lines, f.ties_out
-        );
-        for c in &f.currencies {
-            let _ = writeln!(
-                out,
-                "    {}  {} lines  {} units  read {}",
-                c.currency, c.lines, c.units, c.amount
-            );
-            if let (Some(m), Some(u), Some(o)) = (&c.matched, &c.unmatched, &c.out_of_term) {
-                let _ = writeln!(
-                    out,
-                    "    {}  {m} + {u} + {o} + {} = {}  {}",
-                    c.currency,
-                    c.skipped,
-                    c.total,
-                    ok(c.ok)
-                );
-            } else if !c.skipped.is_zero() {
-                let _ = writeln!(
-                    out,
-                    "    {}  read {} + skipped {} = {}",
-                    c.currency, c.amount, c.skipped, c.total
-                );
-            }
-        }
-        for s in &f.skipped {
-            let amounts: Vec<String> = s.amount.iter().map(|(c, a)| format!("{a} {c}")).collect();
-            let _ = writeln!(
-                out,
-                "    skipped{}: {} ({} line{}, {})",
-                if s.totals_row {
-                    " (restates totals, not added)"
-                } else {
-                    ""
-                },
-                s.reason,
-                s.lines,
-                if s.lines == 1 { "" } else { "s" },
-                amounts.join(", ")
-            );
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\nConservation: {} (revenue = parties' earned + label retained; statements = matched + unmatched + out of term)",
-        r.conservation
-    );
-    for a in &r.agreements {
-        let _ = writeln!(
-            out,
-            "  {} {}: {} = {} + {}  {}",
-            a.agreement,
-            a.currency,
-            a.revenue,
-            a.parties_earned,
-            a.label_retained,
-            ok(a.ok)
-        );
-    }
-    for c in &r.currencies {
-        let _ = writeln!(
-            out,
-            "  {}: {} = {} + {} + {}  {}",
-            c.currency,
-            c.statements,
-            c.matched,
-            c.unmatched,
-            c.out_of_term,
-            ok(c.ok)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "\nLedger roll-forward: {} (opening + earned + adjusted - recouped - forfeited - paid - withheld = closing; a balance includes what disputes hold)",
-        r.ledger
-    );
-    for x in &r.roll_forward {
-        let _ = writeln!(
-            out,
-            "  {}/{} {}: {} + {} + {} - {} - {} - {} - {} = {}  {}",
-            x.agreement,
-            x.party,
-            x.currency,
-            x.opening,
-            x.earned,
-            x.adjusted,
-            x.recouped,
-            x.forfeited,
-            x.paid,
-            x.withheld,
-            x.closing,
-            ok(x.ok)
-        );
-    }
-    if !r.expected.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nAgainst the distributor's totals: {} difference{}",
-            r.differences,
-            if r.differences == 1 { "" } else { "s" }
-        );
-        for d in &r.expected {
-            let lines = d
-                .expected_lines
-                .map(|l| format!(", lines {l} expected, {} read", d.actual_lines))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {} {} {}: expected {}, read {}, difference {}{lines}",
-                if d.ok { "ok        " } else { "DIFFERENCE" },
-                d.file,
-                d.currency,
-                d.expected,
-                d.actual,
-                d.difference
-            );
-        }
-    }
-    out.push_str(&register_text(&r.register));
-    if !r.disputes.is_empty() {
-        let _ = writeln!(out, "\nDisputes (statement dated the period end)");
-        for d in &r.disputes {
-            let _ = writeln!(
-                out,
-                "  {}: {} days to object, {}",
-                d.agreement, d.objection_days, d.status
-            );
-        }
-    }
-    out
-}
-
-/// The register's disputes as this period saw them.
-fn register_text(lines: &[crate::report::disputes::RegisterLine]) -> String {
-    let mut out = String::new();
-    if lines.is_empty() {
-        return out;
-    }
-    let _ = writeln!(
-        out,
-        "\nDispute register (overdue first; docs/commands.md, dispute)"
-    );
-    for d in lines {
-        let _ = writeln!(
-            out,
-            "  {} {}/{} on {}: {} claimed, {}; {} held",
-            d.id, d.agreement, d.party, d.period, d.amount, d.status, d.held
-        );
-    }
-    out
 }
