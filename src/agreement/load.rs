@@ -11,23 +11,23 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// Collects problems for one file, turning byte spans into line:column.
-pub(super) struct Ctx<'a> {
-    pub(super) text: &'a str,
-    pub(super) file: &'a Path,
-    pub(super) diags: Vec<Diagnostic>,
+struct Ctx<'a> {
+    text: &'a str,
+    file: &'a Path,
+    diags: Vec<Diagnostic>,
 }
 
 impl Ctx<'_> {
-    pub(super) fn err(&mut self, span: std::ops::Range<usize>, msg: impl Into<String>) {
+    fn err(&mut self, span: std::ops::Range<usize>, msg: impl Into<String>) {
         let (line, col) = line_col(self.text, span.start);
         self.diags
             .push(Diagnostic::error(self.file, line, col, msg));
     }
-    pub(super) fn err_at<T>(&mut self, v: &S<T>, msg: impl Into<String>) {
+    fn err_at<T>(&mut self, v: &S<T>, msg: impl Into<String>) {
         self.err(v.span(), msg)
     }
 
-    pub(super) fn date(&mut self, v: &S<toml::Value>, what: &str) -> Option<Date> {
+    fn date(&mut self, v: &S<toml::Value>, what: &str) -> Option<Date> {
         let parsed = match v.get_ref() {
             toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt
                 .date
@@ -42,7 +42,7 @@ impl Ctx<'_> {
     }
 
     /// A plain decimal ("5000.00" or an integer).
-    pub(super) fn decimal(&mut self, v: &S<RawNum>, what: &str) -> Option<Decimal> {
+    fn decimal(&mut self, v: &S<RawNum>, what: &str) -> Option<Decimal> {
         let d = match v.get_ref() {
             RawNum::Int(i) => Some(Decimal::from(*i)),
             RawNum::Text(t) => parse_decimal(t),
@@ -303,11 +303,17 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         .as_ref()
         .and_then(|g| gate(g, &raw, &parties, &advances, cx));
     let reserve = raw.reserve.as_ref().and_then(|r| reserve(r, cx));
+    // The dispute procedure and the releases (`procedure`): its problems
+    // come back with their places.
+    let mut problems = Vec::new();
     let (objection_days, dispute) = match &raw.dispute {
-        Some(d) => super::procedure::dispute(d, cx),
+        Some(d) => super::procedure::dispute(d, &mut problems),
         None => (None, None),
     };
-    let releases = super::procedure::releases(&raw.release, &tracks, cx);
+    let releases = super::procedure::releases(&raw.release, &tracks, cx.text, &mut problems);
+    for (span, msg) in problems {
+        cx.err(span, msg);
+    }
 
     Some(Agreement {
         id,
@@ -378,7 +384,7 @@ fn over_a_hundred_with_escalations(
     }
 }
 
-pub(super) fn whole(cx: &mut Ctx, v: &S<RawNum>, what: &str) -> Option<u32> {
+fn whole(cx: &mut Ctx, v: &S<RawNum>, what: &str) -> Option<u32> {
     let d = cx.decimal(v, what)?;
     let n = (d.scale() == 0 || d.fract().is_zero())
         .then(|| u32::try_from(d.trunc().mantissa()).ok())

@@ -6,12 +6,38 @@
 //! Read from the raw TOML with every problem at its place, and checked
 //! across agreements (two agreements naming one release must agree on it).
 
-use super::load::{whole, Ctx};
-use super::raw::{RawDispute, RawRelease};
+use super::raw::{RawDispute, RawNum, RawRelease, S};
 use super::{covers_same_dates, Agreement, DisputeClause, Release, Track};
 use crate::codes::{Isrc, Upc};
 use crate::diag::{line_col, Diagnostic};
 use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// Problems found, each at a byte span of the agreement's text (the
+/// loader turns them into file:line:column).
+pub type Problems = Vec<(Range<usize>, String)>;
+
+fn at<T>(out: &mut Problems, v: &S<T>, msg: impl Into<String>) {
+    out.push((v.span(), msg.into()));
+}
+
+/// A whole, non-negative number ("90" or 90).
+fn whole(out: &mut Problems, v: &S<RawNum>, what: &str) -> Option<u32> {
+    let n = match v.get_ref() {
+        RawNum::Int(i) => u32::try_from(*i).ok(),
+        RawNum::Text(t) => crate::money::parse_decimal(t)
+            .filter(|d| d.fract().is_zero())
+            .and_then(|d| u32::try_from(d.trunc().mantissa()).ok()),
+    };
+    if n.is_none() {
+        at(
+            out,
+            v,
+            format!("`{what}` must be a whole, non-negative number"),
+        );
+    }
+    n
+}
 
 /// The most tracks a release may have: beyond a box set, a typo.
 pub const MAX_RELEASE_TRACKS: u32 = 999;
@@ -19,10 +45,11 @@ pub const MAX_RELEASE_TRACKS: u32 = 999;
 /// The longest period a clause may state in days (ten years).
 const MAX_DAYS: u32 = 3653;
 
-fn days(cx: &mut Ctx, v: &super::raw::S<super::raw::RawNum>, what: &str) -> Option<u32> {
-    let n = whole(cx, v, what)?;
+fn days(out: &mut Problems, v: &S<RawNum>, what: &str) -> Option<u32> {
+    let n = whole(out, v, what)?;
     if n > MAX_DAYS {
-        cx.err_at(
+        at(
+            out,
             v,
             format!("`{what}` = {n}: at most {MAX_DAYS} days (ten years)"),
         );
@@ -33,23 +60,24 @@ fn days(cx: &mut Ctx, v: &super::raw::S<super::raw::RawNum>, what: &str) -> Opti
 
 /// `[dispute]`: the objection window (kept on its own, as before) and the
 /// rest of the procedure.
-pub fn dispute(d: &RawDispute, cx: &mut Ctx) -> (Option<u32>, Option<DisputeClause>) {
+pub fn dispute(d: &RawDispute, out: &mut Problems) -> (Option<u32>, Option<DisputeClause>) {
     let objection = d
         .objection_days
         .as_ref()
-        .and_then(|v| days(cx, v, "dispute.objection_days"));
+        .and_then(|v| days(out, v, "dispute.objection_days"));
     let mediation_days = d
         .mediation_days
         .as_ref()
-        .and_then(|v| days(cx, v, "dispute.mediation_days"));
+        .and_then(|v| days(out, v, "dispute.mediation_days"));
     let arbitration_days = d
         .arbitration_days
         .as_ref()
-        .and_then(|v| days(cx, v, "dispute.arbitration_days"));
+        .and_then(|v| days(out, v, "dispute.arbitration_days"));
     let arbitration = d.arbitration.as_ref().and_then(|a| {
         let t = a.get_ref().trim();
         if t.is_empty() {
-            cx.err_at(
+            at(
+                out,
                 a,
                 "`dispute.arbitration` is empty: name the body or expert who decides, or leave the key out",
             );
@@ -69,25 +97,31 @@ pub fn dispute(d: &RawDispute, cx: &mut Ctx) -> (Option<u32>, Option<DisputeClau
 /// `[[release]]` entries: a valid UPC/EAN (check digit included), a track
 /// count, and which of the agreement's tracks are on it (`isrcs`, by
 /// default all of them), no more than the count.
-pub fn releases(raw: &[RawRelease], tracks: &[Track], cx: &mut Ctx) -> Vec<Release> {
+pub fn releases(
+    raw: &[RawRelease],
+    tracks: &[Track],
+    text: &str,
+    problems: &mut Problems,
+) -> Vec<Release> {
     let mut out: Vec<Release> = Vec::new();
     for r in raw {
         let upc = match Upc::parse_checked(r.upc.get_ref()) {
             Ok(u) => u,
             Err(e) => {
-                cx.err_at(&r.upc, format!("release `upc`: {e}"));
+                at(problems, &r.upc, format!("release `upc`: {e}"));
                 continue;
             }
         };
         if out.iter().any(|x| x.upc == upc) {
-            cx.err_at(&r.upc, format!("release {upc} is named twice"));
+            at(problems, &r.upc, format!("release {upc} is named twice"));
             continue;
         }
-        let Some(n) = whole(cx, &r.tracks, "release.tracks") else {
+        let Some(n) = whole(problems, &r.tracks, "release.tracks") else {
             continue;
         };
         if n == 0 || n > MAX_RELEASE_TRACKS {
-            cx.err_at(
+            at(
+                problems,
                 &r.tracks,
                 format!("`release.tracks` = {n}: a release has 1 to {MAX_RELEASE_TRACKS} tracks"),
             );
@@ -95,18 +129,18 @@ pub fn releases(raw: &[RawRelease], tracks: &[Track], cx: &mut Ctx) -> Vec<Relea
         }
         let listed = match &r.isrcs {
             None => (0..tracks.len()).collect(),
-            Some(list) => listed(list, tracks, cx),
+            Some(list) => listed(list, tracks, problems),
         };
         if listed.len() > n as usize {
             let place = r.isrcs.as_ref().map(|l| l.span()).unwrap_or(r.upc.span());
-            cx.err(
+            problems.push((
                 place,
                 format!(
                     "release {upc} has {n} tracks, but {} of this agreement's tracks are listed on it; \
                      give `isrcs` for the ones on the release, or its real track count",
                     listed.len()
                 ),
-            );
+            ));
             continue;
         }
         out.push(Release {
@@ -114,36 +148,34 @@ pub fn releases(raw: &[RawRelease], tracks: &[Track], cx: &mut Ctx) -> Vec<Relea
             title: r.title.clone().unwrap_or_default(),
             tracks: n,
             listed,
-            upc_at: line_col(cx.text, r.upc.span().start),
+            upc_at: line_col(text, r.upc.span().start),
         });
     }
     out
 }
 
 /// The agreement's tracks named by `isrcs`, each once.
-fn listed(
-    list: &super::raw::S<Vec<super::raw::S<String>>>,
-    tracks: &[Track],
-    cx: &mut Ctx,
-) -> Vec<usize> {
+fn listed(list: &S<Vec<S<String>>>, tracks: &[Track], problems: &mut Problems) -> Vec<usize> {
     let mut out = Vec::new();
     if list.get_ref().is_empty() {
-        cx.err_at(
+        at(
+            problems,
             list,
             "`isrcs` is empty: list the agreement's tracks on the release, or leave it out for all of them",
         );
     }
     for s in list.get_ref() {
         let Some(isrc) = Isrc::parse(s.get_ref()) else {
-            cx.err_at(s, format!("malformed ISRC `{}`", s.get_ref()));
+            at(problems, s, format!("malformed ISRC `{}`", s.get_ref()));
             continue;
         };
         match tracks.iter().position(|t| t.isrc == isrc) {
-            None => cx.err_at(
+            None => at(
+                problems,
                 s,
                 format!("{isrc} is not a [[track]] of this agreement: only its own tracks can share in a release"),
             ),
-            Some(i) if out.contains(&i) => cx.err_at(s, format!("{isrc} is listed twice")),
+            Some(i) if out.contains(&i) => at(problems, s, format!("{isrc} is listed twice")),
             Some(i) => out.push(i),
         }
     }
@@ -281,6 +313,10 @@ streaming = "4%"
         )
         .unwrap();
         assert_eq!(a.releases[0].listed, vec![1]);
+        let a = load("[[release]]\nupc = \"859700000014\"\ntracks = \"12.0\"\n").unwrap();
+        assert_eq!(a.releases[0].tracks, 12);
+        let e = load("[[release]]\nupc = \"859700000014\"\ntracks = -3\n").unwrap_err();
+        assert!(e.contains("whole, non-negative"), "{e}");
     }
 
     #[test]

@@ -34,6 +34,7 @@ use crate::money::Money;
 use crate::period::Period;
 use crate::statement::{FileSummary, Key, Sums};
 use pricing::{Group, Pricing};
+pub use releases::ReleaseShare;
 pub use result::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;

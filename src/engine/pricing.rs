@@ -110,7 +110,7 @@ pub struct Group {
     /// paid on the share of them).
     pub units: i64,
     pub prior: Option<crate::period::Usage>,
-    pub release: Option<super::result::ReleaseShare>,
+    pub release: Option<super::releases::ReleaseShare>,
 }
 
 impl Pricing<'_> {

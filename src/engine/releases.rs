@@ -9,12 +9,27 @@
 //! skipped rows, as before. All of it is exact: amount/12 has no finite
 //! decimal, so it is kept as a fraction until step 5 rounds once.
 
-use super::result::ReleaseShare;
 use crate::agreement::Agreement;
 use crate::codes::{Currency, Isrc, Upc};
 use crate::exact::Exact;
 use crate::statement::{ReleaseKey, Sums};
 use std::collections::{BTreeMap, HashMap};
+
+/// A share of a release's revenue: `listed` of its `tracks` tracks (1 for
+/// one track, an agreement's k listed tracks for the agreement).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReleaseShare {
+    pub upc: crate::codes::Upc,
+    pub listed: u32,
+    pub tracks: u32,
+}
+
+impl ReleaseShare {
+    /// listed / tracks, exact.
+    pub fn fraction(&self) -> Exact {
+        Exact::int(i64::from(self.listed)) / Exact::int(i64::from(self.tracks))
+    }
+}
 
 /// An agreement's share of one release row key.
 #[derive(Clone, Debug, PartialEq)]

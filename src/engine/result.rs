@@ -169,7 +169,7 @@ pub struct EarningLine {
     pub prior: Option<crate::period::Usage>,
     /// Revenue reported per release only, apportioned to tracks
     /// (`engine::releases`): which release, and what share of it.
-    pub release: Option<ReleaseShare>,
+    pub release: Option<super::releases::ReleaseShare>,
     /// Net receipts in `currency`, exact.
     pub amount: Exact,
     /// Net receipts in the agreement currency: `amount` x the period-end rate.
@@ -216,22 +216,6 @@ pub struct Flows {
     pub held: Money,
     /// Dispute adjustments credited (negative: recovered), step 8b.
     pub adjusted: Money,
-}
-
-/// A share of a release's revenue: `listed` of its `tracks` tracks (1 for
-/// one track, an agreement's k listed tracks for the agreement).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ReleaseShare {
-    pub upc: crate::codes::Upc,
-    pub listed: u32,
-    pub tracks: u32,
-}
-
-impl ReleaseShare {
-    /// listed / tracks, exact.
-    pub fn fraction(&self) -> Exact {
-        Exact::int(i64::from(self.listed)) / Exact::int(i64::from(self.tracks))
-    }
 }
 
 /// What one dispute did to a party's money this period.

@@ -228,10 +228,13 @@ struct ListJson<'a> {
 }
 
 pub fn list_json(rows: &[ListRow], as_of: Date) -> String {
-    crate::report::explain::json(&ListJson {
+    let mut s = serde_json::to_string_pretty(&ListJson {
         as_of: as_of.to_string(),
         disputes: rows,
     })
+    .expect("plain data serialises");
+    s.push('\n');
+    s
 }
 
 /// One dispute in a party's trace or statement: what it claims, where it
