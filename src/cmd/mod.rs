@@ -73,7 +73,10 @@ pub enum Command {
         rounding gave, then each deduction in the order of docs/arithmetic.md down to the payment and its \
         currency, and the notes. With --track ISRC: the engine's attribution of the track, what \
         each party earned on it per terms (milestone increments included), source and currency, \
-        or that its lines are unmatched or out of term. Text by default; --format json gives the same as data. \
+        or that its lines are unmatched or out of term. Lines of usage before the period are marked as \
+        prior-period corrections, and shares of revenue reported per release as apportioned from it; \
+        the party's disputes (held, released, adjusted) have their own steps. \
+        Text by default; --format json gives the same as data. \
         An unknown or ambiguous party is a usage error (exit 2)."
     )]
     Explain(explain::Args),
@@ -88,7 +91,10 @@ pub enum Command {
         file,currency,amount[,lines] where file is the statement's file name; our total is rounded \
         half-to-even to the decimals of the reported one, skipped rows included); and, for agreements with a [dispute] \
         section, the deadline to object (period end + objection_days), judged on --as-of DATE \
-        (no clock is read). Exit 1 when a reported total differs. Changes nothing."
+        (no clock is read); the dispute register's disputes with their stage, next deadline \
+        (overdue first) and what they hold; and release rows without ISRC, apportioned to tracks \
+        or not. The roll-forward includes dispute adjustments, and a balance what disputes hold. \
+        Exit 1 when a reported total differs. Changes nothing."
     )]
     Reconcile(reconcile::Args),
     /// The attribution sheet: track, ISRC, party, role, hours, deliverables, share.
@@ -129,8 +135,8 @@ pub enum Command {
         the payment reference as in the payment file, earnings by source and by track with each \
         rate that applied and what it came from (terms, amendment, milestone increment), \
         conversions with their rates, each step from earned to paid, the advance history, \
-        reserves held and when they are released, the milestones, the notes and the objection \
-        deadline (docs/commands.md, statements). With --output DIR, one file per party with a \
+        reserves held and when they are released, the milestones, the party's disputes and their \
+        outcome, the notes and the objection deadline (docs/commands.md, statements). With --output DIR, one file per party with a \
         payout row, named <agreement>--<party>.md, .html or .pdf; with --party AGREEMENT/PARTY \
         (or PARTY when unambiguous) and no --output, that statement is printed. Changes nothing \
         in the ledger."
