@@ -682,3 +682,42 @@ fn list_writes_csv_and_says_its_date() {
     );
     assert!(table.contains("streams under-reported in March"), "{table}");
 }
+
+#[test]
+fn ledger_verify_checks_the_register() {
+    let lab = label(PROCEDURE);
+    lab.close("2026-Q1", "q1");
+    open_d1(&lab);
+    lab.close("2026-Q2", "q2");
+    let out = ok(&lab, &["ledger", "verify"]);
+    assert!(
+        out.contains("disputes.json: 1 events, 1 disputes (1 open)")
+            && out.contains("closed periods applied the first 1"),
+        "{out}"
+    );
+    let text = String::from_utf8(register(&lab)).unwrap();
+    std::fs::write(
+        lab.path("ledger/disputes.json"),
+        text.replace("streams under-reported", "streams over-reported"),
+    )
+    .unwrap();
+    let (c, out, _) = exec(&lab, &["ledger", "verify"]);
+    assert_eq!(c, 3);
+    assert!(out.contains("BREAK") && out.contains("event 1"), "{out}");
+    // An output may not overwrite the register.
+    std::fs::write(lab.path("ledger/disputes.json"), text).unwrap();
+    let (c, _, err) = exec(
+        &lab,
+        &[
+            "close",
+            "--period",
+            "2026-Q3",
+            "--statements",
+            "q3",
+            "--output",
+            "ledger/disputes.json",
+        ],
+    );
+    assert_eq!(c, 2, "{err}");
+    assert!(err.contains("is a file of the ledger"), "{err}");
+}

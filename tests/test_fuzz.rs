@@ -94,14 +94,17 @@ fn engine_holds(
         return Ok(());
     }
     let sorted = revenue.sorted();
+    let releases = revenue.sorted_releases();
     let r = compute(&Input {
         period: Period::parse(period).unwrap(),
         agreements,
         revenue: &sorted,
+        releases: &releases,
         files: &revenue.files,
         fx: &fx,
         opening,
         events: &[],
+        disputes: &[],
     });
     match r {
         Ok(r) => prop_assert!(r.checks.conservation),

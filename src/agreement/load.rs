@@ -384,17 +384,6 @@ fn over_a_hundred_with_escalations(
     }
 }
 
-fn whole(cx: &mut Ctx, v: &S<RawNum>, what: &str) -> Option<u32> {
-    let d = cx.decimal(v, what)?;
-    let n = (d.scale() == 0 || d.fract().is_zero())
-        .then(|| u32::try_from(d.trunc().mantissa()).ok())
-        .flatten();
-    if n.is_none() {
-        cx.err_at(v, format!("`{what}` must be a whole, non-negative number"));
-    }
-    n
-}
-
 fn vesting(v: &super::raw::RawVesting, cx: &mut Ctx) -> Option<Vesting> {
     let start = cx.date(&v.start, "vesting.start");
     let months = cx.count(&v.months, "vesting.months", 1, limits::MAX_VESTING_MONTHS);

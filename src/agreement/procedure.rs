@@ -25,9 +25,9 @@ fn at<T>(out: &mut Problems, v: &S<T>, msg: impl Into<String>) {
 fn whole(out: &mut Problems, v: &S<RawNum>, what: &str) -> Option<u32> {
     let n = match v.get_ref() {
         RawNum::Int(i) => u32::try_from(*i).ok(),
-        RawNum::Text(t) => crate::money::parse_decimal(t)
-            .filter(|d| d.fract().is_zero())
-            .and_then(|d| u32::try_from(d.trunc().mantissa()).ok()),
+        RawNum::Text(t) => {
+            crate::money::parse_decimal(t).and_then(|d| crate::limits::count(d, u32::MAX))
+        }
     };
     if n.is_none() {
         at(
@@ -42,8 +42,8 @@ fn whole(out: &mut Problems, v: &S<RawNum>, what: &str) -> Option<u32> {
 /// The most tracks a release may have: beyond a box set, a typo.
 pub const MAX_RELEASE_TRACKS: u32 = 999;
 
-/// The longest period a clause may state in days (ten years).
-const MAX_DAYS: u32 = 3653;
+/// The longest period a clause may state in days (docs/limits.md).
+const MAX_DAYS: u32 = crate::limits::MAX_OBJECTION_DAYS;
 
 fn days(out: &mut Problems, v: &S<RawNum>, what: &str) -> Option<u32> {
     let n = whole(out, v, what)?;
@@ -294,7 +294,7 @@ streaming = "4%"
             "{e}"
         );
         let e = load("[dispute]\nobjection_days = 99999\n").unwrap_err();
-        assert!(e.contains("at most 3653 days"), "{e}");
+        assert!(e.contains("at most 3650 days"), "{e}");
         let e = load("[dispute]\nhold_disputed = \"yes\"\n").unwrap_err();
         assert!(e.contains("a.toml:13"), "{e}");
         let e = load("[dispute]\narbitration = \" \"\n").unwrap_err();

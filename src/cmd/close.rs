@@ -104,11 +104,12 @@ pub fn exec(a: Args) -> Result<u8> {
 }
 
 /// An output must not land on a file of the ledger itself (the period
-/// file about to be written, the head, the lock).
+/// file about to be written, the head, the dispute register, the lock).
 fn refuse_ledger_names(dir: &Path, period: &str, outputs: &[Option<&Path>]) -> Result<()> {
     let own = [
         format!("{period}.json"),
         store::HEAD_FILE.to_string(),
+        royalty::ledger::disputes::file::FILE.to_string(),
         ".lock".into(),
     ];
     for o in outputs.iter().flatten() {

@@ -202,7 +202,7 @@ fn under_lock(
     file::check_anchors(&ledger, &register)?;
     let said = change(&ledger, &mut register)?;
     file::write(&dir, &register)?;
-    println!("{said}");
+    royalty::fsutil::write_stdout(format!("{said}\n"))?;
     Ok(0)
 }
 
@@ -435,6 +435,7 @@ fn resolve(
 }
 
 fn list(common: &Common, as_of: Option<jiff::civil::Date>, out: &OutputArgs) -> Result<u8> {
+    out.check()?;
     let settings = common.settings()?;
     let ledger = store::read(&ledger_dir(&settings))?;
     let register = file::read(&ledger.dir)?;

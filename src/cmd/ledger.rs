@@ -29,7 +29,9 @@ pub enum Action {
         (head.json: the last closed period and the SHA-256 of its file), so that a file altered, \
         removed, renamed or replaced (the newest included) is found. Prints the chain, one line per \
         file, and every break; exit 0 when the ledger is whole, 3 on any break. Temporary files \
-        left by an interrupted write are reported. Changes nothing."
+        left by an interrupted write are reported. The dispute register (disputes.json) is \
+        verified too: each event's SHA-256 and its link to the one before, and that every closed \
+        period's anchor into it is still there. Changes nothing."
     )]
     Verify {
         #[command(flatten)]
@@ -41,7 +43,12 @@ pub fn exec(a: Args) -> Result<u8> {
     match a.action {
         Action::Verify { common } => {
             let dir = ledger_dir(&common.settings()?);
-            let inspection = store::inspect(&dir)?;
+            let mut inspection = store::inspect(&dir)?;
+            // The dispute register is part of the ledger: its chain and the
+            // closed periods' anchors into it.
+            let (line, problems) = royalty::ledger::disputes::file::inspect(&inspection.ledger);
+            inspection.records.push(line);
+            inspection.problems.extend(problems);
             royalty::fsutil::write_stdout(inspection.text())?;
             if inspection.is_whole() {
                 Ok(0)

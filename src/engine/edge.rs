@@ -4,7 +4,7 @@
 //! many of them add up to.
 
 use crate::diag::Diagnostic;
-use crate::statement::{FileSummary, Key, Sums};
+use crate::statement::{FileSummary, Sums};
 use rust_decimal::Decimal;
 
 /// A run's statements, added up in absolute value over every key and
@@ -12,14 +12,18 @@ use rust_decimal::Decimal;
 /// units alike). Each line is below 10^15 and each file's key below 10^16
 /// already (docs/formats.md); this bounds what many files add up to, so
 /// that conversion, rates and sums stay inside `Decimal` (docs/limits.md).
-/// The error names the statement file with the largest total.
-pub fn check_run(revenue: &[(Key, Sums)], files: &[FileSummary]) -> Result<(), Diagnostic> {
+/// The error names the statement file with the largest total. `revenue`
+/// is every sum the run is given: its tracks' and its release rows'.
+pub fn check_run<'a>(
+    revenue: impl Iterator<Item = &'a Sums>,
+    files: &[FileSummary],
+) -> Result<(), Diagnostic> {
     let bound = crate::limits::RUN_TOTAL;
     let mut amount = Decimal::ZERO;
     let mut tax = Decimal::ZERO;
     let mut units: i128 = 0;
     let mut over = false;
-    for (_, s) in revenue {
+    for s in revenue {
         match (
             amount.checked_add(s.amount.abs()),
             tax.checked_add(s.tax_withheld.abs()),

@@ -189,7 +189,12 @@ fn add_exactly(into: &mut Sums, s: &Sums) -> bool {
 }
 
 pub fn compute(input: &Input) -> Result<PeriodResult> {
-    edge::check_run(input.revenue, input.files).map_err(Error::one)?;
+    let sums = input.revenue.iter().map(|(_, s)| s);
+    edge::check_run(
+        sums.chain(input.releases.iter().map(|(_, s)| s)),
+        input.files,
+    )
+    .map_err(Error::one)?;
     let by_isrc = isrc_index(input.agreements);
     let mut grouped: Vec<Grouped> = vec![Grouped::new(); input.agreements.len()];
     let mut unmatched = Bucket::default();

@@ -136,6 +136,9 @@ fn refused(msg: String) -> Error {
 pub struct Inspection {
     pub ledger: Ledger,
     pub problems: Vec<String>,
+    /// What other records of the folder say (the dispute register), one
+    /// line each, printed after the head.
+    pub records: Vec<String>,
 }
 
 /// Reads one period file and verifies it on its own.
@@ -195,7 +198,11 @@ pub fn inspect(dir: &Path) -> Result<Inspection> {
     };
     let mut problems = Vec::new();
     if !dir.exists() {
-        return Ok(Inspection { ledger, problems });
+        return Ok(Inspection {
+            ledger,
+            problems,
+            records: Vec::new(),
+        });
     }
     let mut head_bytes = None;
     let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
@@ -249,7 +256,11 @@ pub fn inspect(dir: &Path) -> Result<Inspection> {
     let (status, problem) = head::check(dir, head_bytes.as_deref(), &ledger.entries);
     ledger.head = status;
     problems.extend(problem);
-    Ok(Inspection { ledger, problems })
+    Ok(Inspection {
+        ledger,
+        problems,
+        records: Vec::new(),
+    })
 }
 
 /// Reads the ledger and verifies it; the first break is refused (exit 3).
@@ -429,6 +440,7 @@ mod tests {
             statements: Vec::new(),
             payouts: Vec::new(),
             state: State::default(),
+            disputes: None,
         }
     }
 

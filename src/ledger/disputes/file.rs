@@ -113,3 +113,45 @@ pub fn view(ledger: &Ledger, r: &Register, period: Period) -> Result<Vec<Dispute
 pub fn anchor(r: &Register) -> Option<Anchor> {
     (!r.events.is_empty()).then(|| r.anchor())
 }
+
+/// `ledger verify`'s word on the register: one line saying what it holds,
+/// and its breaks (the chain of events, the closed periods' anchors).
+pub fn inspect(ledger: &Ledger) -> (String, Vec<String>) {
+    let p = path(&ledger.dir);
+    let register = match read(&ledger.dir) {
+        Ok(r) => r,
+        Err(e) => return (format!("{FILE}: broken (below)"), vec![e.to_string()]),
+    };
+    let mut problems = Vec::new();
+    if let Err(e) = check_anchors(ledger, &register) {
+        problems.push(e.to_string());
+    }
+    if register.events.is_empty() {
+        let line = if p.exists() {
+            format!("{FILE}: no event")
+        } else {
+            format!("{FILE}: none (no dispute recorded)")
+        };
+        return (line, problems);
+    }
+    let all = register.disputes(register.events.len()).unwrap_or_default();
+    let open = all.iter().filter(|d| d.is_open()).count();
+    let applied = ledger
+        .entries
+        .iter()
+        .filter_map(|e| e.record.disputes.as_ref())
+        .map(|a| a.events)
+        .max()
+        .unwrap_or(0);
+    let a = register.anchor();
+    (
+        format!(
+            "{FILE}: {} events, {} disputes ({open} open), each event chained to the one before; \
+             closed periods applied the first {applied}; last event sha256 {}",
+            a.events,
+            all.len(),
+            a.sha256
+        ),
+        problems,
+    )
+}

@@ -49,6 +49,9 @@ impl Inspection {
             HeadStatus::Broken => "does not match the files (below)".to_string(),
         };
         let _ = writeln!(o, "  head: {head}");
+        for r in &self.records {
+            let _ = writeln!(o, "  {r}");
+        }
         for f in &l.leftovers {
             let _ = writeln!(
                 o,
