@@ -194,29 +194,33 @@ pub fn list_csv(rows: &[ListRow]) -> String {
     w.write_record(&head).expect("in-memory write");
     for r in rows {
         let o = |x: &Option<String>| x.clone().unwrap_or_default();
-        w.write_record([
-            r.id.clone(),
-            r.agreement.clone(),
-            r.party.clone(),
-            r.period.clone(),
-            r.amount.to_string(),
-            r.currency.clone(),
-            r.stage.to_string(),
-            r.opened.clone(),
-            r.age_days.to_string(),
-            o(&r.next_deadline),
-            r.overdue.to_string(),
-            r.overdue_days.to_string(),
-            o(&r.before),
-            r.held.to_string(),
-            r.hold.to_string(),
-            r.adjustment.map(|a| a.to_string()).unwrap_or_default(),
-            o(&r.resolved),
-            o(&r.settled),
-            r.reason.clone(),
-            o(&r.note),
-        ])
-        .expect("in-memory write");
+        // Reasons and notes are people's words: a leading `=` must not
+        // become a spreadsheet formula (report::safe).
+        super::safe::csv_record(
+            &mut w,
+            [
+                r.id.clone(),
+                r.agreement.clone(),
+                r.party.clone(),
+                r.period.clone(),
+                r.amount.to_string(),
+                r.currency.clone(),
+                r.stage.to_string(),
+                r.opened.clone(),
+                r.age_days.to_string(),
+                o(&r.next_deadline),
+                r.overdue.to_string(),
+                r.overdue_days.to_string(),
+                o(&r.before),
+                r.held.to_string(),
+                r.hold.to_string(),
+                r.adjustment.map(|a| a.to_string()).unwrap_or_default(),
+                o(&r.resolved),
+                o(&r.settled),
+                r.reason.clone(),
+                o(&r.note),
+            ],
+        );
     }
     String::from_utf8(w.into_inner().expect("in-memory write")).expect("UTF-8")
 }
