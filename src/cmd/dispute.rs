@@ -445,22 +445,22 @@ fn list(common: &Common, as_of: Option<jiff::civil::Date>, out: &OutputArgs) -> 
         .map_err(|e| Error::Ledger(e.to_string()))?;
     let latest = all.iter().map(|d| d.last).max();
     let (on, why) = match (as_of, latest) {
-        (Some(d), _) => (d, "given with --as-of".to_string()),
+        (Some(d), _) => (Some(d), "given with --as-of"),
         (None, Some(d)) => (
-            d,
-            "the register's latest date; give --as-of for another day".to_string(),
+            Some(d),
+            "the register's latest date; give --as-of for another day",
         ),
-        (None, None) => (jiff::civil::Date::MIN, "the register is empty".to_string()),
+        (None, None) => (None, "the register is empty"),
     };
     let state = ledger
         .last()
         .map(|e| e.record.state.clone())
         .unwrap_or_default();
-    let rows = report::list(&all, &state, on);
+    let rows = report::list(&all, &state, on.unwrap_or(jiff::civil::Date::MIN));
     let text = match out.format() {
         Format::Json => report::list_json(&rows, on),
         Format::Csv => report::list_csv(&rows),
-        Format::Table => report::list_table(&rows, on, &why),
+        Format::Table => report::list_table(&rows, on, why),
     };
     out.emit(&text)?;
     Ok(0)

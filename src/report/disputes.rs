@@ -113,9 +113,16 @@ fn status(r: &ListRow) -> String {
     }
 }
 
-pub fn list_table(rows: &[ListRow], as_of: Date, why: &str) -> String {
+pub fn list_table(rows: &[ListRow], as_of: Option<Date>, why: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Disputes as of {as_of} ({why})");
+    match as_of {
+        Some(d) => {
+            let _ = writeln!(out, "Disputes as of {d} ({why})");
+        }
+        None => {
+            let _ = writeln!(out, "Disputes ({why})");
+        }
+    }
     if rows.is_empty() {
         let _ = writeln!(out, "  none recorded");
         return out;
@@ -227,13 +234,15 @@ pub fn list_csv(rows: &[ListRow]) -> String {
 
 #[derive(Serialize)]
 struct ListJson<'a> {
-    as_of: String,
+    /// The day ages and deadlines were judged on (null: an empty register
+    /// and no --as-of).
+    as_of: Option<String>,
     disputes: &'a [ListRow],
 }
 
-pub fn list_json(rows: &[ListRow], as_of: Date) -> String {
+pub fn list_json(rows: &[ListRow], as_of: Option<Date>) -> String {
     let mut s = serde_json::to_string_pretty(&ListJson {
-        as_of: as_of.to_string(),
+        as_of: as_of.map(|d| d.to_string()),
         disputes: rows,
     })
     .expect("plain data serialises");
