@@ -162,7 +162,7 @@ fn a_dispute_holds_escalates_and_pays_its_adjustment_exactly_once() {
         reg["status"]
             .as_str()
             .unwrap()
-            .starts_with("OVERDUE by 1 days"),
+            .starts_with("OVERDUE by 1 day (deadline 2026-08-09)"),
         "{reg}"
     );
     assert_eq!(reg["held"], "250.00");

@@ -107,7 +107,11 @@ fn status(r: &ListRow) -> String {
                 r.resolved.clone().unwrap_or_default()
             ),
         },
-        (_, Some(d)) if r.overdue => format!("OVERDUE by {} days (since {d})", r.overdue_days),
+        (_, Some(d)) if r.overdue => format!(
+            "OVERDUE by {} day{} (deadline {d})",
+            r.overdue_days,
+            if r.overdue_days == 1 { "" } else { "s" }
+        ),
         (stage, Some(d)) => format!("{stage} until {d}"),
         (stage, None) => format!("{stage}, no deadline stated"),
     }
@@ -148,7 +152,11 @@ pub fn list_table(rows: &[ListRow], as_of: Option<Date>, why: &str) -> String {
             r.period.clone(),
             format!("{} {}", r.amount, r.currency),
             r.stage.to_string(),
-            format!("{} days", r.age_days),
+            format!(
+                "{} day{}",
+                r.age_days,
+                if r.age_days == 1 { "" } else { "s" }
+            ),
             r.next_deadline.clone().unwrap_or_else(|| "-".into()),
             status(r),
             r.held.to_string(),
