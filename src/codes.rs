@@ -279,6 +279,23 @@ impl Upc {
         (matches!(n, 8 | 12 | 13 | 14) && v > 0).then_some(Upc(v))
     }
 
+    /// Whether the last digit is the GS1 check digit of the others. Leading
+    /// zeros weigh nothing, so the number alone tells.
+    pub fn check_digit_ok(&self) -> bool {
+        let (body, check) = (self.0 / 10, (self.0 % 10) as u32);
+        check == gs1_check_digit(body)
+    }
+
+    /// The last digit, as written.
+    pub fn check_digit(&self) -> u32 {
+        (self.0 % 10) as u32
+    }
+
+    /// The check digit the other digits give.
+    pub fn expected_check_digit(&self) -> u32 {
+        gs1_check_digit(self.0 / 10)
+    }
+
     /// A release code as an agreement names it: digits only, of a GTIN
     /// length, with a correct check digit (the last digit: 10 minus the
     /// sum of the others weighted 3, 1, 3... from the right, modulo 10).
@@ -307,6 +324,18 @@ impl Upc {
         }
         Upc::parse_bytes(t.as_bytes()).ok_or_else(|| format!("`{t}` is not a UPC/EAN"))
     }
+}
+
+/// GS1 check digit of `body`: 10 minus the sum of its digits weighted
+/// 3, 1, 3... from the right, modulo 10.
+fn gs1_check_digit(mut body: u64) -> u32 {
+    let (mut sum, mut weight) = (0u32, 3u32);
+    while body > 0 {
+        sum += weight * (body % 10) as u32;
+        body /= 10;
+        weight = 4 - weight;
+    }
+    (10 - sum % 10) % 10
 }
 
 impl fmt::Display for Upc {

@@ -105,12 +105,19 @@ pub fn releases(
 ) -> Vec<Release> {
     let mut out: Vec<Release> = Vec::new();
     for r in raw {
+        // The check digit is not enforced here (a warning across agreements
+        // says when it does not add up): the code must only equal, digit for
+        // digit, what the statements carry, and refusing a code a label
+        // copied from its own catalogue would block its quarter.
         let upc = match Upc::parse_checked(r.upc.get_ref()) {
             Ok(u) => u,
-            Err(e) => {
-                at(problems, &r.upc, format!("release `upc`: {e}"));
-                continue;
-            }
+            Err(e) => match Upc::parse_bytes(r.upc.get_ref().trim().as_bytes()) {
+                Some(u) if r.upc.get_ref().trim().bytes().all(|b| b.is_ascii_digit()) => u,
+                _ => {
+                    at(problems, &r.upc, format!("release `upc`: {e}"));
+                    continue;
+                }
+            },
         };
         if out.iter().any(|x| x.upc == upc) {
             at(problems, &r.upc, format!("release {upc} is named twice"));
@@ -193,6 +200,22 @@ pub fn releases_across(agreements: &[Agreement]) -> Vec<Diagnostic> {
         }
     }
     let mut diags = Vec::new();
+    for a in agreements {
+        for r in a.releases.iter().filter(|r| !r.upc.check_digit_ok()) {
+            diags.push(Diagnostic::warning(
+                &a.file,
+                r.upc_at.0,
+                r.upc_at.1,
+                format!(
+                    "release {}: its check digit is {}, but its other digits give {}; \
+                     accepted as written, so statement rows must carry these same digits",
+                    r.upc,
+                    r.upc.check_digit(),
+                    r.upc.expected_check_digit()
+                ),
+            ));
+        }
+    }
     for (upc, claims) in by_upc {
         for (k, &(i, r)) in claims.iter().enumerate() {
             let b = &agreements[i];
@@ -322,7 +345,6 @@ streaming = "4%"
     #[test]
     fn bad_releases_are_refused_at_their_place() {
         for (extra, want) in [
-            ("upc = \"859700000011\"\ntracks = 12\n", "check digit"),
             ("upc = \"85970000001\"\ntracks = 12\n", "not a UPC/EAN"),
             ("upc = \"859700000014\"\ntracks = 1\n", "has 1 tracks, but 2"),
             ("upc = \"859700000014\"\ntracks = 0\n", "1 to 999"),
@@ -388,6 +410,28 @@ streaming = "4%"
         assert!(d.is_empty(), "1 + 2 tracks of 3: {d:?}");
         // Over dates that do not overlap, each agreement has the release alone.
         let d = two(4, "\"QZNWX2600003\"", "start = 2030-01-01\n");
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn a_wrong_check_digit_is_a_warning_not_a_refusal() {
+        // 859700000011: its other digits give the check digit 4.
+        let a = format!("{HEAD}[[release]]\nupc = \"859700000011\"\ntracks = 12\n");
+        let (agreements, d) = load_agreements(&[(PathBuf::from("a.toml"), a)]);
+        assert_eq!(agreements.len(), 1);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(!d[0].is_error(), "{:?}", d[0]);
+        let text = d[0].to_string();
+        assert!(
+            text.starts_with("a.toml:")
+                && text.contains("check digit is 1")
+                && text.contains("give 4"),
+            "{text}"
+        );
+        let (_, d) = load_agreements(&[(
+            PathBuf::from("a.toml"),
+            format!("{HEAD}[[release]]\nupc = \"859700000014\"\ntracks = 12\n"),
+        )]);
         assert!(d.is_empty(), "{d:?}");
     }
 
