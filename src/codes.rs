@@ -120,6 +120,13 @@ impl Isrc {
         &self.0
     }
 
+    /// The ISRC whose `bytes` these are (readers keep ISRCs packed in
+    /// integers, `import::catalog`; they never make one up).
+    pub(crate) fn from_bytes(b: [u8; 12]) -> Isrc {
+        debug_assert!(Isrc::parse_bytes(&b) == Some(Isrc(b)));
+        Isrc(b)
+    }
+
     pub fn as_str(&self) -> &str {
         // Only ASCII letters and digits ever get in.
         std::str::from_utf8(&self.0).unwrap_or("????????????")

@@ -122,7 +122,7 @@ pub fn statements_by_file(
             if let [one] = read.as_slice() {
                 sums.push((
                     one.summary.path.clone(),
-                    own.sorted(),
+                    own.sorted().into_owned(),
                     own.sorted_releases(),
                 ));
             }
@@ -137,5 +137,36 @@ pub fn statements_by_file(
         }
     }
     revenue.sort_files();
+    finish_sums(&mut revenue, &mut outcomes);
     Ok((revenue, outcomes, sums))
+}
+
+/// The run's sums, sorted for the engine once every file is read (so never
+/// held twice: `statement::table`); a key too large to sum exactly is an
+/// error, sums rounded far below a cent a warning, both on the first file.
+fn finish_sums(revenue: &mut Revenue, outcomes: &mut [FileOutcome]) {
+    let mut rounding = crate::statement::Rounding::default();
+    let refused = revenue.sums.finish_rounding(&mut rounding);
+    let Some(first) = outcomes.first_mut() else {
+        return;
+    };
+    let path = first.summary.path.clone();
+    for k in refused {
+        let msg = crate::statement::acc::too_large(&k);
+        first.diagnostics.push(Diagnostic::error(&path, 0, 0, msg));
+    }
+    if rounding.sums > 0 {
+        first.diagnostics.push(Diagnostic::warning(
+            &path,
+            0,
+            0,
+            format!(
+                "{} sum{} of the statements had more digits than the 28 a decimal keeps: rounded half-to-even, \
+                 moving the total by at most {} (far below a cent; docs/formats.md, \"Numbers\")",
+                rounding.sums,
+                if rounding.sums == 1 { "" } else { "s" },
+                rounding.bound.normalize()
+            ),
+        ));
+    }
 }

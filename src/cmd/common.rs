@@ -186,7 +186,7 @@ impl Common {
             profile: self.profile.clone(),
             sheet: self.sheet.clone(),
             profile_paths: s.profiles.clone(),
-            known_isrcs: None,
+            matching: None,
             threads: self.threads.unwrap_or(0),
             progress: std::io::stderr().is_terminal(),
             // A line used after the period would be priced under terms not
@@ -225,6 +225,10 @@ pub struct LoadOptions {
     pub by_territory: bool,
     /// Keep each file's own sums (`reconcile`).
     pub per_file: bool,
+    /// The output needs the lines no agreement covers only as totals per
+    /// currency (`run` as JSON or CSV): they are summed so, not per key
+    /// (docs/scaling.md, "Memory").
+    pub sum_unmatched: bool,
 }
 
 /// Loads agreements, fx and statements, collecting every problem.
@@ -234,8 +238,7 @@ pub fn load(c: &Common, require_statements: bool, keep_unmatched: bool) -> Resul
         LoadOptions {
             require_statements,
             keep_unmatched,
-            by_territory: false,
-            per_file: false,
+            ..LoadOptions::default()
         },
     )
 }
@@ -261,13 +264,13 @@ pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
     let (events, d) = royalty::load::events(settings.events.as_deref())?;
     diagnostics.extend(d);
     let mut opts = c.import_options(&settings);
-    if keep_unmatched {
-        opts.known_isrcs = Some(
+    if keep_unmatched || o.sum_unmatched {
+        opts.matching = Some(royalty::import::Matching::new(
             agreements
                 .iter()
-                .flat_map(|a| a.tracks.iter().map(|t| t.isrc))
-                .collect(),
-        );
+                .flat_map(|a| a.tracks.iter().map(|t| t.isrc)),
+            keep_unmatched,
+        ));
     }
     let (mut revenue, mut outcomes, per_file) =
         royalty::load::statements_by_file(&settings.statements, &opts, o.by_territory, o.per_file)?;

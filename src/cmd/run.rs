@@ -1,7 +1,9 @@
 //! `royalty run`: compute the period's payouts, change nothing
 //! (docs/commands.md).
 
-use super::common::{check_outputs, prepare, print_warnings, Common, OutputArgs};
+use super::common::{
+    check_outputs, prepare_with, print_warnings, Common, LoadOptions, OutputArgs,
+};
 use royalty::diag::Result;
 use royalty::fsutil::Batch;
 use royalty::report::{self, Format};
@@ -28,11 +30,21 @@ pub fn exec(a: Args) -> Result<u8> {
         a.unmatched.as_deref(),
         a.payments.as_deref(),
     ])?;
-    let prepared = prepare(&a.common, a.unmatched.is_some())?;
+    let format = a.out.format();
+    let prepared = prepare_with(
+        &a.common,
+        LoadOptions {
+            keep_unmatched: a.unmatched.is_some(),
+            // A table lists unmatched tracks one by one; JSON and CSV give
+            // their totals per currency.
+            sum_unmatched: format != Format::Table,
+            ..LoadOptions::default()
+        },
+    )?;
     print_warnings(&prepared.loaded.diagnostics);
     let result = prepared.compute()?;
     let agreements = &prepared.loaded.agreements;
-    let text = render(a.out.format(), &result, agreements);
+    let text = render(format, &result, agreements);
     let mut files = Batch::new();
     if let Some(path) = &a.unmatched {
         files.add(path, report::unmatched::render(&prepared.loaded.outcomes))?;

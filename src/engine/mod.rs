@@ -244,6 +244,11 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
             ),
         )));
     }
+    // Lines of tracks no agreement lists that the reader summed per
+    // currency only (docs/scaling.md, "Memory").
+    for (c, s) in input.files.iter().flat_map(|f| &f.unmatched) {
+        unmatched.by_currency.entry(*c).or_default().merge(s);
+    }
 
     let on = input.period.last_day();
     let mut missing: Vec<Diagnostic> = Vec::new();

@@ -76,7 +76,7 @@ pub fn render(revenue: &Revenue, agreements: &[Agreement]) -> String {
             .map(|a| a.id.clone())
             .unwrap_or_default()
     };
-    for (k, s) in revenue.sorted() {
+    for (k, s) in revenue.sorted().iter() {
         w.write_record([
             "sum".to_string(),
             String::new(),
@@ -235,7 +235,7 @@ pub fn read(text: &str, path: &Path, revenue: &mut Revenue) -> Vec<Diagnostic> {
                             Territory::WORLD
                         },
                     };
-                    revenue.sums.entry(key).or_default().merge(&sums);
+                    revenue.sums.add(key, &sums);
                 }
             }
             _ => bad("record", "`file` or `sum`"),

@@ -1,7 +1,7 @@
-//! Cutting lines into cells: one pass over the bytes, eight at a time, that
-//! finds delimiters and newlines together, without a CSV state machine or an
-//! allocation per line. Every reader takes its cells through `Cells`,
-//! however they were split (here, by the `csv` crate, from a workbook).
+//! Cells of a row, however they were split: by the quick walk
+//! (`quick`, the one delimiter scanner), by the `csv` crate (quoted
+//! cells, headers), from a workbook. Every reader takes them through
+//! `Cells`.
 
 use csv::ByteRecord;
 
@@ -102,156 +102,34 @@ impl Cells for Split<'_> {
     }
 }
 
-/// Every line of a chunk split at `delimiter`, in one pass over the bytes
-/// (delimiters and newlines found together), numbered from 1 within the
-/// chunk, without its `\r`. Blank lines are passed too (as one empty cell).
-pub fn for_each_split<'a>(data: &'a [u8], delimiter: u8, mut f: impl FnMut(u64, &Split<'a>)) {
-    let mut s = Split {
-        line: &[],
-        bounds: [(0, 0); 64],
-        n: 0,
-        total: 1,
-        beyond: false,
-    };
-    let (mut line_start, mut field_start, mut rel) = (0usize, 0usize, 0u64);
-    for pos in Hits::new(data, delimiter) {
-        if data[pos] == b'\n' {
-            rel += 1;
-            end_line(data, pos, line_start, field_start, &mut s);
-            f(rel, &s);
-            s.n = 0;
-            s.total = 1;
-            s.beyond = false;
-            line_start = pos + 1;
-            field_start = pos + 1;
-        } else {
-            if s.n < s.bounds.len() {
-                s.bounds[s.n] = ((field_start - line_start) as u32, (pos - line_start) as u32);
-                s.n += 1;
-            } else if !data[field_start..pos].trim_ascii().is_empty() {
-                s.beyond = true;
-            }
-            s.total += 1;
-            field_start = pos + 1;
-        }
-    }
-    if line_start < data.len() {
-        rel += 1;
-        end_line(data, data.len(), line_start, field_start, &mut s);
-        f(rel, &s);
-    }
-}
-
-/// The positions of `delimiter` and `\n` in `data`, in order, found eight
-/// bytes at a time (SWAR): cells are a few bytes apart, too close for a
-/// SIMD search per cell to pay for its setup.
-struct Hits<'a> {
-    data: &'a [u8],
-    delimiter: u8,
-    /// Start of the word whose matches are in `mask`.
-    at: usize,
-    mask: u64,
-    /// Where the next word starts.
-    next: usize,
-}
-
-const LO: u64 = 0x0101_0101_0101_0101;
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of every byte of `w` equal to the byte repeated in `pattern`
-/// (exact: adding 0x7f to seven bits never carries into the next byte).
-fn equal_bytes(w: u64, pattern: u64) -> u64 {
-    let x = w ^ pattern;
-    !(((x & LOW7).wrapping_add(LOW7)) | x) & HIGH
-}
-
-impl<'a> Hits<'a> {
-    fn new(data: &'a [u8], delimiter: u8) -> Self {
-        Hits {
-            data,
-            delimiter,
-            at: 0,
-            mask: 0,
-            next: 0,
-        }
-    }
-}
-
-impl Iterator for Hits<'_> {
-    type Item = usize;
-    fn next(&mut self) -> Option<usize> {
-        loop {
-            if self.mask != 0 {
-                let pos = self.at + (self.mask.trailing_zeros() / 8) as usize;
-                self.mask &= self.mask - 1;
-                return Some(pos);
-            }
-            let rest = self.data.get(self.next..)?;
-            if rest.is_empty() {
-                return None;
-            }
-            self.at = self.next;
-            if let Some(word) = rest.first_chunk::<8>() {
-                let w = u64::from_le_bytes(*word);
-                self.mask =
-                    equal_bytes(w, self.delimiter as u64 * LO) | equal_bytes(w, b'\n' as u64 * LO);
-                self.next += 8;
+impl<'a> Split<'a> {
+    /// A line cut where the quick walk (`quick::Layout::for_each_line`)
+    /// found its `count` cells to start (`starts[i]`, from the line's start;
+    /// kept for the first 64 cells at least), without its `\r`.
+    pub fn of_starts(text: &'a [u8], delimiter: u8, starts: &[u32], count: usize) -> Split<'a> {
+        let line = text.strip_suffix(b"\r").unwrap_or(text);
+        let mut s = Split {
+            line,
+            bounds: [(0, 0); 64],
+            n: count.min(64),
+            total: count,
+            beyond: false,
+        };
+        for i in 0..s.n {
+            let from = (starts[i] as usize).min(line.len());
+            let to = if i + 1 < count {
+                (starts[i + 1] as usize - 1).min(line.len())
             } else {
-                // The last few bytes, one by one.
-                let mut m = 0u64;
-                for (i, b) in rest.iter().enumerate() {
-                    if *b == self.delimiter || *b == b'\n' {
-                        m |= 0x80 << (8 * i);
-                    }
-                }
-                self.mask = m;
-                self.next = self.data.len();
-            }
+                line.len()
+            };
+            s.bounds[i] = (from as u32, to.max(from) as u32);
         }
-    }
-}
-
-/// Closes the line ending at `end` (its newline excluded): adds its last
-/// cell, without a `\r`.
-fn end_line<'a>(
-    data: &'a [u8],
-    end: usize,
-    line_start: usize,
-    field_start: usize,
-    s: &mut Split<'a>,
-) {
-    let mut end = end;
-    if end > line_start && data[end - 1] == b'\r' {
-        end -= 1;
-    }
-    let field_start = field_start.min(end);
-    if s.n < s.bounds.len() {
-        s.bounds[s.n] = ((field_start - line_start) as u32, (end - line_start) as u32);
-        s.n += 1;
-    } else if !data[field_start..end].trim_ascii().is_empty() {
-        s.beyond = true;
-    }
-    s.line = &data[line_start..end];
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_word_scan_finds_every_delimiter_and_newline() {
-        let data = b"a,bc,,d\n\n,x\r\nlast,line-without-newline,\x80,\xff,";
-        let want: Vec<usize> = data
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b',' || **b == b'\n')
-            .map(|(i, _)| i)
-            .collect();
-        for start in 0..data.len() {
-            let got: Vec<usize> = Hits::new(&data[start..], b',').map(|i| i + start).collect();
-            let want: Vec<usize> = want.iter().copied().filter(|i| *i >= start).collect();
-            assert_eq!(got, want, "from byte {start}");
+        if count > 64 {
+            let rest = &line[(starts[64] as usize).min(line.len())..];
+            s.beyond = rest
+                .iter()
+                .any(|b| *b != delimiter && !b.is_ascii_whitespace());
         }
+        s
     }
 }

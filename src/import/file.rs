@@ -331,7 +331,7 @@ fn with_sink(
     let mut sink = Sink {
         revenue,
         summary: &mut one.out.summary,
-        known: job.opts.known_isrcs.as_ref(),
+        matching: job.opts.matching.as_ref(),
         unmatched: &mut one.out.unmatched,
         skipped_rows: &mut one.out.skipped_rows,
         threads: job.opts.threads,

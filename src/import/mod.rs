@@ -10,8 +10,8 @@
 //! docs/formats.md. `royalty formats draft` (`draft`) proposes a profile
 //! for a layout none fits.
 
-mod acc;
 pub mod aggregate;
+pub mod catalog;
 mod cells;
 mod chunks;
 mod container;
@@ -28,17 +28,17 @@ pub mod profile;
 mod quick;
 mod sink;
 mod table;
+mod tally;
 mod territory;
 
+pub use catalog::Matching;
 pub use file::read_file;
 pub use profile::Profile;
 pub use sink::SkippedRow;
 
-use crate::codes::Isrc;
 use crate::diag::{Diagnostic, Error, Result};
 use crate::statement::{FileSummary, RevenueLine};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -70,9 +70,11 @@ pub struct ImportOptions {
     pub sheet: Option<String>,
     /// Folders or files of user profiles (`profiles/*.toml`).
     pub profile_paths: Vec<PathBuf>,
-    /// When set, lines whose ISRC is not in it are kept in
-    /// `ReadOutcome::unmatched` (for `run --unmatched FILE`).
-    pub known_isrcs: Option<HashSet<Isrc>>,
+    /// The tracks the agreements list, when known: lines of other tracks
+    /// are summed per currency only (`Revenue::unmatched`), or listed one
+    /// by one in `FileOutcome::unmatched` (`Matching::list`, for `run
+    /// --unmatched FILE`).
+    pub matching: Option<Matching>,
     /// Threads for parsing large statements (0: all cores).
     pub threads: usize,
     /// Show a progress bar for large files (standard error is a terminal).

@@ -5,12 +5,13 @@
 //! walk over the line's bytes, eight at a time, notes where each cell
 //! starts, and the cells the layout reads are taken from there; nothing
 //! else is built. Any line that is not ordinary is handed, whole, to the
-//! general reader (`fast::for_each_split` and the full checks), so errors
-//! and edge cases have a single implementation.
+//! general reader (split from the same walk, and the full checks), so
+//! errors and edge cases have a single implementation. This walk is the
+//! one delimiter scanner of the delimited readers.
 
-pub use super::acc::Numbers;
-use super::cells::{for_each_split, Split};
+use super::cells::Split;
 use super::memo::{RawKey, MAX_CELLS};
+pub use crate::statement::acc::Numbers;
 
 /// Most cells a line on the quick path may have.
 const MAX_COLUMNS: usize = 64;
@@ -22,7 +23,10 @@ const STARTS_MASK: usize = 127;
 #[derive(Clone, Debug, Default)]
 pub struct Layout {
     pub delimiter: u8,
-    /// The key cells (`memo::RawKey`), in any order. Adjacent ones are
+    /// The ISRC column, and the one read when its cell is blank.
+    pub isrc: usize,
+    pub isrc_or: Option<usize>,
+    /// The context cells (`memo::RawKey`), in any order. Adjacent ones are
     /// read as one run of bytes, delimiters included (in a line without
     /// quotes a delimiter is never inside a cell, so the run says exactly
     /// what each of its cells holds).
@@ -42,6 +46,8 @@ pub struct Layout {
 /// such column).
 #[derive(Default)]
 pub struct Line<'a> {
+    pub isrc: &'a [u8],
+    pub isrc_or: &'a [u8],
     pub units: &'a [u8],
     pub amount: &'a [u8],
     pub tax: &'a [u8],
@@ -121,12 +127,13 @@ impl Layout {
     }
 
     /// Whether the layout can take the quick path at all (it reads an
-    /// amount and a key, and few enough cells).
+    /// amount, and few enough cells).
     pub fn usable(&self) -> bool {
-        if self.amount.is_none() || self.keys.is_empty() {
+        if self.amount.is_none() {
             return false;
         }
         let cols = self.keys.iter().chain(&self.units).chain(&self.amount);
+        let cols = cols.chain([&self.isrc]).chain(&self.isrc_or);
         let cols = cols.chain(&self.tax).chain(&self.territory);
         self.runs().len() <= MAX_CELLS && cols.max().is_none_or(|c| *c < MAX_COLUMNS)
     }
@@ -160,6 +167,8 @@ impl Layout {
             keys[k] = span(*a, *b);
         }
         let cell = |i: usize| span(i, i);
+        line.isrc = cell(self.isrc);
+        line.isrc_or = self.isrc_or.map_or(b"", cell);
         line.units = self.units.map_or(b"", cell);
         line.amount = self.amount.map_or(b"", cell);
         line.tax = self.tax.map_or(b"", cell);
@@ -194,26 +203,26 @@ impl Layout {
                 && self.cells(text, (starts, count), &runs, &mut keys, &mut line)
                 && RawKey::new(&keys[..runs.len()])
                     .is_some_and(|raw| quick(state, rel, &line, &raw));
-            if !done {
-                for_each_split(text, self.delimiter, |_, s| {
-                    let mut k: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
-                    let whole = runs
-                        .iter()
-                        .zip(&mut k)
-                        .all(|((a, b), k)| match s.span(*a, *b) {
-                            Some(span) => {
-                                *k = span;
-                                true
-                            }
-                            None => false,
-                        });
-                    let raw = if usable && whole {
-                        RawKey::new(&k[..runs.len()])
-                    } else {
-                        None
-                    };
-                    general(state, rel, s, raw.as_ref())
-                });
+            // An empty line is not passed on (a line of spaces is).
+            if !done && !text.is_empty() {
+                let s = Split::of_starts(text, self.delimiter, starts, count);
+                let mut k: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
+                let whole = runs
+                    .iter()
+                    .zip(&mut k)
+                    .all(|((a, b), k)| match s.span(*a, *b) {
+                        Some(span) => {
+                            *k = span;
+                            true
+                        }
+                        None => false,
+                    });
+                let raw = if usable && whole {
+                    RawKey::new(&k[..runs.len()])
+                } else {
+                    None
+                };
+                general(state, rel, &s, raw.as_ref())
             }
         };
         let (mut line_start, mut col, mut base) = (0usize, 0usize, 0usize);
@@ -286,11 +295,14 @@ mod tests {
     use super::*;
     use crate::import::cells::Cells;
 
-    /// Keys in columns 0, 2 and 3 (so two runs), numbers around them.
+    /// The ISRC in column 0, context cells in 2 and 3 (one run), numbers
+    /// around them.
     fn layout(exact: bool) -> Layout {
         Layout {
             delimiter: b',',
-            keys: vec![3, 0, 2],
+            isrc: 0,
+            isrc_or: None,
+            keys: vec![3, 2],
             units: Some(1),
             amount: Some(4),
             tax: None,
@@ -317,10 +329,16 @@ mod tests {
             &mut out,
             |out, rel, line, raw| {
                 let numbers = text(&[line.units, line.amount, line.territory]);
-                out.push((rel, format!("{} {numbers}", text(raw.cells()))));
+                let isrc = String::from_utf8_lossy(line.isrc);
+                out.push((rel, format!("{isrc}|{} {numbers}", text(raw.cells()))));
                 true
             },
             |out, rel, s, raw| {
+                // The general path's cells are the line's, split plainly.
+                let line = std::str::from_utf8(s.line).unwrap();
+                for (i, c) in line.split(',').enumerate().take(64) {
+                    assert_eq!(s.cell(i), c.as_bytes(), "{line:?} cell {i}");
+                }
                 let keys = raw.map_or("-".to_string(), |r| text(r.cells()));
                 out.push((rel, format!("general {keys} {}", s.count())))
             },
@@ -337,7 +355,7 @@ mod tests {
             (1, "a|b,c 1|2.5|GB"),
             (2, "longer-cell-than-eight|x,y 22|-3|"),
             (4, "general - 3"),
-            (5, "general q|r,s 7"),
+            (5, "general r,s 7"),
             (6, "last|z,w 9|0.1|US"),
         ];
         let want: Vec<(u64, String)> = want.iter().map(|(n, t)| (*n, t.to_string())).collect();
@@ -372,8 +390,25 @@ mod tests {
         data.extend_from_slice(b"\nxxxxx,1,b,c,2.5,GB\n");
         let got = walk(&layout(true), &data);
         assert_eq!(got[0].1, "a|b,c 1|2.5|GB");
-        assert_eq!(got[1].1, "general |, 131");
+        assert_eq!(got[1].1, "general , 131");
         assert_eq!(got[2].1, "xxxxx|b,c 1|2.5|GB");
+    }
+
+    #[test]
+    fn a_filled_cell_past_the_64th_is_seen_by_the_general_path() {
+        let l = layout(true);
+        for (tail, beyond) in [(",, ,\r", false), (",,x,", true)] {
+            let mut data = vec![b','; 70];
+            data.extend_from_slice(tail.as_bytes());
+            let mut seen = Vec::new();
+            l.for_each_line(
+                &data,
+                &mut seen,
+                |_, _, _, _| true,
+                |seen, _, s, _| seen.push((s.count(), s.filled_from(0))),
+            );
+            assert_eq!(seen, vec![(70 + tail.matches(',').count() + 1, beyond)]);
+        }
     }
 
     #[test]

@@ -2,9 +2,12 @@
 //! control totals and skipped rows, the release sums, and (when asked) the
 //! lines no agreement covers and the skipped rows one by one.
 
-use super::acc::Summed;
+use super::catalog::Matching;
+use super::table::Reader;
+use super::tally::FileSums;
 use crate::codes::{Isrc, Source, Territory};
 use crate::period::Usage;
+use crate::statement::acc::{Acc, Summed};
 use crate::statement::{FileSummary, Key, ReleaseKey, Revenue, RevenueLine, Rounding, SkipKind};
 use rust_decimal::Decimal;
 
@@ -33,9 +36,10 @@ pub struct SkippedRow {
 pub struct Sink<'a> {
     pub revenue: &'a mut Revenue,
     pub summary: &'a mut FileSummary,
-    /// When set, lines whose ISRC is not in it are also kept in `unmatched`,
-    /// and skipped rows in `skipped_rows`.
-    pub known: Option<&'a std::collections::HashSet<Isrc>>,
+    /// The tracks agreements list: lines of others are summed per
+    /// currency only, or (`Matching::list`) kept in `unmatched`, with the
+    /// skipped rows in `skipped_rows`.
+    pub matching: Option<&'a Matching>,
     pub unmatched: &'a mut Vec<RevenueLine>,
     pub skipped_rows: &'a mut Vec<SkippedRow>,
     /// Threads for parsing large statements (0: all cores).
@@ -45,17 +49,62 @@ pub struct Sink<'a> {
 }
 
 impl Sink<'_> {
-    /// Adds sums read elsewhere (e.g. by the parallel reader) for one key.
+    /// Adds the sums of one key read elsewhere (DDEX DSR shares): under
+    /// the key, or per currency (`FileSummary::unmatched`) if no agreement
+    /// lists the track and the lines are not listed.
     pub fn add_sums(&mut self, key: Key, s: Summed) {
         self.note_rounding(s.rounded_at);
         let s = s.sums;
-        self.revenue.sums.entry(key).or_default().merge(&s);
+        match self.matching {
+            Some(m) if !m.list && !m.lists_isrc(&key.isrc) => {
+                self.summary
+                    .unmatched
+                    .entry(key.currency)
+                    .or_default()
+                    .merge(&s);
+            }
+            _ => self.revenue.sums.add(key, &s),
+        }
         self.summary
             .totals
             .entry(key.currency)
             .or_default()
             .merge(&s);
         self.summary.lines += s.lines;
+    }
+
+    /// A file's control totals and its unmatched lines' sums per currency,
+    /// once its lines are in the run's sums (`tally`).
+    pub fn add_file(&mut self, f: FileSums, rd: &mut Reader) {
+        let mut exact = |a: &Acc, what: &str, sink: &mut Sink| match a.sums() {
+            Some(s) => {
+                sink.note_rounding(s.rounded_at);
+                Some(s.sums)
+            }
+            None => {
+                rd.error(
+                    0,
+                    0,
+                    format!("the {what} add up to 10^16 or more: beyond what can be summed exactly; check the amounts, or split the statement"),
+                );
+                None
+            }
+        };
+        for (c, a) in &f.totals {
+            if let Some(s) = exact(a, &format!("lines in {c}"), self) {
+                self.summary.totals.entry(*c).or_default().merge(&s);
+                self.summary.lines += s.lines;
+            }
+        }
+        for (c, a) in &f.unmatched {
+            if let Some(s) = exact(
+                a,
+                &format!("lines in {c} of tracks no agreement lists"),
+                self,
+            ) {
+                self.summary.unmatched.entry(*c).or_default().merge(&s);
+            }
+        }
     }
 
     /// Adds the sums of rows reported per release (no ISRC).
@@ -76,16 +125,28 @@ impl Sink<'_> {
 
     /// Whether skipped rows are kept one by one (for `run --unmatched`).
     pub fn keeps_rows(&self) -> bool {
-        self.known.is_some()
+        self.matching.is_some_and(|m| m.list)
+    }
+
+    /// Whether a line of this track is listed as unmatched.
+    pub fn lists_unmatched(&self, isrc: &Isrc) -> bool {
+        self.matching.is_some_and(|m| m.list && !m.lists_isrc(isrc))
     }
 
     /// Adds one line read on its own (DDEX DSR records).
     pub fn push(&mut self, l: &RevenueLine) {
-        self.revenue.add_line(self.summary, l);
-        if let Some(known) = self.known {
-            if !known.contains(&l.isrc) {
-                self.unmatched.push(l.clone());
+        match self.matching {
+            Some(m) if !m.list && !m.lists_isrc(&l.isrc) => {
+                let u = self.summary.unmatched.entry(l.currency).or_default();
+                u.add(l.units, l.amount, l.tax_withheld);
+                let t = self.summary.totals.entry(l.currency).or_default();
+                t.add(l.units, l.amount, l.tax_withheld);
+                self.summary.lines += 1;
             }
+            _ => self.revenue.add_line(self.summary, l),
+        }
+        if self.lists_unmatched(&l.isrc) {
+            self.unmatched.push(l.clone());
         }
     }
 }

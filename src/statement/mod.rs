@@ -13,11 +13,16 @@
 //! release (`Revenue::releases`), so that a later step can apportion it to
 //! the release's tracks; until then it is reported as skipped.
 
+pub mod acc;
+pub mod table;
+
 use crate::codes::{Currency, Isrc, Source, Territory, Upc};
 use crate::period::Usage;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use table::SumTable;
 
 /// One revenue line in the canonical form, whatever file layout it came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -190,6 +195,12 @@ pub struct FileSummary {
     pub skipped: Vec<Skipped>,
     /// Set when some amounts had to be rounded far below a cent.
     pub rounding: Option<Rounding>,
+    /// The lines (among `totals`) of tracks no agreement lists, summed per
+    /// currency only: so when the reader was given the agreements' tracks
+    /// and the output needs no more (docs/scaling.md, "Memory"); otherwise
+    /// such lines are in the revenue's sums under their keys like any
+    /// other, and this stays empty.
+    pub unmatched: BTreeMap<Currency, Sums>,
 }
 
 impl FileSummary {
@@ -220,7 +231,8 @@ pub struct ReleaseKey {
 /// The period's revenue: sums per key, and every file's control totals.
 #[derive(Clone, Debug, Default)]
 pub struct Revenue {
-    pub sums: HashMap<Key, Sums>,
+    /// Exact sums per key (`table`): `sorted` hands them to the engine.
+    pub sums: SumTable,
     /// Revenue reported per release without ISRC (also counted among each
     /// file's skipped rows as "release row without ISRC"), summed per
     /// release, source, usage date and currency: what a later step
@@ -234,10 +246,7 @@ pub struct Revenue {
 impl Revenue {
     pub fn add_line(&mut self, file: &mut FileSummary, l: &RevenueLine) {
         let key = Key::of(l, self.by_territory);
-        self.sums
-            .entry(key)
-            .or_default()
-            .add(l.units, l.amount, l.tax_withheld);
+        self.sums.entry(key).add(l);
         file.totals
             .entry(l.currency)
             .or_default()
@@ -247,9 +256,7 @@ impl Revenue {
 
     /// Adds another aggregate in (e.g. of another file read on another thread).
     pub fn merge(&mut self, other: Revenue) {
-        for (k, s) in other.sums {
-            self.sums.entry(k).or_default().merge(&s);
-        }
+        self.sums.absorb(other.sums);
         for (k, s) in other.releases {
             self.releases.entry(k).or_default().merge(&s);
         }
@@ -258,10 +265,8 @@ impl Revenue {
 
     /// The sums in key order: the engine's input, independent of the order
     /// files and lines were read in.
-    pub fn sorted(&self) -> Vec<(Key, Sums)> {
-        let mut v: Vec<(Key, Sums)> = self.sums.iter().map(|(k, s)| (*k, *s)).collect();
-        v.sort_unstable_by_key(|(k, _)| *k);
-        v
+    pub fn sorted(&self) -> Cow<'_, [(Key, Sums)]> {
+        self.sums.sorted()
     }
 
     /// Release sums in key order.

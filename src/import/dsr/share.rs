@@ -13,11 +13,11 @@
 
 use super::usage::UsageRec;
 use super::{Rec, Summary};
-use crate::import::acc::Summed;
 use crate::import::profile::Profile;
 use crate::import::sink::Sink;
 use crate::import::table::reader::SkipRow;
 use crate::import::table::Reader;
+use crate::statement::acc::Summed;
 use crate::statement::{Key, RevenueLine, SkipKind, Sums};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -77,7 +77,7 @@ impl Shares {
             .or_default();
         e.0 += u.units;
         e.1 += 1;
-        if sink.known.is_some_and(|k| !k.contains(isrc)) {
+        if sink.lists_unmatched(isrc) {
             g.unmatched.push(l);
         }
     }

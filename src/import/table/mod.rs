@@ -19,22 +19,24 @@ mod tests;
 
 pub use reader::Reader;
 
-use super::acc::{too_large, Acc};
+use super::catalog::{packed, Matching};
 use super::cells::Cells;
 use super::chunks::{chunked, line_count, Cutter};
 use super::decimal::{int_from_bytes, short_scaled};
-use super::memo::{sum_threads, KeyMemo, RawKey};
+use super::memo::{ContextMemo, RawKey};
 use super::profile::Profile;
 use super::quick::{Layout, Line, Numbers};
 use super::sink::Sink;
+use super::tally::{Context, FileSums, Shared, ThreadSums};
 use crate::codes::{Isrc, Territory};
 use crate::diag::Diagnostic;
-use crate::statement::{Key, RevenueLine};
+use crate::statement::RevenueLine;
 use bind::{bind, Around, Bound, Cur, Units, When};
 use csv::ByteRecord;
 use row::{cell_of, clean_id, row, RowCtx};
 use std::io::Read;
 use std::path::Path;
+use std::sync::Mutex;
 
 /// The file being read: its name in messages (`bundle.zip!member.csv` for
 /// a zip member) and its own name, for a usage date taken from it.
@@ -44,17 +46,16 @@ pub struct FileCtx<'a> {
 }
 
 impl Bound<'_> {
-    /// The columns that decide a row's key and whether a rule skips it: two
-    /// rows with the same bytes there parse to the same key (`memo`).
+    /// The columns that decide a row's context (its key but the track)
+    /// and whether a rule skips it: two rows with the same bytes there
+    /// parse to the same context (`memo`). Skip rules that read the ISRC's
+    /// columns are checked on every line instead (`isrc_skips`).
     fn key_columns(&self, by_territory: bool) -> Vec<usize> {
         let mut v = Vec::new();
         let mut col = |c: bind::Col| {
             v.push(c.at);
             v.extend(c.or);
         };
-        if let Some(c) = self.isrc {
-            col(c);
-        }
         if let When::Col(c) = self.usage {
             col(c);
         }
@@ -68,10 +69,27 @@ impl Bound<'_> {
         }
         v.extend(self.source);
         v.extend(self.rules.iter().map(|r| r.0));
-        v.extend(self.skips.iter().map(|s| s.0));
+        let isrc = self.isrc_columns();
+        v.extend(self.skips.iter().map(|s| s.0).filter(|c| !isrc.contains(c)));
         v.sort_unstable();
         v.dedup();
         v
+    }
+
+    /// The ISRC's column and its fallback.
+    fn isrc_columns(&self) -> Vec<usize> {
+        self.isrc
+            .map_or(Vec::new(), |c| [c.at].into_iter().chain(c.or).collect())
+    }
+
+    /// Skip rules on the ISRC's columns: looked at on every quick line.
+    fn isrc_skips(&self) -> Vec<(usize, &super::profile::SkipRule)> {
+        let isrc = self.isrc_columns();
+        self.skips
+            .iter()
+            .filter(|s| isrc.contains(&s.0))
+            .map(|(c, s)| (*c, *s))
+            .collect()
     }
 
     /// The quick path's view of this binding (`import::quick`), if it can
@@ -89,7 +107,19 @@ impl Bound<'_> {
         let amount = plain(Some(self.amount)).ok()?;
         let tax = plain(self.tax).ok()?;
         let territory = plain(self.territory).ok()?;
-        if self.isrc.is_none() || matches!(self.usage, When::AnyCell) {
+        let isrc = self.isrc?;
+        if matches!(self.usage, When::AnyCell) {
+            return None;
+        }
+        // The ISRC is read on every line, never remembered with the
+        // context: a column that is both is left to the general path.
+        let keys = self.key_columns(by_territory);
+        let read_too = [amount, units, tax, territory].into_iter().flatten();
+        if self
+            .isrc_columns()
+            .iter()
+            .any(|c| keys.contains(c) || read_too.clone().any(|r| r == *c))
+        {
             return None;
         }
         // A column read for two things is left to the general path.
@@ -105,7 +135,9 @@ impl Bound<'_> {
         }
         let l = Layout {
             delimiter: p.delimiter,
-            keys: self.key_columns(by_territory),
+            isrc: isrc.at,
+            isrc_or: isrc.or,
+            keys,
             units,
             amount,
             tax,
@@ -155,23 +187,98 @@ struct ChunkOut<'a> {
     unmatched: Vec<RevenueLine>,
 }
 
-/// A good row: summed, and its key cells remembered for the rows that
-/// repeat them; listed when no agreement covers its track.
+/// One reading thread: its memory of contexts and its sums.
+struct Thread<'a, 's> {
+    memo: ContextMemo,
+    sums: ThreadSums<'a, 's>,
+}
+
+/// How good rows are summed: per territory or not, and which tracks the
+/// agreements list (`None`: every line is kept under its key).
+#[derive(Clone, Copy)]
+struct Summing<'m> {
+    by_territory: bool,
+    matching: Option<&'m Matching>,
+}
+
+impl Summing<'_> {
+    /// Whether a line of this track is summed under its key (else per
+    /// currency only), and whether it is listed as unmatched.
+    fn fate(&self, isrc: u128) -> (bool, bool) {
+        match self.matching {
+            None => (true, false),
+            Some(m) if m.lists(isrc) => (true, false),
+            Some(m) => (m.list, m.list),
+        }
+    }
+}
+
+/// A good row: summed, its context cells remembered for the rows that
+/// repeat them; listed when no agreement covers its track (if asked).
 fn take(
     unmatched: &mut Vec<RevenueLine>,
-    memo: &mut KeyMemo,
+    t: &mut Thread,
     raw: Option<&RawKey>,
     l: RevenueLine,
-    by_territory: bool,
-    known: Option<&std::collections::HashSet<Isrc>>,
+    how: Summing,
 ) {
-    let key = Key::of(&l, by_territory);
-    let is_unmatched = known.is_some_and(|k| !k.contains(&l.isrc));
-    let i = memo.remember(raw, key, is_unmatched);
-    memo.acc(i).add(&l);
-    if is_unmatched {
+    let ctx = t.sums.context(Context::of(&l, how.by_territory));
+    if let Some(raw) = raw {
+        t.memo.remember(raw, ctx);
+    }
+    let (keyed, listed) = how.fate(packed(&l.isrc));
+    t.sums.add_line(&l, ctx, keyed);
+    if listed {
         unmatched.push(l);
     }
+}
+
+/// An ordinary line whose context cells are known good: its ISRC and
+/// numbers read and summed; `false` to send it down the full path.
+#[inline]
+fn quick_line(
+    p: &Profile,
+    b: &Bound,
+    (line, rel, raw): (&Line, u64, &RawKey),
+    out: &mut ChunkOut,
+    t: &mut Thread,
+    how: Summing,
+    isrc_skips: &[(usize, &super::profile::SkipRule)],
+) -> bool {
+    let Some(ctx) = t.memo.find(raw) else {
+        return false;
+    };
+    let lay = |c: usize| {
+        if Some(c) == b.isrc.and_then(|i| i.or) {
+            line.isrc_or
+        } else {
+            line.isrc
+        }
+    };
+    if isrc_skips.iter().any(|(c, s)| s.matcher.matches(lay(*c))) {
+        return false;
+    }
+    let cell = match b.isrc.and_then(|i| i.or) {
+        Some(_) if line.isrc.trim_ascii().is_empty() => line.isrc_or,
+        _ => line.isrc,
+    };
+    let Some(isrc) = Isrc::parse_bytes(clean_id(cell)) else {
+        return false;
+    };
+    let isrc = packed(&isrc);
+    let (keyed, listed) = how.fate(isrc);
+    if listed {
+        return false;
+    }
+    let Some(n) = quick_numbers(p, b, line, rel, &mut out.rd) else {
+        return false;
+    };
+    if keyed {
+        t.sums.acc(isrc, ctx).add_scaled(n);
+    } else {
+        t.sums.add_unmatched(ctx, n);
+    }
+    true
 }
 
 /// Reads a delimited text statement through profile `p`: the lines before
@@ -225,48 +332,42 @@ pub fn read_text(
     let Some(b) = bind_or_report(p, &located.header, located.line, &around, &mut rd) else {
         return rd.finish(sink);
     };
-    let by_territory = sink.revenue.by_territory;
-    let known = sink.known;
+    let how = Summing {
+        by_territory: sink.revenue.by_territory,
+        matching: sink.matching,
+    };
     let ctx = RowCtx {
         period_end: sink.period_end,
     };
     let keep = sink.keeps_rows();
-    let layout = b.layout(p, by_territory).unwrap_or_else(|| Layout {
+    let layout = b.layout(p, how.by_territory).unwrap_or_else(|| Layout {
         delimiter: p.delimiter,
         ..Layout::default()
     });
-    let parse = |memo: &mut KeyMemo, data: &[u8]| -> ChunkOut {
+    let isrc_skips = b.isrc_skips();
+    let parse = |t: &mut Thread, data: &[u8]| -> ChunkOut {
         let mut out = ChunkOut {
             lines: 0,
             rd: Reader::new(path, keep),
             unmatched: Vec::new(),
         };
         if (p.quoting && memchr::memchr(b'"', data).is_some()) || b.count > 64 {
-            out.lines = parse_csv(p, &b, data, &ctx, memo, &mut out, by_territory, known);
+            out.lines = parse_csv(p, &b, data, &ctx, t, &mut out, how);
             return out;
         }
-        let mut st = (&mut out, &mut *memo);
+        let mut st = (&mut out, &mut *t);
         out.lines = layout.for_each_line(
             data,
             &mut st,
-            |(out, memo), rel, line, raw| {
-                let Some(i) = memo.find(raw) else {
-                    return false;
-                };
-                match quick_numbers(p, &b, line, rel, &mut out.rd) {
-                    Some(n) => {
-                        memo.acc(i).add_scaled(n);
-                        true
-                    }
-                    None => false,
-                }
+            |(out, t), rel, line, raw| {
+                quick_line(p, &b, (line, rel, raw), out, t, how, &isrc_skips)
             },
-            |(out, memo), rel, cells, raw| {
+            |(out, t), rel, cells, raw| {
                 if !cells.filled_from(0) {
                     return;
                 }
                 match row(p, &b, cells, rel, &mut out.rd, &ctx) {
-                    Ok(Some(l)) => take(&mut out.unmatched, memo, raw, l, by_territory, known),
+                    Ok(Some(l)) => take(&mut out.unmatched, t, raw, l, how),
                     Ok(None) => {}
                     Err((col, msg)) => out.rd.error(rel, col, msg),
                 }
@@ -286,19 +387,26 @@ pub fn read_text(
     } else {
         Box::new(input)
     };
-    let done = chunked(
-        &mut source,
-        sink.threads,
-        &cut,
-        &KeyMemo::default,
-        &parse,
-        |i, o| {
+    let threads = sink.threads;
+    let shared: Shared = Mutex::new(&mut sink.revenue.sums);
+    let mut sums = FileSums::default();
+    let done = {
+        let state = || Thread {
+            memo: ContextMemo::default(),
+            sums: ThreadSums::new(&shared),
+        };
+        let mut done = chunked(&mut source, threads, &cut, &state, &parse, |i, o| {
             if outs.len() <= i {
                 outs.resize_with(i + 1, || None);
             }
             outs[i] = Some(o);
-        },
-    );
+        });
+        for t in std::mem::take(&mut done.states) {
+            sums.absorb(t.sums.finish());
+        }
+        (done.io_error, done.tail)
+    };
+    drop(shared);
     let mut offset = located.line;
     for o in outs.into_iter().flatten() {
         for mut l in o.unmatched {
@@ -308,27 +416,16 @@ pub fn read_text(
         rd.absorb(o.rd, offset);
         offset += o.lines;
     }
-    if let Some(e) = done.io_error {
+    let (io_error, rest) = done;
+    if let Some(e) = io_error {
         rd.error(offset, 0, format!("reading stopped: {e}"));
     }
-    if !done.tail.is_empty() {
-        tail = done.tail;
+    if !rest.is_empty() {
+        tail = rest;
     }
     check_footer(p, &b, &header::footer_lines(p, &tail), offset, &mut rd);
-    add_sums(sum_threads(done.states), sink, &mut rd);
+    sink.add_file(sums, &mut rd);
     rd.finish(sink)
-}
-
-/// The sums of a file, in key order, into the sink.
-fn add_sums(sums: super::acc::FxMap<Key, Acc>, sink: &mut Sink, rd: &mut Reader) {
-    let mut keys: Vec<(Key, Acc)> = sums.into_iter().collect();
-    keys.sort_unstable_by_key(|(k, _)| *k);
-    for (k, a) in keys {
-        match a.sums() {
-            Some(s) => sink.add_sums(k, s),
-            None => rd.error(0, 0, too_large(&k)),
-        }
-    }
 }
 
 /// The lines after the end of the rows are the file's own summary; one
@@ -355,16 +452,14 @@ fn check_footer(p: &Profile, b: &Bound, footer: &[(u64, ByteRecord)], first: u64
 }
 
 /// One chunk with quoted cells, read with the `csv` crate.
-#[allow(clippy::too_many_arguments)]
 fn parse_csv(
     p: &Profile,
     b: &Bound,
     data: &[u8],
     ctx: &RowCtx,
-    memo: &mut KeyMemo,
+    t: &mut Thread,
     out: &mut ChunkOut,
-    by_territory: bool,
-    known: Option<&std::collections::HashSet<Isrc>>,
+    how: Summing,
 ) -> u64 {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -395,7 +490,7 @@ fn parse_csv(
                     continue;
                 }
                 match row(p, b, &rec, line, &mut out.rd, ctx) {
-                    Ok(Some(l)) => take(&mut out.unmatched, memo, None, l, by_territory, known),
+                    Ok(Some(l)) => take(&mut out.unmatched, t, None, l, how),
                     Ok(None) => {}
                     Err((col, msg)) => out.rd.error(line, col, msg),
                 }
@@ -465,30 +560,34 @@ pub fn read_sheet(
     let ctx = RowCtx {
         period_end: sink.period_end,
     };
-    let mut memo = KeyMemo::default();
+    let how = Summing {
+        by_territory: sink.revenue.by_territory,
+        matching: sink.matching,
+    };
     let mut unmatched = Vec::new();
+    let shared: Shared = Mutex::new(&mut sink.revenue.sums);
+    let mut t = Thread {
+        memo: ContextMemo::default(),
+        sums: ThreadSums::new(&shared),
+    };
     for (line, cells) in &body[..end] {
         let rec = record(cells);
         if rec.iter().all(|c| c.trim_ascii().is_empty()) {
             continue;
         }
         match row(p, &b, &rec, *line, &mut rd, &ctx) {
-            Ok(Some(l)) => take(
-                &mut unmatched,
-                &mut memo,
-                None,
-                l,
-                sink.revenue.by_territory,
-                sink.known,
-            ),
+            Ok(Some(l)) => take(&mut unmatched, &mut t, None, l, how),
             Ok(None) => {}
             Err((col, msg)) => rd.error(*line, col, msg),
         }
     }
+    let sums = t.sums.finish();
+    drop(t.memo);
+    drop(shared);
     sink.unmatched.append(&mut unmatched);
     let first = body.get(end).map_or(0, |x| x.0.saturating_sub(1));
     check_footer(p, &b, &footer, first, &mut rd);
-    add_sums(sum_threads(vec![memo]), sink, &mut rd);
+    sink.add_file(sums, &mut rd);
     rd.finish(sink)
 }
 

@@ -7,11 +7,11 @@
 
 use crate::codes::{Source, Territory};
 use crate::diag::Diagnostic;
-use crate::import::acc::{Acc, FxMap};
 use crate::import::dates;
 use crate::import::sink::{Sink, SkippedRow, MAX_DIAGNOSTICS_PER_FILE};
 use crate::import::territory;
 use crate::period::Usage;
+use crate::statement::acc::{Acc, FxMap};
 use crate::statement::{ReleaseKey, Rounding, SkipKind, Skipped, SkippedSums};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};

@@ -6,7 +6,7 @@
 
 use super::*;
 use crate::import::sink::SkippedRow;
-use crate::statement::{FileSummary, Revenue, Sums};
+use crate::statement::{FileSummary, Key, Revenue, Sums};
 use proptest::prelude::*;
 
 const DK_HEADER: &str = "Reporting Date\tSale Month\tStore\tArtist\tTitle\tISRC\tUPC\tQuantity\tTeam Percentage\tSong/Album\tCountry of Sale\tSongwriter Royalties Withheld\tEarnings (USD)";
@@ -38,13 +38,14 @@ fn run(p: &Profile, text: &str, quick: bool, threads: usize, by_territory: bool)
     let mut summary = FileSummary::default();
     let mut unmatched = Vec::new();
     let mut skipped_rows = Vec::new();
-    let known = std::collections::HashSet::from(
+    let known = crate::import::Matching::new(
         ["QZBEN2600045", "QZBEN2600023", "QZNWX2600001"].map(|i| Isrc::parse(i).expect("isrc")),
+        true,
     );
     let mut sink = Sink {
         revenue: &mut rev,
         summary: &mut summary,
-        known: Some(&known),
+        matching: Some(&known),
         unmatched: &mut unmatched,
         skipped_rows: &mut skipped_rows,
         threads,
@@ -71,7 +72,22 @@ fn run(p: &Profile, text: &str, quick: bool, threads: usize, by_territory: bool)
             .collect();
         read_sheet(p, rows, &file, &mut sink)
     };
-    (rev.sorted(), summary, unmatched, skipped_rows, diags)
+    let mut diags = diags;
+    for k in rev.sums.finish() {
+        diags.push(Diagnostic::error(
+            Path::new("s.txt"),
+            0,
+            0,
+            crate::statement::acc::too_large(&k),
+        ));
+    }
+    (
+        rev.sorted().into_owned(),
+        summary,
+        unmatched,
+        skipped_rows,
+        diags,
+    )
 }
 
 fn cell(choices: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
@@ -259,13 +275,25 @@ fn sums_too_large_to_be_exact_are_an_error_not_a_panic() {
         run(&p, &text, true, 2, false)
     };
     // 80 amounts just below the bound of a line add up past 10^16.
+    // The key is named, and the file's total in the currency too.
+    let too_large = |d: &[Diagnostic]| {
+        assert!(!d.is_empty());
+        assert!(
+            d.iter()
+                .all(|d| d.message.contains("add up to 10^16 or more")),
+            "{d:?}"
+        );
+        assert!(
+            d.iter().any(|d| d.message.contains("QZNWX2600001")),
+            "{d:?}"
+        );
+    };
     let (sums, _, _, _, d) = big("999999999999999", "1", 80);
     assert!(sums.is_empty());
-    assert_eq!(d.len(), 1, "{d:?}");
-    assert!(d[0].message.contains("add up to 10^16 or more"), "{}", d[0]);
+    too_large(&d);
     // Units past i64.
     let (_, _, _, _, d) = big("1", "999999999999999", 9300);
-    assert!(d[0].message.contains("add up to 10^16 or more"), "{}", d[0]);
+    too_large(&d);
     // Just below: exact.
     let (sums, _, _, _, d) = big("999999999999999", "1", 10);
     assert!(d.is_empty(), "{d:?}");

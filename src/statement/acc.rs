@@ -1,12 +1,11 @@
-//! Exact sums of statement lines (issue "Speed and scale"): amounts as
-//! integers scaled by 10^SCALE, so that adding never rounds and the order
-//! lines were added in never changes a figure. Also the small hasher the
-//! sums are kept under.
+//! Exact sums of statement lines: amounts as integers scaled by
+//! 10^SCALE, so that adding never rounds and neither the order lines are
+//! added in nor the thread that adds them changes a figure. One sum is 40
+//! bytes (`Acc`): a catalogue's keys are many, and every byte of a sum is
+//! paid once per key (docs/scaling.md).
 
 use crate::statement::{Key, RevenueLine, Sums};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// A line's numbers as scaled integers (`number::short_scaled`): `-12.50`
 /// is `(-1250, 2)`.
@@ -18,58 +17,37 @@ pub struct Numbers {
 }
 
 /// Decimal places of the scaled integer sums: amounts with more places are
-/// summed as `Decimal` beside them (rare), so nothing is ever rounded.
+/// summed beside them (rare), so nothing is ever rounded.
 const SCALE: u32 = 12;
 
-/// A small, fast, deterministic hasher for the sums' keys (FxHash's mix).
-#[derive(Default, Clone, Copy)]
-pub struct Fx(u64);
+/// A map under `rustc-hash`'s hasher: keys are our own, fixed-size values,
+/// never chosen by an adversary who could flood one bucket, so the
+/// standard library's DoS-resistant SipHash is not needed (its cost on the
+/// per-key maps: docs/scaling.md, "Hashing").
+pub type FxMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
 
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for c in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..c.len()].copy_from_slice(c);
-            self.write_u64(u64::from_le_bytes(b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(n as u64)
-    }
-    fn write_u16(&mut self, n: u16) {
-        self.write_u64(n as u64)
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(n as u64)
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64)
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
-
-/// Exact sums of one key. Amounts are kept as two integers: the part down
-/// to 10^-12 scaled by 10^12 (every common amount, on the hot path), and
-/// what lies below 10^-12 scaled by 10^28 (cells with more decimals: a
-/// `Decimal` has at most 28). Neither can round, so the order lines are
-/// added in never changes a sum; only the final `Decimal` may have to be
-/// rounded (`sums`).
+/// Exact sums of one key. The amount down to 10^-12 is an integer scaled
+/// by 10^12 (every common amount, on the hot path); tax withheld, what an
+/// amount or tax has below 10^-12 (scaled by 10^28: a `Decimal` has at most
+/// 28 decimals) and an overflow are rare, so they live out of line. None of
+/// it can round, so the order lines are added in never changes a sum; only
+/// the final `Decimal` may have to be rounded (`sums`).
 #[derive(Clone, Default, Debug)]
 pub struct Acc {
-    amount: i128,
-    tax: i128,
+    /// The amount, an `i128` kept as two words so that a sum and its key
+    /// fill one 64-byte cache line (`statement::table`).
+    amount: [u64; 2],
     units: i64,
     lines: u64,
-    /// The parts below 10^-12 of amounts and taxes, scaled by 10^28 (rare,
-    /// so kept out of line).
-    fine: Option<Box<[i128; 2]>>,
+    rare: Option<Box<Rare>>,
+}
+
+/// What few sums have: tax withheld, parts below 10^-12, an overflow.
+#[derive(Clone, Default, Debug)]
+struct Rare {
+    tax: i128,
+    /// The parts below 10^-12 of amounts and taxes, scaled by 10^28.
+    fine: [i128; 2],
     /// A sum went past what can be kept exactly: `sums` refuses it.
     overflow: bool,
 }
@@ -106,18 +84,37 @@ fn pow10(n: u32) -> i128 {
 }
 
 impl Acc {
+    fn amount(&self) -> i128 {
+        (self.amount[0] as u128 | (self.amount[1] as u128) << 64) as i128
+    }
+    fn set_amount(&mut self, v: i128) {
+        self.amount = [v as u64, (v as u128 >> 64) as u64];
+    }
+    fn rare(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Default::default)
+    }
+    fn overflowed(&mut self) {
+        self.rare().overflow = true;
+    }
     fn add_int(&mut self, tax: bool, v: i128) {
-        let sum = if tax { &mut self.tax } else { &mut self.amount };
+        if v == 0 {
+            return;
+        }
+        let sum = if tax { self.rare().tax } else { self.amount() };
         match sum.checked_add(v) {
-            Some(s) => *sum = s,
-            None => self.overflow = true,
+            Some(s) if tax => self.rare().tax = s,
+            Some(s) => self.set_amount(s),
+            None => self.overflowed(),
         }
     }
     fn add_fine(&mut self, tax: bool, v: i128) {
-        let f = self.fine.get_or_insert_with(Default::default);
-        match f[tax as usize].checked_add(v) {
-            Some(s) => f[tax as usize] = s,
-            None => self.overflow = true,
+        if v == 0 {
+            return;
+        }
+        let f = self.rare();
+        match f.fine[tax as usize].checked_add(v) {
+            Some(s) => f.fine[tax as usize] = s,
+            None => f.overflow = true,
         }
     }
     /// Adds `m` x 10^-s: down to 10^-12 into the integer sum, the rest
@@ -126,7 +123,7 @@ impl Acc {
         match POWERS.get(s as usize) {
             Some(p) => match m.checked_mul(*p) {
                 Some(v) => self.add_int(tax, v),
-                None => self.overflow = true,
+                None => self.overflowed(),
             },
             None => {
                 let p = pow10(s - SCALE);
@@ -139,7 +136,7 @@ impl Acc {
     fn add_units(&mut self, units: i64) {
         match self.units.checked_add(units) {
             Some(u) => self.units = u,
-            None => self.overflow = true,
+            None => self.overflowed(),
         }
     }
 
@@ -155,8 +152,17 @@ impl Acc {
         self.lines += 1;
     }
 
+    /// The sums of `s` (already summed lines, e.g. from an aggregate file).
+    pub fn of_sums(s: &Sums) -> Acc {
+        let mut a = Acc::default();
+        a.add_parts(s.units, s.amount, s.tax_withheld);
+        a.lines = s.lines;
+        a
+    }
+
     /// Adds one line read as scaled integers (`decimal::short_scaled`): the
     /// hot path, which builds no `Decimal`.
+    #[inline]
     pub fn add_scaled(&mut self, n: Numbers) {
         self.add_units(n.units);
         for (tax, (m, s)) in [(false, n.amount), (true, n.tax)] {
@@ -176,25 +182,28 @@ impl Acc {
 
     pub fn merge(&mut self, o: &Acc) {
         self.add_units(o.units);
-        self.add_int(false, o.amount);
-        self.add_int(true, o.tax);
-        if let Some(f) = &o.fine {
-            self.add_fine(false, f[0]);
-            self.add_fine(true, f[1]);
+        self.add_int(false, o.amount());
+        if let Some(r) = &o.rare {
+            let r = r.as_ref().clone();
+            self.add_int(true, r.tax);
+            self.add_fine(false, r.fine[0]);
+            self.add_fine(true, r.fine[1]);
+            if r.overflow {
+                self.overflowed();
+            }
         }
         self.lines += o.lines;
-        self.overflow |= o.overflow;
     }
 
     /// The sums as decimals; `None` when they went past what can be summed
-    /// exactly (amounts of 10^16 or more for one key in one file).
+    /// exactly (amounts of 10^16 or more for one key).
     pub fn sums(&self) -> Option<Summed> {
-        if self.overflow {
+        let r = self.rare.as_deref().cloned().unwrap_or_default();
+        if r.overflow {
             return None;
         }
-        let fine = |i: usize| self.fine.as_ref().map_or(0, |f| f[i]);
-        let (amount, a) = to_decimal(self.amount, fine(0))?;
-        let (tax_withheld, t) = to_decimal(self.tax, fine(1))?;
+        let (amount, a) = to_decimal(self.amount(), r.fine[0])?;
+        let (tax_withheld, t) = to_decimal(r.tax, r.fine[1])?;
         Some(Summed {
             sums: Sums {
                 units: self.units,
