@@ -9,7 +9,7 @@ use std::collections::HashSet;
 /// of the others (unmatched).
 #[derive(Clone, Debug, Default)]
 pub struct Matching {
-    tracks: HashSet<u128, rustc_hash::FxBuildHasher>,
+    tracks: HashSet<u128, crate::statement::acc::Hashing>,
     /// List unmatched lines one by one (`run --unmatched`), with their
     /// sums kept per key; otherwise they are summed per currency only.
     pub list: bool,

@@ -37,7 +37,8 @@ impl<'c, 'a> RawKey<'c, 'a> {
         if cells.len() > MAX_CELLS {
             return None;
         }
-        let mut h = rustc_hash::FxHasher::default();
+        let mut h =
+            std::hash::BuildHasher::build_hasher(&crate::statement::acc::Hashing::default());
         for c in cells {
             if c.len() > MAX_CELL {
                 return None;

@@ -18,17 +18,16 @@
 use super::catalog::{packed, unpacked};
 use crate::codes::{Currency, Isrc, Source, Territory};
 use crate::period::Usage;
-use crate::statement::acc::{Acc, FxMap, Numbers};
+use crate::statement::acc::{Acc, FastMap, Numbers};
 use crate::statement::table::SumTable;
 use crate::statement::{Key, RevenueLine};
 use hashbrown::HashTable;
 use std::collections::BTreeMap;
-use std::hash::BuildHasher;
 use std::sync::Mutex;
 
 /// Keys a thread keeps before handing its sums over: 32,768 x 64 bytes,
 /// about the size of a core's second-level cache.
-const SLOTS: usize = 1 << 15;
+const SLOTS: usize = 1 << 17;
 
 /// A key without its track.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -70,7 +69,15 @@ fn slot_key(isrc: u128, ctx: u32) -> u128 {
 }
 
 fn hash(k: u128) -> u64 {
-    rustc_hash::FxBuildHasher.hash_one(k)
+    crate::statement::acc::hash_of(&k)
+}
+
+/// A key's sum in a thread's table, and how often the key was met since
+/// room was last made (64 bytes with the key).
+struct Slot {
+    key: u128,
+    hits: u32,
+    acc: Acc,
 }
 
 /// Where threads hand their sums over: the run's table, behind a lock.
@@ -80,9 +87,11 @@ pub type Shared<'s> = Mutex<&'s mut SumTable>;
 pub struct ThreadSums<'a, 's> {
     shared: &'a Shared<'s>,
     contexts: Vec<Context>,
-    ids: FxMap<Context, u32>,
+    ids: FastMap<Context, u32>,
     index: HashTable<u32>,
-    slots: Vec<(u128, Acc)>,
+    slots: Vec<Slot>,
+    /// Slots before room is made (`make_room`).
+    room: usize,
     /// Per context: the lines of unlisted tracks (when not listed one by
     /// one), and the sums handed over, for the file's control totals.
     unmatched: Vec<Acc>,
@@ -94,9 +103,10 @@ impl<'a, 's> ThreadSums<'a, 's> {
         ThreadSums {
             shared,
             contexts: Vec::new(),
-            ids: FxMap::default(),
+            ids: FastMap::default(),
             index: HashTable::new(),
             slots: Vec::new(),
+            room: SLOTS,
             unmatched: Vec::new(),
             handed: Vec::new(),
         }
@@ -121,21 +131,68 @@ impl<'a, 's> ThreadSums<'a, 's> {
         let k = slot_key(isrc, ctx);
         let h = hash(k);
         let slots = &self.slots;
-        let i = match self.index.find(h, |&i| slots[i as usize].0 == k) {
+        let i = match self.index.find(h, |&i| slots[i as usize].key == k) {
             Some(&i) => i as usize,
             None => {
-                if self.slots.len() >= SLOTS {
-                    self.hand_over();
+                if self.slots.len() >= self.room {
+                    self.make_room();
                 }
                 let i = self.slots.len();
-                self.slots.push((k, Acc::default()));
+                self.slots.push(Slot {
+                    key: k,
+                    hits: 0,
+                    acc: Acc::default(),
+                });
                 let slots = &self.slots;
                 self.index
-                    .insert_unique(h, i as u32, |&j| hash(slots[j as usize].0));
+                    .insert_unique(h, i as u32, |&j| hash(slots[j as usize].key));
                 i
             }
         };
-        &mut self.slots[i].1
+        let s = &mut self.slots[i];
+        s.hits = s.hits.saturating_add(1);
+        &mut s.acc
+    }
+
+    /// The table is full: the keys met once since the last time go to the
+    /// run's table, the others stay (a catalogue's hits keep adding up here
+    /// while its long tail passes through). When the run's table is busy
+    /// (another thread handing over), this one grows a little instead of
+    /// waiting, up to twice its size.
+    fn make_room(&mut self) {
+        let shared = match self.shared.try_lock() {
+            Ok(g) => g,
+            Err(std::sync::TryLockError::WouldBlock) if self.room < 2 * SLOTS => {
+                self.room += SLOTS / 4;
+                return;
+            }
+            Err(_) => self.shared.lock().unwrap_or_else(|e| e.into_inner()),
+        };
+        let mut shared = shared;
+        let before = self.slots.len();
+        let cold = self.slots.iter().filter(|s| s.hits < 2).count();
+        // Too few one-offs: hand everything over.
+        let all = cold < before / 4;
+        let mut kept = Vec::with_capacity(if all { 0 } else { before - cold });
+        for s in self.slots.drain(..) {
+            if all || s.hits < 2 {
+                let ctx = (s.key & u32::MAX as u128) as usize;
+                let key = self.contexts[ctx].key(unpacked(s.key >> 32));
+                shared.add_acc(key, &s.acc);
+                self.handed[ctx].merge(&s.acc);
+            } else {
+                kept.push(Slot { hits: 0, ..s });
+            }
+        }
+        drop(shared);
+        self.index.clear();
+        for (i, s) in kept.iter().enumerate() {
+            self.index
+                .insert_unique(hash(s.key), i as u32, |&j| hash(kept[j as usize].key));
+        }
+        self.slots = kept;
+        self.slots.reserve(SLOTS);
+        self.room = SLOTS;
     }
 
     /// Adds a line of an unlisted track, summed per context only.
@@ -154,18 +211,18 @@ impl<'a, 's> ThreadSums<'a, 's> {
         }
     }
 
-    /// Hands the sums kept to the run's table, and starts empty.
+    /// Hands every sum kept to the run's table, and starts empty.
     fn hand_over(&mut self) {
         if self.slots.is_empty() {
             return;
         }
         self.index.clear();
         let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
-        for (k, a) in self.slots.drain(..) {
-            let ctx = (k & u32::MAX as u128) as usize;
-            let key = self.contexts[ctx].key(unpacked(k >> 32));
-            shared.add_acc(key, &a);
-            self.handed[ctx].merge(&a);
+        for s in self.slots.drain(..) {
+            let ctx = (s.key & u32::MAX as u128) as usize;
+            let key = self.contexts[ctx].key(unpacked(s.key >> 32));
+            shared.add_acc(key, &s.acc);
+            self.handed[ctx].merge(&s.acc);
         }
     }
 

@@ -20,11 +20,21 @@ pub struct Numbers {
 /// summed beside them (rare), so nothing is ever rounded.
 const SCALE: u32 = 12;
 
-/// A map under `rustc-hash`'s hasher: keys are our own, fixed-size values,
-/// never chosen by an adversary who could flood one bucket, so the
-/// standard library's DoS-resistant SipHash is not needed (its cost on the
-/// per-key maps: docs/scaling.md, "Hashing").
-pub type FxMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
+/// The hasher of every table on the reading path: `foldhash`, fixed seed
+/// (so runs are alike). SipHash, the standard library's, resists keys an
+/// adversary picks to flood a bucket, which a statement's own keys are not
+/// worth paying for; `rustc-hash`'s FxHasher, tried first, mixes our
+/// structured keys (ISRCs differing in their last digits) so poorly that
+/// lookups collide: the figures are in docs/scaling.md, "Hashing".
+pub type Hashing = foldhash::fast::FixedState;
+
+/// A map under `Hashing`.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, Hashing>;
+
+/// The hash of `t` under `Hashing` (for `hashbrown::HashTable`s).
+pub fn hash_of<T: std::hash::Hash + ?Sized>(t: &T) -> u64 {
+    std::hash::BuildHasher::hash_one(&Hashing::default(), t)
+}
 
 /// Exact sums of one key. The amount down to 10^-12 is an integer scaled
 /// by 10^12 (every common amount, on the hot path); tax withheld, what an

@@ -13,7 +13,6 @@ use super::acc::Acc;
 use super::{Key, Rounding, Sums};
 use hashbrown::HashTable;
 use std::borrow::Cow;
-use std::hash::BuildHasher;
 
 /// Slots per block: 4,096 x 64 bytes, big enough that the allocator maps
 /// each one on its own and returns it whole when `finish` frees it.
@@ -31,7 +30,7 @@ pub struct SumTable {
 }
 
 fn hash(k: &Key) -> u64 {
-    rustc_hash::FxBuildHasher.hash_one(k)
+    super::acc::hash_of(k)
 }
 
 impl SumTable {

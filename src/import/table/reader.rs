@@ -11,7 +11,7 @@ use crate::import::dates;
 use crate::import::sink::{Sink, SkippedRow, MAX_DIAGNOSTICS_PER_FILE};
 use crate::import::territory;
 use crate::period::Usage;
-use crate::statement::acc::{Acc, FxMap};
+use crate::statement::acc::{Acc, FastMap};
 use crate::statement::{ReleaseKey, Rounding, SkipKind, Skipped, SkippedSums};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -51,13 +51,13 @@ pub struct Reader<'a> {
     /// Kept only for `run --unmatched` (`keep_rows`).
     rows: Vec<SkippedRow>,
     keep_rows: bool,
-    releases: FxMap<ReleaseKey, Acc>,
+    releases: FastMap<ReleaseKey, Acc>,
     territories: HashMap<Box<[u8]>, Option<Territory>>,
     unknown_territories: Vec<(String, u64, u64)>,
     /// Source per cell, when every source rule reads the same column.
-    pub sources: FxMap<Box<[u8]>, Source>,
+    pub sources: FastMap<Box<[u8]>, Source>,
     /// Usage date per date cell: months repeat on every line.
-    dates: FxMap<Box<[u8]>, Option<Usage>>,
+    dates: FastMap<Box<[u8]>, Option<Usage>>,
     /// Cells rounded past 28 digits, and the most that moved them.
     rounded_cells: u64,
     rounded_bound: Decimal,
@@ -72,11 +72,11 @@ impl<'a> Reader<'a> {
             tallies: Vec::new(),
             rows: Vec::new(),
             keep_rows,
-            releases: FxMap::default(),
+            releases: FastMap::default(),
             territories: HashMap::new(),
             unknown_territories: Vec::new(),
-            sources: FxMap::default(),
-            dates: FxMap::default(),
+            sources: FastMap::default(),
+            dates: FastMap::default(),
             rounded_cells: 0,
             rounded_bound: Decimal::ZERO,
         }
