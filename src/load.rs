@@ -2,7 +2,7 @@
 //! every problem of every file before giving up (docs/commands.md, exit
 //! codes).
 
-use crate::agreement::{load_agreements, Agreement};
+use crate::agreement::{across_agreements, load_agreement_str, Agreement};
 use crate::diag::{Diagnostic, Error, Result};
 use crate::fx::{parse_fx, FxTable};
 use crate::import::{read_file, FileOutcome, ImportOptions};
@@ -27,21 +27,72 @@ fn read_text(path: &Path) -> Result<String> {
     })
 }
 
-/// Reads agreement files and folders (all `*.toml` inside).
+/// Reads agreement files and folders (all `*.toml` inside): each file
+/// read and parsed on every core (a label's 10,000 agreements are 10,000
+/// files; docs/scaling.md), then checked across, in file order.
 pub fn agreements(paths: &[PathBuf]) -> Result<(Vec<Agreement>, Vec<Diagnostic>)> {
     let files = expand(paths, &[".toml"])?;
+    type Read = (
+        Result<String>,
+        Option<std::result::Result<Agreement, Vec<Diagnostic>>>,
+    );
+    let read = on_every_core(&files, |f: &PathBuf| -> Read {
+        match read_text(f) {
+            Ok(t) => {
+                let a = load_agreement_str(&t, f);
+                (Ok(t), Some(a))
+            }
+            Err(e) => (Err(e), None),
+        }
+    });
     let mut texts = Vec::with_capacity(files.len());
+    let mut each = Vec::with_capacity(files.len());
     let mut diags = Vec::new();
-    for f in files {
-        match read_text(&f) {
+    for (f, (text, a)) in files.into_iter().zip(read) {
+        match text {
             Ok(t) => texts.push((f, t)),
             Err(Error::Input(d)) => diags.extend(d),
             Err(e) => return Err(e),
         }
+        each.extend(a);
     }
-    let (a, d) = load_agreements(&texts);
+    let (a, d) = across_agreements(&texts, each);
     diags.extend(d);
     Ok((a, diags))
+}
+
+/// `f` of every item, in order, computed on every core (items are taken
+/// one at a time, so uneven ones balance).
+fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads <= 1 || items.len() < 64 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut out: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    let done: Vec<Vec<(usize, R)>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("no loader panics"))
+            .collect()
+    });
+    for (i, r) in done.into_iter().flatten() {
+        out[i] = Some(r);
+    }
+    out.into_iter().flatten().collect()
 }
 
 pub fn fx(path: Option<&Path>) -> Result<(FxTable, Vec<Diagnostic>)> {

@@ -1178,10 +1178,22 @@ fn split_shares(
 pub fn load_agreements(
     files: &[(std::path::PathBuf, String)],
 ) -> (Vec<Agreement>, Vec<Diagnostic>) {
+    let each = files
+        .iter()
+        .map(|(path, text)| load_agreement_str(text, path));
+    across_agreements(files, each.collect())
+}
+
+/// The checks across agreements, given each file's own reading (in the
+/// order of `files`; the loader reads them on every core).
+pub fn across_agreements(
+    files: &[(std::path::PathBuf, String)],
+    each: Vec<Result<Agreement, Vec<Diagnostic>>>,
+) -> (Vec<Agreement>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut out: Vec<Agreement> = Vec::new();
-    for (path, text) in files {
-        match load_agreement_str(text, path) {
+    for r in each {
+        match r {
             Ok(a) => out.push(a),
             Err(d) => diags.extend(d),
         }

@@ -304,7 +304,7 @@ pub fn covers_same_dates(a: &Agreement, b: &Agreement) -> bool {
     a_start <= b_end && b_start <= a_end
 }
 
-pub use load::{load_agreement_str, load_agreements};
+pub use load::{across_agreements, load_agreement_str, load_agreements};
 
 /// For display: all sources a terms set pays anything on.
 pub fn sources_paid(terms: &Terms) -> Vec<Source> {
