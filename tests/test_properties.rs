@@ -728,6 +728,11 @@ fn shuffle_line() -> impl Strategy<Value = String> {
 /// folder and runs `royalty run --format json` there with the statement
 /// files in the order given.
 fn run_with_statements(files: &[(String, Vec<String>)]) -> String {
+    run_with(files, &[])
+}
+
+/// `run_with_statements` with more arguments (`--threads N`, ...).
+fn run_with(files: &[(String, Vec<String>)], more: &[&str]) -> String {
     let p = common::Project::new();
     for (path, text) in SHUFFLE_AGREEMENTS {
         p.write(path, text);
@@ -757,6 +762,7 @@ fn run_with_statements(files: &[(String, Vec<String>)]) -> String {
         "--statements",
     ]);
     c.args(files.iter().map(|(n, _)| n.as_str()));
+    c.args(more);
     common::run_ok(&mut c)
 }
 
@@ -825,6 +831,15 @@ proptest! {
         let mut reversed = in_order.clone();
         reversed.reverse();
         let many_reversed = run_with_statements(&reversed);
-        prop_assert_eq!(many, many_reversed);
+        prop_assert_eq!(&many, &many_reversed);
+
+        // Whatever the threads: small files are read side by side, one
+        // thread each, or one after another (docs/scaling.md).
+        for threads in ["1", "3"] {
+            prop_assert_eq!(&many, &run_with(&reversed, &["--threads", threads]));
+        }
+        // Unmatched lines summed per currency only (JSON) or kept per key
+        // (listed with --unmatched): the same figures.
+        prop_assert_eq!(&many, &run_with(&in_order, &["--unmatched", "unmatched.csv"]));
     }
 }

@@ -192,6 +192,7 @@ impl Common {
             // A line used after the period would be priced under terms not
             // yet in force (docs/formats.md).
             period_end: s.period.map(|p| p.last_day()),
+            known_profiles: Default::default(),
         }
     }
 }

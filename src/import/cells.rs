@@ -44,6 +44,16 @@ pub fn norm(h: &[u8]) -> String {
 pub fn split_line(line: &[u8], delimiter: u8, quoting: bool) -> ByteRecord {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
+    // Without a quote (or a `\r`, which ends a record for it) the `csv`
+    // crate only splits at the delimiter; making
+    // one of its readers costs more than that (a tenth of reading 300
+    // small files went there).
+    if !line.contains(&b'\r') && (!quoting || !line.contains(&b'"')) {
+        if line.is_empty() {
+            return ByteRecord::new();
+        }
+        return line.split(|b| *b == delimiter).collect();
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -131,5 +141,39 @@ impl<'a> Split<'a> {
                 .any(|b| *b != delimiter && !b.is_ascii_whitespace());
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `csv` crate's split, for comparison.
+    fn by_csv(line: &[u8], delimiter: u8) -> ByteRecord {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(line);
+        let mut rec = ByteRecord::new();
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => rec,
+            _ => ByteRecord::new(),
+        }
+    }
+
+    #[test]
+    fn a_line_without_quotes_splits_as_the_csv_crate_splits_it() {
+        for line in ["", "a", "a,b", ",", "a,,b,", " x , y ", "a\rb,c", "\"q\",b"] {
+            for quoting in [true, false] {
+                let got = split_line(line.as_bytes(), b',', quoting);
+                if quoting {
+                    assert_eq!(got, by_csv(line.as_bytes(), b','), "{line:?}");
+                }
+                if !line.contains('\r') && !line.contains('"') {
+                    assert_eq!(got, by_csv(line.as_bytes(), b','), "{line:?}");
+                }
+            }
+        }
     }
 }

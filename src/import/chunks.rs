@@ -126,15 +126,22 @@ fn next_chunk(
     tail: &mut Vec<u8>,
 ) -> std::io::Result<Next> {
     let want = carry.len() + size;
-    if buf.bytes.len() < want {
-        buf.bytes.resize(want, 0);
+    // The buffer grows as the input fills it: a small file (one of 300,
+    // say) never zeroes a chunk's megabyte.
+    let start = (carry.len() + (64 << 10)).min(want);
+    if buf.bytes.len() < start {
+        buf.bytes.resize(start, 0);
     }
     buf.bytes[..carry.len()].copy_from_slice(carry);
     let mut n = carry.len();
     carry.clear();
     let mut eof = false;
     while n < want {
-        match input.read(&mut buf.bytes[n..want]) {
+        if n == buf.bytes.len() {
+            buf.bytes.resize((2 * n).min(want), 0);
+        }
+        let end = buf.bytes.len().min(want);
+        match input.read(&mut buf.bytes[n..end]) {
             Ok(0) => {
                 eof = true;
                 break;

@@ -77,14 +77,14 @@ pub fn read_file(
     opts: &ImportOptions,
     revenue: &mut Revenue,
 ) -> Result<Vec<FileOutcome>> {
-    let all = super::profiles(opts)?;
+    let all = super::shared_profiles(opts)?;
     let forced = match &opts.profile {
         Some(name) => Some(super::find_profile(opts, name)?),
         None => None,
     };
     let job = Job {
         opts,
-        all: &all,
+        all,
         forced: forced.as_ref(),
         in_bundle: false,
     };

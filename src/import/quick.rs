@@ -167,7 +167,7 @@ impl Layout {
             keys[k] = span(*a, *b);
         }
         let cell = |i: usize| span(i, i);
-        line.isrc = cell(self.isrc);
+        line.isrc = span(self.isrc, self.isrc);
         line.isrc_or = self.isrc_or.map_or(b"", cell);
         line.units = self.units.map_or(b"", cell);
         line.amount = self.amount.map_or(b"", cell);

@@ -184,7 +184,6 @@ impl<'a, 's> ThreadSums<'a, 's> {
                 kept.push(Slot { hits: 0, ..s });
             }
         }
-        drop(shared);
         self.index.clear();
         for (i, s) in kept.iter().enumerate() {
             self.index
@@ -301,7 +300,6 @@ mod tests {
         }
         t.add_unmatched(c, n);
         let f = t.finish();
-        drop(shared);
         let usd = Currency::parse("USD").unwrap();
         let total = f.totals[&usd].sums().unwrap().sums;
         let lines = 3 * (SLOTS as u64 + 10) + 1;

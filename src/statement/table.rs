@@ -48,7 +48,7 @@ impl SumTable {
             Some(&i) => i,
             None => {
                 let i = self.len as u32;
-                if self.len % BLOCK == 0 {
+                if self.len.is_multiple_of(BLOCK) {
                     self.blocks.push(Vec::with_capacity(BLOCK));
                 }
                 self.blocks

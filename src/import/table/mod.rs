@@ -406,7 +406,6 @@ pub fn read_text(
         }
         (done.io_error, done.tail)
     };
-    drop(shared);
     let mut offset = located.line;
     for o in outs.into_iter().flatten() {
         for mut l in o.unmatched {
@@ -582,8 +581,6 @@ pub fn read_sheet(
         }
     }
     let sums = t.sums.finish();
-    drop(t.memo);
-    drop(shared);
     sink.unmatched.append(&mut unmatched);
     let first = body.get(end).map_or(0, |x| x.0.saturating_sub(1));
     check_footer(p, &b, &footer, first, &mut rd);
