@@ -1,9 +1,7 @@
 //! `royalty run`: compute the period's payouts, change nothing
 //! (docs/commands.md).
 
-use super::common::{
-    check_outputs, prepare_with, print_warnings, Common, LoadOptions, OutputArgs,
-};
+use super::common::{check_outputs, prepare_with, print_warnings, Common, LoadOptions, OutputArgs};
 use royalty::diag::Result;
 use royalty::fsutil::Batch;
 use royalty::report::{self, Format};

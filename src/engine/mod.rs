@@ -190,8 +190,11 @@ fn add_exactly(into: &mut Sums, s: &Sums) -> bool {
 
 pub fn compute(input: &Input) -> Result<PeriodResult> {
     let sums = input.revenue.iter().map(|(_, s)| s);
+    // With the unmatched lines the reader summed per currency only.
+    let unmatched = input.files.iter().flat_map(|f| f.unmatched.values());
     edge::check_run(
-        sums.chain(input.releases.iter().map(|(_, s)| s)),
+        sums.chain(input.releases.iter().map(|(_, s)| s))
+            .chain(unmatched),
         input.files,
     )
     .map_err(Error::one)?;

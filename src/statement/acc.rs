@@ -206,14 +206,26 @@ impl Acc {
     }
 
     /// The sums as decimals; `None` when they went past what can be summed
-    /// exactly (amounts of 10^16 or more for one key).
+    /// exactly (amounts of 10^16 or more for one key of one file).
     pub fn sums(&self) -> Option<Summed> {
+        self.sums_below(Some(LIMIT))
+    }
+
+    /// The sums of a key over the whole run as decimals: `None` only when
+    /// one cannot hold them. What many files add up to is bounded at the
+    /// engine's edge (`engine::edge::check_run`), which says so in its
+    /// words.
+    pub fn run_sums(&self) -> Option<Summed> {
+        self.sums_below(None)
+    }
+
+    fn sums_below(&self, limit: Option<i128>) -> Option<Summed> {
         let r = self.rare.as_deref().cloned().unwrap_or_default();
         if r.overflow {
             return None;
         }
-        let (amount, a) = to_decimal(self.amount(), r.fine[0])?;
-        let (tax_withheld, t) = to_decimal(r.tax, r.fine[1])?;
+        let (amount, a) = to_decimal(self.amount(), r.fine[0], limit)?;
+        let (tax_withheld, t) = to_decimal(r.tax, r.fine[1], limit)?;
         Some(Summed {
             sums: Sums {
                 units: self.units,
@@ -229,15 +241,22 @@ impl Acc {
 /// `hi` x 10^-12 + `lo` x 10^-28 as a `Decimal`: exact when it fits in the
 /// 96 bits of one, else rounded half-to-even at the finest decimal place
 /// that fits (returned). `None` past 10^16.
-fn to_decimal(hi: i128, lo: i128) -> Option<(Decimal, Option<u32>)> {
+fn to_decimal(hi: i128, lo: i128, limit: Option<i128>) -> Option<(Decimal, Option<u32>)> {
     let step = pow10(FINE - SCALE);
     let hi = hi.checked_add(lo / step)?;
     let lo = lo % step;
-    if hi.abs() >= LIMIT {
+    if limit.is_some_and(|l| hi.abs() >= l) {
         return None;
     }
     if lo == 0 {
-        let d = Decimal::try_from_i128_with_scale(hi, SCALE).ok()?;
+        // Trailing zeros dropped first: a large whole sum fits with fewer
+        // decimals.
+        let (mut m, mut scale) = (hi, SCALE);
+        while scale > 0 && m % 10 == 0 {
+            m /= 10;
+            scale -= 1;
+        }
+        let d = Decimal::try_from_i128_with_scale(m, scale).ok()?;
         return Some((d.normalize(), None));
     }
     // The exact value in units of 10^-28 is hi x 10^16 + lo; try the finest

@@ -109,8 +109,8 @@ impl SumTable {
     }
 
     /// Turns the sums read so far into the sorted list, a block at a time;
-    /// returns the keys whose sums went past what can be kept exactly
-    /// (amounts of 10^16 or more: `acc::too_large`), left out of the list.
+    /// returns the keys whose sums a `Decimal` cannot hold (`acc::too_large`),
+    /// left out of the list.
     pub fn finish(&mut self) -> Vec<Key> {
         self.finish_rounding(&mut Rounding::default())
     }
@@ -126,7 +126,7 @@ impl SumTable {
         let mut refused = Vec::new();
         for block in std::mem::take(&mut self.blocks) {
             for (k, a) in block.iter().filter(|(_, a)| !a.is_empty()) {
-                match a.sums() {
+                match a.run_sums() {
                     Some(s) => {
                         if let Some(t) = s.rounded_at {
                             rounding.sums += 1;
@@ -234,9 +234,11 @@ mod tests {
     #[test]
     fn a_sum_too_large_to_be_exact_is_refused_and_named() {
         let mut t = SumTable::default();
-        for _ in 0..11 {
-            t.add(key(1), &sums("999999999999999"));
+        // 8 x 10^16 and 10^-12: 29 digits, one more than a decimal has.
+        for _ in 0..80 {
+            t.add(key(1), &sums("999999999999999.5"));
         }
+        t.add(key(1), &sums("0.000000000001"));
         t.add(key(2), &sums("1"));
         assert_eq!(t.finish(), vec![key(1)]);
         assert_eq!(t.sorted().len(), 1);
