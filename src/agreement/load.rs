@@ -10,6 +10,8 @@ use crate::money::{parse_decimal, parse_percent, Rate};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+mod bonus;
+
 /// Collects problems for one file, turning byte spans into line:column.
 struct Ctx<'a> {
     text: &'a str,
@@ -298,6 +300,10 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         over_a_hundred_with_escalations(ts, ms, &raw, cx);
     }
     let advances = advances(&raw, &parties, cx);
+    let mut milestones = milestones;
+    if let (Some(ms), Some(advs)) = (&mut milestones, &advances) {
+        bonus::resolve_recoup(&raw, ms, advs, cx);
+    }
     let gate = raw
         .gate
         .as_ref()
@@ -643,6 +649,7 @@ fn milestones(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec
                 None => cx.err(place, format!("milestone `{id}` gives perks to `{pid}`, who is not a party of this agreement")),
             }
         }
+        let bonuses = bonus::parse(&id, &m.bonus, parties, cx);
         out.push(Milestone {
             id,
             metric,
@@ -652,6 +659,7 @@ fn milestones(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec
             mode,
             escalate,
             perks,
+            bonuses,
         });
     }
     (cx.diags.len() == before).then_some(out)

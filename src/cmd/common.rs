@@ -151,6 +151,26 @@ pub fn same_target(a: &Path, b: &Path) -> bool {
     a.file_name() == b.file_name() && folder(a) == folder(b)
 }
 
+impl OutputArgs {
+    /// How wide a table may be: `COLUMNS` when set (as shells export it),
+    /// else the terminal's width when printing to one; `None` (as wide as
+    /// the content) into a file or a pipe.
+    pub fn table_width(&self) -> Option<u16> {
+        if self.output.is_some() {
+            return None;
+        }
+        let env = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok());
+        env.filter(|w| *w >= 20).or_else(|| {
+            std::io::stdout()
+                .is_terminal()
+                .then(|| comfy_table::Table::new().width())
+                .flatten()
+        })
+    }
+}
+
 impl Common {
     /// The project's settings with this command line's flags over them.
     pub fn settings(&self) -> Result<Settings> {

@@ -32,7 +32,10 @@ pub fn exec(a: Args) -> Result<u8> {
     print_warnings(&prepared.loaded.diagnostics);
     let result = prepared.compute()?;
     let agreements = &prepared.loaded.agreements;
-    let text = render(a.out.format(), &result, agreements);
+    let text = match a.out.format() {
+        Format::Table => report::table::render_width(&result, agreements, a.out.table_width()),
+        f => render(f, &result, agreements),
+    };
     let mut files = Batch::new();
     if let Some(path) = &a.unmatched {
         files.add(path, report::unmatched::render(&prepared.loaded.outcomes))?;

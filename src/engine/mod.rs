@@ -15,6 +15,7 @@
 
 pub mod allocate;
 pub mod attribution;
+pub mod bonus;
 mod conserve;
 pub mod disputes;
 mod edge;
@@ -419,6 +420,7 @@ fn price_converted(
             milestones: Vec::new(),
             perks: Vec::new(),
             recoupments: Vec::new(),
+            bonuses: Vec::new(),
             notes: Vec::new(),
             disputes: Vec::new(),
             balance_open: Money::ZERO,
@@ -465,6 +467,7 @@ fn price_converted(
             }
         }
     }
+    bonus::pay(a, &standings, &mut parties);
     let lifetime_revenue = before.revenue.values().sum::<Exact>() + &revenue_exact;
     let reversion = a.reversion.as_ref().map(|r| ReversionStanding {
         triggered: input.period.last_day() >= r.by

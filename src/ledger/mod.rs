@@ -194,6 +194,10 @@ pub struct PayoutRecord {
     /// docs/arithmetic.md, step 8b).
     #[serde(default)]
     pub adjusted: Money,
+    /// Milestone bonuses paid this period (docs/arithmetic.md, step 8): an
+    /// addition, so records closed before it read as no bonus.
+    #[serde(default)]
+    pub bonus: Money,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
