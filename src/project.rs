@@ -111,6 +111,21 @@ pub fn read_project(path: &Path) -> Result<Settings> {
     })
 }
 
+/// The project file a command uses when none is given: `royalty.toml` in
+/// `cwd` or the nearest folder above it that has one (as cargo finds
+/// `Cargo.toml`). The path is relative to `cwd` ("royalty.toml",
+/// "../../royalty.toml"), so every path in it stays relative to it.
+pub fn find_project(cwd: &Path) -> Option<PathBuf> {
+    let mut up = PathBuf::new();
+    for dir in cwd.ancestors() {
+        if dir.join("royalty.toml").is_file() {
+            return Some(up.join("royalty.toml"));
+        }
+        up.push("..");
+    }
+    None
+}
+
 /// Lists the files of a folder with one of `exts` (sorted, so the order of
 /// a directory listing never changes a result), or the path itself.
 pub fn expand(paths: &[PathBuf], exts: &[&str]) -> Result<Vec<PathBuf>> {

@@ -33,7 +33,7 @@ const MAX_THREADS: usize = 256;
 
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct Common {
-    /// Project file (default: ./royalty.toml when present).
+    /// Project file (default: royalty.toml in this folder or the nearest one above).
     #[arg(long, value_name = "FILE")]
     pub project: Option<PathBuf>,
     /// Agreement files or folders (all *.toml inside).
@@ -71,6 +71,50 @@ pub struct Common {
     /// 256. The result is the same whatever the number.
     #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
+}
+
+/// The options of a command that reads only the agreements (`describe`):
+/// the project file, the agreements and the period.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct AgreementArgs {
+    /// Project file (default: royalty.toml in this folder or the nearest one above).
+    #[arg(long, value_name = "FILE")]
+    pub project: Option<PathBuf>,
+    /// Agreement files or folders (all *.toml inside).
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub agreements: Vec<PathBuf>,
+    /// The accounting period: 2026-03, 2026-Q1, 2026-H1 or 2026.
+    #[arg(long, value_name = "P", value_parser = parse_period)]
+    pub period: Option<Period>,
+}
+
+impl AgreementArgs {
+    pub fn common(&self) -> Common {
+        Common {
+            project: self.project.clone(),
+            agreements: self.agreements.clone(),
+            period: self.period,
+            ..Common::default()
+        }
+    }
+}
+
+/// The option of a command that reads only the project file (`formats`,
+/// for the project's import profiles).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ProjectArgs {
+    /// Project file (default: royalty.toml in this folder or the nearest one above).
+    #[arg(long, value_name = "FILE")]
+    pub project: Option<PathBuf>,
+}
+
+impl ProjectArgs {
+    pub fn common(&self) -> Common {
+        Common {
+            project: self.project.clone(),
+            ..Common::default()
+        }
+    }
 }
 
 /// Output options of the commands that print results.
@@ -174,11 +218,13 @@ impl OutputArgs {
 impl Common {
     /// The project's settings with this command line's flags over them.
     pub fn settings(&self) -> Result<Settings> {
-        let implicit = Path::new("royalty.toml");
-        let mut s = match &self.project {
-            Some(p) => read_project(p)?,
-            None if implicit.is_file() => read_project(implicit)?,
-            None => Settings::default(),
+        let implicit = std::env::current_dir()
+            .ok()
+            .and_then(|d| royalty::project::find_project(&d));
+        let mut s = match (&self.project, implicit) {
+            (Some(p), _) => read_project(p)?,
+            (None, Some(found)) => read_project(&found)?,
+            (None, None) => Settings::default(),
         };
         if !self.agreements.is_empty() {
             s.agreements = self.agreements.clone();
@@ -374,8 +420,13 @@ impl Prepared {
     }
 }
 
+/// The ledger folder: the flag's or the project's, else `ledger` beside
+/// the project file (or in the current folder without one).
 pub fn ledger_dir(s: &Settings) -> PathBuf {
-    s.ledger.clone().unwrap_or_else(|| PathBuf::from("ledger"))
+    s.ledger.clone().unwrap_or_else(|| {
+        let base = s.project.as_deref().and_then(Path::parent);
+        base.unwrap_or(Path::new("")).join("ledger")
+    })
 }
 
 /// Loads everything for a computation of the period; input errors exit 1,

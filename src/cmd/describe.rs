@@ -3,7 +3,7 @@
 //! the text and runs the engine on sample numbers. An unknown id is a usage
 //! error (exit 2), listing the ids there are.
 
-use super::common::{load_agreements, Common, OutputArgs};
+use super::common::{load_agreements, AgreementArgs, OutputArgs};
 use royalty::diag::{Error, Result};
 use royalty::report::describe;
 
@@ -13,7 +13,7 @@ pub struct Args {
     #[arg(value_name = "AGREEMENT_ID")]
     pub id: String,
     #[command(flatten)]
-    pub common: Common,
+    pub common: AgreementArgs,
     /// Write to this file (whole or not at all) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
@@ -21,7 +21,7 @@ pub struct Args {
 
 pub fn exec(a: Args) -> Result<u8> {
     super::common::check_outputs(&[a.output.as_deref()])?;
-    let (settings, agreements) = load_agreements(&a.common)?;
+    let (settings, agreements) = load_agreements(&a.common.common())?;
     let Some(ag) = agreements.iter().find(|x| x.id == a.id) else {
         let ids: Vec<&str> = agreements.iter().map(|x| x.id.as_str()).collect();
         return Err(Error::Usage(format!(

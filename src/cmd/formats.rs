@@ -3,7 +3,7 @@
 //! or one profile in full, as TOML a user can copy and adapt (SPEC 2.3).
 //! `royalty formats draft FILE` proposes a profile for a layout none fits.
 
-use super::common::Common;
+use super::common::ProjectArgs;
 use royalty::diag::{Error, Result};
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -16,7 +16,7 @@ pub struct Args {
     /// Show this profile in full.
     pub name: Option<String>,
     #[command(flatten)]
-    pub common: Common,
+    pub common: ProjectArgs,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -43,8 +43,9 @@ pub fn exec(a: Args) -> Result<u8> {
         }
         return Ok(0);
     }
-    let settings = a.common.settings()?;
-    let opts = a.common.import_options(&settings);
+    let common = a.common.common();
+    let settings = common.settings()?;
+    let opts = common.import_options(&settings);
     let mut out = String::new();
     match &a.name {
         Some(name) => {

@@ -5,6 +5,7 @@ mod aggregate;
 mod check;
 mod close;
 mod common;
+mod completions;
 mod credits;
 mod describe;
 mod dispute;
@@ -170,6 +171,22 @@ pub enum Command {
         party's payments. Dates come from flags, never the clock."
     )]
     Dispute(dispute::Args),
+    /// Print the shell completion script: bash, zsh, fish or powershell.
+    #[command(
+        long_about = "Print the completion script of a shell, generated from royalty's own \
+        argument model. For example: `royalty completions bash > ~/.local/share/bash-completion/completions/royalty`, \
+        `royalty completions zsh > ~/.zfunc/_royalty`, \
+        `royalty completions fish > ~/.config/fish/completions/royalty.fish`, \
+        `royalty completions powershell >> $PROFILE`."
+    )]
+    Completions(completions::Args),
+    /// Print the man page (roff), or write one page per command with --dir.
+    #[command(
+        long_about = "Print royalty's man page (roff, for `man -l -`), generated from the argument \
+        model; with --dir DIR, write royalty.1 and one page per command (royalty-run.1...) into DIR, \
+        e.g. `royalty man --dir ~/.local/share/man/man1`."
+    )]
+    Man(completions::ManArgs),
 }
 
 pub fn dispatch(cli: Cli) -> Result<u8> {
@@ -188,6 +205,8 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Credits(a) => credits::exec(a),
         Command::Reconcile(a) => reconcile::exec(a),
         Command::Dispute(a) => dispute::exec(a),
+        Command::Completions(a) => completions::exec(a),
+        Command::Man(a) => completions::man(a),
     }
 }
 
