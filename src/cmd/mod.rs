@@ -10,6 +10,7 @@ mod credits;
 mod describe;
 mod dispute;
 mod explain;
+mod flow;
 mod formats;
 mod init;
 mod ledger;
@@ -171,6 +172,18 @@ pub enum Command {
         party's payments. Dates come from flags, never the clock."
     )]
     Dispute(dispute::Args),
+    /// An agreement's waterfall as a flowchart: Mermaid, DOT or a self-contained SVG.
+    #[command(
+        long_about = "Draw an agreement's waterfall as a flowchart: revenue by source, net receipts \
+        and the milestones (thresholds, increments, bonuses), each party's share, then each party's \
+        way down to the payment (reserve, vesting, record-one gate, advances and \
+        cross-collateralization, milestone bonus, payout minimum, tax, payment) and what the label \
+        keeps. With --period, each edge carries that period's figures, computed exactly as `run` \
+        computes them. --format mermaid (default on standard output) or dot paste into the usual \
+        tools; svg (default for an --output ending in .svg) is self-contained, laid out and drawn \
+        by royalty, no Graphviz needed. Changes nothing."
+    )]
+    Flow(flow::Args),
     /// Print the shell completion script: bash, zsh, fish or powershell.
     #[command(
         long_about = "Print the completion script of a shell, generated from royalty's own \
@@ -205,6 +218,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Credits(a) => credits::exec(a),
         Command::Reconcile(a) => reconcile::exec(a),
         Command::Dispute(a) => dispute::exec(a),
+        Command::Flow(a) => flow::exec(a),
         Command::Completions(a) => completions::exec(a),
         Command::Man(a) => completions::man(a),
     }
