@@ -636,22 +636,21 @@ pub fn load_agreements(c: &Common) -> Result<(Settings, Vec<Agreement>)> {
 }
 
 impl Prepared {
-    /// Computes the period on other revenue and agreements (hypothetical
-    /// lines and draft terms, for `whatif`), from the same rates and
-    /// opening state.
-    pub fn compute_with(
+    /// Computes the period on revenue sums already in key order (a
+    /// what-if sweep sorts the statements once and prices each point).
+    pub fn compute_sorted(
         &self,
         agreements: &[Agreement],
-        revenue: &Revenue,
+        sorted: &[(royalty::statement::Key, royalty::statement::Sums)],
+        releases: &[(royalty::statement::ReleaseKey, royalty::statement::Sums)],
+        files: &[royalty::statement::FileSummary],
     ) -> Result<royalty::engine::PeriodResult> {
-        let sorted = revenue.sorted();
-        let releases = revenue.sorted_releases();
         royalty::engine::compute(&royalty::engine::Input {
             period: self.period,
             agreements,
-            revenue: &sorted,
-            releases: &releases,
-            files: &revenue.files,
+            revenue: sorted,
+            releases,
+            files,
             fx: &self.loaded.fx,
             opening: &self.opening,
             events: &self.loaded.events,

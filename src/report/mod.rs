@@ -21,6 +21,7 @@ pub mod rows;
 pub mod safe;
 pub mod statement;
 pub mod svg;
+pub mod sweep;
 pub mod table;
 pub mod unmatched;
 pub mod whatif;
