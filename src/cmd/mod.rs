@@ -7,6 +7,7 @@ mod close;
 mod common;
 mod completions;
 mod credits;
+mod dashboard;
 mod describe;
 mod dispute;
 mod explain;
@@ -184,6 +185,16 @@ pub enum Command {
         by royalty, no Graphviz needed. Changes nothing."
     )]
     Flow(flow::Args),
+    /// One self-contained HTML page for the label: revenue, recoupment, milestones, reserves, tracks.
+    #[command(
+        long_about = "Write one self-contained HTML page for the label (inline SVG charts, no script, \
+        nothing fetched: it works offline): revenue per agreement and source over the ledger's closed \
+        periods and the period computed now, each advance's recoupment, each milestone's progress \
+        (\"1,665,929 streams to go\"), reserves to be released and at which close, the top tracks, \
+        unmatched, out-of-term and skipped revenue, and the objection windows of each statement, open \
+        or binding on --as-of DATE (default: the period's last day; no clock is read). Changes nothing."
+    )]
+    Dashboard(dashboard::Args),
     /// Print the shell completion script: bash, zsh, fish or powershell.
     #[command(
         long_about = "Print the completion script of a shell, generated from royalty's own \
@@ -219,6 +230,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Reconcile(a) => reconcile::exec(a),
         Command::Dispute(a) => dispute::exec(a),
         Command::Flow(a) => flow::exec(a),
+        Command::Dashboard(a) => dashboard::exec(a),
         Command::Completions(a) => completions::exec(a),
         Command::Man(a) => completions::man(a),
     }

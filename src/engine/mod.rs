@@ -24,6 +24,7 @@ pub mod pricing;
 pub mod recoupment;
 pub mod releases;
 pub mod result;
+pub mod tracks;
 
 use crate::agreement::Agreement;
 use crate::codes::{Currency, Isrc, Source};

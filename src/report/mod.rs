@@ -6,6 +6,7 @@
 
 pub mod credits;
 pub mod csv_out;
+pub mod dashboard;
 pub mod describe;
 pub mod disputes;
 pub mod explain;
