@@ -729,7 +729,7 @@ fn csv_has_the_json_payout_columns_and_figures() {
         lines[0],
         "agreement,party,currency,earned,released,reserved,recouped,carried_in,carried_out,\
          unvested,gated,forfeited,payable,withheld,paid,paid_currency,paid_amount,unrecouped,\
-         milestones,perks,held,adjusted"
+         milestones,perks,held,adjusted,bonus"
     );
     assert_eq!(lines.len(), 4, "{out}");
     assert!(lines[1].starts_with("equal-thirds,anna,EUR,2.67,"), "{out}");

@@ -73,50 +73,6 @@ pub struct Common {
     pub threads: Option<usize>,
 }
 
-/// The options of a command that reads only the agreements (`describe`):
-/// the project file, the agreements and the period.
-#[derive(clap::Args, Debug, Clone, Default)]
-pub struct AgreementArgs {
-    /// Project file (default: royalty.toml in this folder or the nearest one above).
-    #[arg(long, value_name = "FILE")]
-    pub project: Option<PathBuf>,
-    /// Agreement files or folders (all *.toml inside).
-    #[arg(long, value_name = "PATH", num_args = 1..)]
-    pub agreements: Vec<PathBuf>,
-    /// The accounting period: 2026-03, 2026-Q1, 2026-H1 or 2026.
-    #[arg(long, value_name = "P", value_parser = parse_period)]
-    pub period: Option<Period>,
-}
-
-impl AgreementArgs {
-    pub fn common(&self) -> Common {
-        Common {
-            project: self.project.clone(),
-            agreements: self.agreements.clone(),
-            period: self.period,
-            ..Common::default()
-        }
-    }
-}
-
-/// The option of a command that reads only the project file (`formats`,
-/// for the project's import profiles).
-#[derive(clap::Args, Debug, Clone, Default)]
-pub struct ProjectArgs {
-    /// Project file (default: royalty.toml in this folder or the nearest one above).
-    #[arg(long, value_name = "FILE")]
-    pub project: Option<PathBuf>,
-}
-
-impl ProjectArgs {
-    pub fn common(&self) -> Common {
-        Common {
-            project: self.project.clone(),
-            ..Common::default()
-        }
-    }
-}
-
 /// Output options of the commands that print results.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct OutputArgs {

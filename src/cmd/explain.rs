@@ -9,6 +9,7 @@ use royalty::diag::{Error, Result};
 use royalty::report::{explain, Format};
 
 #[derive(clap::Args, Debug)]
+#[command(mut_arg("format", |a| a.help("text (table) or json; the trace has no CSV form")))]
 pub struct Args {
     #[command(flatten)]
     pub common: Common,

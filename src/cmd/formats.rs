@@ -3,20 +3,23 @@
 //! or one profile in full, as TOML a user can copy and adapt (SPEC 2.3).
 //! `royalty formats draft FILE` proposes a profile for a layout none fits.
 
-use super::common::ProjectArgs;
+use super::common::Common;
 use royalty::diag::{Error, Result};
 use std::fmt::Write;
 use std::path::PathBuf;
 
+/// Only the project file is read (for its profiles): the other shared
+/// flags are accepted but left out of the help.
 #[derive(clap::Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
+#[command(mut_arg("agreements", |a| a.hide(true)), mut_arg("statements", |a| a.hide(true)), mut_arg("ledger", |a| a.hide(true)), mut_arg("fx", |a| a.hide(true)), mut_arg("events", |a| a.hide(true)), mut_arg("period", |a| a.hide(true)), mut_arg("profile", |a| a.hide(true)), mut_arg("sheet", |a| a.hide(true)), mut_arg("allow_duplicate", |a| a.hide(true)), mut_arg("aggregates", |a| a.hide(true)), mut_arg("threads", |a| a.hide(true)))]
 pub struct Args {
     #[command(subcommand)]
     pub action: Option<Action>,
     /// Show this profile in full.
     pub name: Option<String>,
     #[command(flatten)]
-    pub common: ProjectArgs,
+    pub common: Common,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -43,9 +46,8 @@ pub fn exec(a: Args) -> Result<u8> {
         }
         return Ok(0);
     }
-    let common = a.common.common();
-    let settings = common.settings()?;
-    let opts = common.import_options(&settings);
+    let settings = a.common.settings()?;
+    let opts = a.common.import_options(&settings);
     let mut out = String::new();
     match &a.name {
         Some(name) => {

@@ -12,6 +12,7 @@ use royalty::report::{reconcile, Format};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
+#[command(mut_arg("format", |a| a.help("table or json (default: table on a terminal, json otherwise); its sections have no one CSV form")))]
 pub struct Args {
     #[command(flatten)]
     pub common: Common,
