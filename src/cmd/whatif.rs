@@ -378,10 +378,47 @@ pub fn exec(a: Args) -> Result<u8> {
                 "physical" => &a.physical,
                 _ => &a.sync,
             };
-            let mut points = Vec::new();
-            for v in value.as_ref().map(Value::points).unwrap_or_default() {
-                points.push(sweep::Point::of(v, &point(v)?, &drafted, only));
-            }
+            // Only the agreements shown and those their advances are
+            // cross-collateralized with (either way) are priced at each
+            // point: no other agreement's figures can change theirs.
+            let scope = scope(&drafted, &chosen, only.is_some());
+            let agreements: Vec<Agreement> = scope.iter().map(|&i| drafted[i].clone()).collect();
+            let isrcs: std::collections::HashSet<_> = agreements
+                .iter()
+                .flat_map(|x| x.tracks.iter().map(|t| t.isrc))
+                .collect();
+            let sorted: Vec<(Key, Sums)> = if scope.len() == drafted.len() {
+                sorted.clone()
+            } else {
+                sorted
+                    .iter()
+                    .filter(|(k, _)| isrcs.contains(&k.isrc))
+                    .copied()
+                    .collect()
+            };
+            // The statements' totals were checked on the baseline; the
+            // scoped points check each agreement's own conservation.
+            let files = if scope.len() == drafted.len() {
+                revenue.files.clone()
+            } else {
+                Vec::new()
+            };
+            let chosen_here: Vec<usize> = (0..agreements.len())
+                .filter(|&i| chosen.iter().any(|&c| drafted[c].id == agreements[i].id))
+                .collect();
+            let values = value.as_ref().map(Value::points).unwrap_or_default();
+            let one = |v: Decimal| -> Result<sweep::Point> {
+                let r = price(
+                    &prepared,
+                    &agreements,
+                    &chosen_here,
+                    &sorted,
+                    &files,
+                    &assumptions(&a, sweeping, v),
+                )?;
+                Ok(sweep::Point::of(v, &r, &agreements, only))
+            };
+            let points = in_parallel(&values, &one)?;
             let s = sweep::Sweep::new(prepared.period, name, points);
             let describe = if described.is_empty() {
                 format!("{name} swept")
@@ -421,6 +458,66 @@ pub fn exec(a: Args) -> Result<u8> {
     Ok(0)
 }
 
+/// The agreements to price for `chosen`: with `--agreement`, it and the
+/// agreements linked to it by cross-collateralization, either way and
+/// transitively; otherwise all.
+fn scope(agreements: &[Agreement], chosen: &[usize], only: bool) -> Vec<usize> {
+    if !only {
+        return (0..agreements.len()).collect();
+    }
+    let linked = |x: &Agreement, y: &Agreement| {
+        x.advances
+            .iter()
+            .any(|a| a.cross_collateralize.contains(&y.id))
+            || y.advances
+                .iter()
+                .any(|a| a.cross_collateralize.contains(&x.id))
+    };
+    let mut keep: Vec<usize> = chosen.to_vec();
+    let mut k = 0;
+    while k < keep.len() {
+        let here = keep[k];
+        for (i, other) in agreements.iter().enumerate() {
+            if !keep.contains(&i) && linked(&agreements[here], other) {
+                keep.push(i);
+            }
+        }
+        k += 1;
+    }
+    keep.sort_unstable();
+    keep
+}
+
+/// Prices the points on every core, in order: each is independent, and
+/// the result is the same whatever the number of threads.
+fn in_parallel<T: Send>(
+    values: &[Decimal],
+    one: &(dyn Fn(Decimal) -> Result<T> + Sync),
+) -> Result<Vec<T>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(values.len().max(1));
+    let chunk = values.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Vec<T>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = values
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(|v| one(*v)).collect::<Result<Vec<T>>>()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Invariant("a sweep thread panicked".into())))
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(values.len());
+    for p in parts {
+        out.extend(p?);
+    }
+    Ok(out)
+}
+
 /// The scenario at one point: the hypothetical lines merged into the
 /// sorted statements, priced by the engine on the drafted agreements.
 fn price(
@@ -436,7 +533,10 @@ fn price(
         return prepared.compute_sorted(drafted, sorted, &releases, files);
     }
     let extra = whatif::hypothetical(drafted, chosen, prepared.period, assumptions);
+    // No files: a scoped sweep, whose statements' totals are not checked.
     let mut all_files = files.to_vec();
-    all_files.extend(extra.files.iter().cloned());
+    if !files.is_empty() {
+        all_files.extend(extra.files.iter().cloned());
+    }
     prepared.compute_sorted(drafted, &merged(sorted, &extra), &releases, &all_files)
 }

@@ -13,18 +13,8 @@
 //! recouped in step 8 like an advance from the period it is paid on.
 
 use super::milestone::Standing;
-use super::result::PartyResult;
+use super::result::{BonusPaid, PartyResult};
 use crate::agreement::{Agreement, BonusRecoup};
-use crate::money::Money;
-
-/// One bonus paid this period.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BonusPaid {
-    /// Index of the milestone in the agreement.
-    pub milestone: usize,
-    pub amount: Money,
-    pub recoup: BonusRecoup,
-}
 
 /// The ledger's name of a recoupable bonus's balance (with the advances'):
 /// it cannot clash with an advance id, which has no space.

@@ -269,7 +269,7 @@ pub struct PartyResult {
     /// Each advance this party's earnings recouped, in the order recouped.
     pub recoupments: Vec<Recoupment>,
     /// The milestone bonuses paid to the party this period.
-    pub bonuses: Vec<super::bonus::BonusPaid>,
+    pub bonuses: Vec<BonusPaid>,
     /// Why a payable was carried, for people (threshold, deficit).
     pub notes: Vec<String>,
     /// Each dispute of the party that held, released or adjusted money
@@ -282,6 +282,15 @@ pub struct PartyResult {
     pub balance_close: Money,
     /// False for a party an amendment adds later than this period.
     pub joined: bool,
+}
+
+/// One milestone bonus paid this period (`engine::bonus`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BonusPaid {
+    /// Index of the milestone in the agreement.
+    pub milestone: usize,
+    pub amount: Money,
+    pub recoup: crate::agreement::BonusRecoup,
 }
 
 /// The results of the self-checks run on every computation.
