@@ -40,18 +40,23 @@ fn page(cmd: clap::Command) -> Result<Vec<u8>> {
 }
 
 pub fn man(a: ManArgs) -> Result<u8> {
+    super::common::check_outputs(&[a.output.as_deref()])?;
     let cmd = super::Cli::command();
     let Some(dir) = a.dir else {
         return emit(a.output, &page(cmd)?);
     };
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    royalty::fsutil::write_atomic(&dir.join("royalty.1"), &page(cmd.clone())?)?;
+    // Every page or none (docs/commands.md, "Outputs").
+    let mut batch = royalty::fsutil::Batch::new();
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    batch.add(&dir.join("royalty.1"), &text(page(cmd.clone())?))?;
     // One page per command, named as `man git-log` names git's.
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         let name = format!("royalty-{}", sub.get_name());
         let sub = sub.clone().name(name.clone()).bin_name(name.clone());
-        royalty::fsutil::write_atomic(&dir.join(format!("{name}.1")), &page(sub)?)?;
+        batch.add(&dir.join(format!("{name}.1")), &text(page(sub)?))?;
     }
+    batch.commit()?;
     Ok(0)
 }
 

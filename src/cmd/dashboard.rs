@@ -21,6 +21,7 @@ pub struct Args {
 }
 
 pub fn exec(a: Args) -> Result<u8> {
+    super::common::check_outputs(&[a.output.as_deref()])?;
     let prepared = prepare(&a.common, false)?;
     print_warnings(&prepared.loaded.diagnostics);
     let result = prepared.compute()?;

@@ -30,6 +30,7 @@ pub fn exec(a: Args) -> Result<u8> {
         Some(p) if p.extension().is_some_and(|e| e == "dot" || e == "gv") => FlowFormat::Dot,
         _ => FlowFormat::Mermaid,
     });
+    super::common::check_outputs(&[a.output.as_deref()])?;
     // A period only from the flag: the project's default period would turn
     // every chart of the terms into one period's.
     let text = if a.common.period.is_some() {

@@ -285,22 +285,24 @@ pub fn csv(s: &Sweep) -> String {
                     .map(|a| f(&a.label).cents_string())
                     .unwrap_or_default()
             };
-            w.write_record([
-                p.value.normalize().to_string(),
-                r.agreement.clone(),
-                r.party.clone(),
-                r.currency.clone(),
-                r.earned.cents_string(),
-                r.bonus.cents_string(),
-                r.recouped.cents_string(),
-                r.unrecouped.cents_string(),
-                r.payable.cents_string(),
-                r.paid.cents_string(),
-                l(|x| x.revenue),
-                l(|x| x.label_retained),
-                l(|x| x.bonuses),
-            ])
-            .expect("in-memory write");
+            crate::report::safe::csv_record(
+                &mut w,
+                [
+                    p.value.normalize().to_string(),
+                    r.agreement.clone(),
+                    r.party.clone(),
+                    r.currency.clone(),
+                    r.earned.cents_string(),
+                    r.bonus.cents_string(),
+                    r.recouped.cents_string(),
+                    r.unrecouped.cents_string(),
+                    r.payable.cents_string(),
+                    r.paid.cents_string(),
+                    l(|x| x.revenue),
+                    l(|x| x.label_retained),
+                    l(|x| x.bonuses),
+                ],
+            );
         }
     }
     String::from_utf8(w.into_inner().expect("in-memory write")).expect("UTF-8 in, UTF-8 out")

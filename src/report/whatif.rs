@@ -411,7 +411,7 @@ pub fn csv(c: &Comparison) -> String {
                 .unwrap_or_default(),
         );
         v.push(r.unlocks.join("; "));
-        w.write_record(&v).expect("in-memory write");
+        crate::report::safe::csv_record(&mut w, &v);
     }
     String::from_utf8(w.into_inner().expect("in-memory write")).expect("UTF-8 in, UTF-8 out")
 }
