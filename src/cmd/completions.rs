@@ -49,12 +49,12 @@ pub fn man(a: ManArgs) -> Result<u8> {
     // Every page or none (docs/commands.md, "Outputs").
     let mut batch = royalty::fsutil::Batch::new();
     let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
-    batch.add(&dir.join("royalty.1"), &text(page(cmd.clone())?))?;
+    batch.add(&dir.join("royalty.1"), text(page(cmd.clone())?))?;
     // One page per command, named as `man git-log` names git's.
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         let name = format!("royalty-{}", sub.get_name());
         let sub = sub.clone().name(name.clone()).bin_name(name.clone());
-        batch.add(&dir.join(format!("{name}.1")), &text(page(sub)?))?;
+        batch.add(&dir.join(format!("{name}.1")), text(page(sub)?))?;
     }
     batch.commit()?;
     Ok(0)

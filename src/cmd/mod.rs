@@ -157,7 +157,7 @@ pub enum Command {
         statement file (--scenario FILE, canonical CSV or any known format). Nothing is written: \
         not the ledger, not a payment file."
     )]
-    Whatif(whatif::Args),
+    Whatif(Box<whatif::Args>),
     /// List the statement import profiles, or show one (`formats distrokid`).
     Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances; `ledger verify` checks it.
@@ -222,7 +222,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Formats(a) => formats::exec(a),
         Command::Aggregate(a) => aggregate::exec(a),
         Command::Explain(a) => explain::exec(a),
-        Command::Whatif(a) => whatif::exec(a),
+        Command::Whatif(a) => whatif::exec(*a),
         Command::Statements(a) => statements::exec(a),
         Command::Init(a) => init::exec(a),
         Command::Describe(a) => describe::exec(a),

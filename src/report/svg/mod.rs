@@ -108,6 +108,8 @@ impl Svg {
         }
     }
 
+    // Drawing primitives take their coordinates as SVG does.
+    #[allow(clippy::too_many_arguments)]
     pub fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, fill: &str, stroke: &str, rx: f64) {
         let _ = writeln!(
             self.body,
@@ -156,6 +158,7 @@ impl Svg {
         );
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub fn line(
         &mut self,
         x1: f64,
