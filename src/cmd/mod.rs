@@ -154,7 +154,13 @@ pub enum Command {
         currency, dated in the period's first month: --streams 10M (x --stream-rate, default \
         0.004), --downloads N (x --download-rate, default 0.70), --physical N (x \
         --physical-rate, default 10.00), --sync AMOUNT (one use); and/or from a scenario \
-        statement file (--scenario FILE, canonical CSV or any known format). Nothing is written: \
+        statement file (--scenario FILE, canonical CSV or any known format); and/or on draft \
+        agreements (--draft FILE: a draft with an agreement's id replaces it, one with a new id is \
+        a deal not signed yet, shown beside nothing). Each party shows earned, recouped, the \
+        advance balance after, bonuses, payable and paid; each agreement its revenue and what the \
+        label retains. A flag given as FROM..TO/STEP (--streams 0..20M/1M) is swept: one row per \
+        point, as a table, CSV, JSON or --format svg, a chart of each party's earnings and the \
+        label's share with the milestones and the recoupment point marked. Nothing is written: \
         not the ledger, not a payment file."
     )]
     Whatif(Box<whatif::Args>),
