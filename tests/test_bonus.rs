@@ -233,3 +233,118 @@ fn bad_bonuses_are_refused_at_their_place() {
     ));
     assert_eq!(code, 0, "{out}");
 }
+
+mod quarters {
+    //! Property: over any run of quarters, each bonus is paid exactly once
+    //! (in the quarter its milestone is first reached, never if it is not),
+    //! the engine's conservation holds every quarter with bonuses in it,
+    //! and what is left to recoup never goes below zero nor above the
+    //! advance plus the recoupable bonuses paid.
+
+    use proptest::prelude::*;
+    use royalty::codes::{Currency, Isrc, Source, Territory};
+    use royalty::engine::{compute, Input};
+    use royalty::fx::FxTable;
+    use royalty::money::Money;
+    use royalty::period::{Period, Usage};
+    use royalty::statement::{FileSummary, Revenue, RevenueLine};
+    use rust_decimal::Decimal;
+    use std::path::{Path, PathBuf};
+
+    fn agreement(threshold: u64) -> royalty::agreement::Agreement {
+        let text = format!(
+            r#"id = "p"
+currency = "USD"
+[[track]]
+isrc = "QZNWX2690001"
+[[party]]
+id = "ava"
+[[party]]
+id = "cy"
+[rates.ava]
+streaming = "10%"
+[rates.cy]
+streaming = "5%"
+[payout]
+minimum = "50.00"
+[[advance]]
+id = "ava-advance"
+party = "ava"
+amount = "400.00"
+[[milestone]]
+id = "m"
+metric = "units"
+sources = ["streaming"]
+threshold = {threshold}
+bonus.ava = {{ amount = "300.00", recoup = "ava-advance" }}
+bonus.cy = "125.00"
+"#
+        );
+        royalty::agreement::load_agreement_str(&text, Path::new("p.toml")).expect("valid")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+        #[test]
+        fn each_bonus_is_paid_once(
+            threshold in 1u64..4_000_000,
+            quarters in prop::collection::vec((0i64..1_500_000, 0i64..6000), 1..6),
+        ) {
+            let a = vec![agreement(threshold)];
+            let fx = FxTable::default();
+            let mut opening = royalty::ledger::State::default();
+            let (mut paid_ava, mut paid_cy, mut units) = (Money::ZERO, Money::ZERO, 0i64);
+            let mut reached = false;
+            for (k, (streams, cents)) in quarters.iter().enumerate() {
+                let period = Period::parse(&format!("2026-Q{}", k % 4 + 1)).unwrap();
+                let period = if k >= 4 { Period::parse(&format!("2027-Q{}", k % 4 + 1)).unwrap() } else { period };
+                let mut revenue = Revenue::default();
+                let mut file = FileSummary { path: PathBuf::from(format!("q{k}.csv")), format: "canonical".into(), ..FileSummary::default() };
+                let d = period.first_day();
+                revenue.add_line(&mut file, &RevenueLine {
+                    line: 2,
+                    usage: Usage { year: d.year(), month: d.month(), day: 0 },
+                    isrc: Isrc::parse("QZNWX2690001").unwrap(),
+                    source: Source::Streaming,
+                    territory: Territory::WORLD,
+                    units: *streams,
+                    amount: Decimal::new(*cents, 0),
+                    currency: Currency::parse("USD").unwrap(),
+                    tax_withheld: Decimal::ZERO,
+                });
+                revenue.files.push(file);
+                let sorted = revenue.sorted();
+                let r = compute(&Input {
+                    period,
+                    agreements: &a,
+                    revenue: &sorted,
+                    files: &revenue.files,
+                    fx: &fx,
+                    opening: &opening,
+                    events: &[],
+                }).expect("conservation holds with bonuses");
+                let ar = &r.agreements[0];
+                let (ava, cy) = (&ar.parties[0].flows, &ar.parties[1].flows);
+                units += streams;
+                // In force once past the threshold, or from the quarter after
+                // it is reached exactly (docs/arithmetic.md, step 4).
+                let now = units > threshold as i64 || (units - streams) >= threshold as i64;
+                if now && !reached {
+                    prop_assert_eq!(cy.bonus, Money(Decimal::new(12500, 2)), "paid when first reached (quarter {})", k);
+                    reached = true;
+                } else {
+                    prop_assert!(cy.bonus.is_zero(), "quarter {}: paid again or too early", k);
+                }
+                paid_ava += ava.bonus;
+                paid_cy += cy.bonus;
+                prop_assert_eq!(ar.bonuses(), ava.bonus + cy.bonus);
+                prop_assert!(!ava.unrecouped.is_negative());
+                prop_assert!(ava.unrecouped <= Money(Decimal::new(400, 0)) + paid_ava);
+                opening = r.closing.clone();
+            }
+            let expect = |m: i64| if reached { Money(Decimal::new(m, 2)) } else { Money::ZERO };
+            prop_assert_eq!(paid_cy, expect(12500));
+            prop_assert_eq!(paid_ava, expect(30000));
+        }
+    }
+}
