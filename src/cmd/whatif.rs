@@ -13,7 +13,7 @@ use royalty::diag::{Error, Result};
 use royalty::limits;
 use royalty::money::parse_decimal;
 use royalty::report::{sweep, whatif};
-use royalty::statement::{Key, Revenue, Sums};
+use royalty::statement::{Key, ReleaseKey, Revenue, Sums};
 use rust_decimal::Decimal;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -352,12 +352,13 @@ pub fn exec(a: Args) -> Result<u8> {
     }
     // Read and sorted once; each point adds its few lines.
     let sorted = revenue.sorted();
+    let releases = revenue.sorted_releases();
     let point = |v: Decimal| -> Result<royalty::engine::PeriodResult> {
         price(
             &prepared,
             &drafted,
             &chosen,
-            &sorted,
+            (&sorted, &releases),
             &revenue.files,
             &assumptions(&a, sweeping, v),
         )
@@ -412,7 +413,7 @@ pub fn exec(a: Args) -> Result<u8> {
                     &prepared,
                     &agreements,
                     &chosen_here,
-                    &sorted,
+                    (&sorted, &releases),
                     &files,
                     &assumptions(&a, sweeping, v),
                 )?;
@@ -524,13 +525,12 @@ fn price(
     prepared: &Prepared,
     drafted: &[Agreement],
     chosen: &[usize],
-    sorted: &[(Key, Sums)],
+    (sorted, releases): (&[(Key, Sums)], &[(ReleaseKey, Sums)]),
     files: &[royalty::statement::FileSummary],
     assumptions: &whatif::Assumptions,
 ) -> Result<royalty::engine::PeriodResult> {
-    let releases = prepared.loaded.revenue.sorted_releases();
     if assumptions.lines().is_empty() {
-        return prepared.compute_sorted(drafted, sorted, &releases, files);
+        return prepared.compute_sorted(drafted, sorted, releases, files);
     }
     let extra = whatif::hypothetical(drafted, chosen, prepared.period, assumptions);
     // No files: a scoped sweep, whose statements' totals are not checked.
@@ -538,5 +538,5 @@ fn price(
     if !files.is_empty() {
         all_files.extend(extra.files.iter().cloned());
     }
-    prepared.compute_sorted(drafted, &merged(sorted, &extra), &releases, &all_files)
+    prepared.compute_sorted(drafted, &merged(sorted, &extra), releases, &all_files)
 }
