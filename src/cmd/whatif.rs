@@ -519,13 +519,16 @@ fn in_parallel<T: Send>(
     Ok(out)
 }
 
+/// The statements' sums in key order: per track, and per release (UPC).
+type Statements<'a> = (&'a [(Key, Sums)], &'a [(ReleaseKey, Sums)]);
+
 /// The scenario at one point: the hypothetical lines merged into the
 /// sorted statements, priced by the engine on the drafted agreements.
 fn price(
     prepared: &Prepared,
     drafted: &[Agreement],
     chosen: &[usize],
-    (sorted, releases): (&[(Key, Sums)], &[(ReleaseKey, Sums)]),
+    (sorted, releases): Statements,
     files: &[royalty::statement::FileSummary],
     assumptions: &whatif::Assumptions,
 ) -> Result<royalty::engine::PeriodResult> {
