@@ -291,6 +291,20 @@ pub fn say(text: &str) {
     }
 }
 
+/// `--quiet`: notes and warnings are left out; errors are still said.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A note or a warning on standard error: said unless `--quiet`.
+pub fn note(text: &str) {
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        say(text);
+    }
+}
+
 /// Did a message fail to reach standard error?
 pub fn stderr_failed() -> bool {
     STDERR_FAILED.load(std::sync::atomic::Ordering::Relaxed)

@@ -1,9 +1,10 @@
 //! Loaders: files -> model. Thin I/O around the pure parsers, collecting
 //! every problem of every file before giving up (docs/commands.md, exit
-//! codes).
+//! codes). Every problem leaves here with its code (docs/problems.md): the
+//! reader's own, or the input's default.
 
 use crate::agreement::{load_agreements, Agreement};
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Diagnostic, Error, Input, Result};
 use crate::fx::{parse_fx, FxTable};
 use crate::import::{read_file, FileOutcome, ImportOptions};
 use crate::project::expand;
@@ -29,6 +30,10 @@ fn read_text(path: &Path) -> Result<String> {
 
 /// Reads agreement files and folders (all `*.toml` inside).
 pub fn agreements(paths: &[PathBuf]) -> Result<(Vec<Agreement>, Vec<Diagnostic>)> {
+    agreements_of(paths).map_err(|e| Input::Agreement.classify_error(e))
+}
+
+fn agreements_of(paths: &[PathBuf]) -> Result<(Vec<Agreement>, Vec<Diagnostic>)> {
     let files = expand(paths, &[".toml"])?;
     let mut texts = Vec::with_capacity(files.len());
     let mut diags = Vec::new();
@@ -41,6 +46,7 @@ pub fn agreements(paths: &[PathBuf]) -> Result<(Vec<Agreement>, Vec<Diagnostic>)
     }
     let (a, d) = load_agreements(&texts);
     diags.extend(d);
+    Input::Agreement.classify(&mut diags);
     Ok((a, diags))
 }
 
@@ -48,8 +54,10 @@ pub fn fx(path: Option<&Path>) -> Result<(FxTable, Vec<Diagnostic>)> {
     match path {
         None => Ok((FxTable::default(), Vec::new())),
         Some(p) => {
-            let text = read_text(p)?;
-            Ok(parse_fx(&text, p))
+            let text = read_text(p).map_err(|e| Input::Fx.classify_error(e))?;
+            let (fx, mut d) = parse_fx(&text, p);
+            Input::Fx.classify(&mut d);
+            Ok((fx, d))
         }
     }
 }
@@ -60,9 +68,10 @@ pub fn aggregate(
     path: &Path,
     revenue: &mut Revenue,
 ) -> Result<(Vec<crate::statement::FileSummary>, Vec<Diagnostic>)> {
-    let text = read_text(path)?;
+    let text = read_text(path).map_err(|e| Input::Aggregate.classify_error(e))?;
     let before = revenue.files.len();
-    let d = crate::import::aggregate::read(&text, path, revenue);
+    let mut d = crate::import::aggregate::read(&text, path, revenue);
+    Input::Aggregate.classify(&mut d);
     Ok((revenue.files[before..].to_vec(), d))
 }
 
@@ -70,8 +79,10 @@ pub fn events(path: Option<&Path>) -> Result<(Vec<crate::events::Event>, Vec<Dia
     match path {
         None => Ok((Vec::new(), Vec::new())),
         Some(p) => {
-            let text = read_text(p)?;
-            Ok(crate::events::parse_events(&text, p))
+            let text = read_text(p).map_err(|e| Input::Events.classify_error(e))?;
+            let (events, mut d) = crate::events::parse_events(&text, p);
+            Input::Events.classify(&mut d);
+            Ok((events, d))
         }
     }
 }
@@ -131,7 +142,8 @@ pub fn statements_by_file(
         } else {
             read_file(&f, opts, &mut revenue)?
         };
-        for o in read {
+        for mut o in read {
+            Input::Statement.classify(&mut o.diagnostics);
             revenue.files.push(o.summary.clone());
             outcomes.push(o);
         }

@@ -67,12 +67,10 @@ pub fn read_project(path: &Path) -> Result<Settings> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let raw: RawProject = toml::from_str(&text).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((0, 0));
-        Error::one(Diagnostic::error(
-            path,
-            line,
-            col,
-            e.message().trim().replace('\n', " "),
-        ))
+        Error::one(
+            Diagnostic::error(path, line, col, e.message().trim().replace('\n', " "))
+                .with_code("project.invalid"),
+        )
     })?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let period = match &raw.period {
@@ -80,15 +78,18 @@ pub fn read_project(path: &Path) -> Result<Settings> {
             Some(x) => Some(x),
             None => {
                 let (line, col) = line_col(&text, p.span().start);
-                return Err(Error::one(Diagnostic::error(
-                    path,
-                    line,
-                    col,
-                    format!(
-                        "period `{}`: expected 2026-03, 2026-Q1, 2026-H1 or 2026",
-                        p.get_ref()
-                    ),
-                )));
+                return Err(Error::one(
+                    Diagnostic::error(
+                        path,
+                        line,
+                        col,
+                        format!(
+                            "period `{}`: expected 2026-03, 2026-Q1, 2026-H1 or 2026",
+                            p.get_ref()
+                        ),
+                    )
+                    .with_code("project.invalid"),
+                ));
             }
         },
         None => None,

@@ -87,7 +87,16 @@ impl Ctx<'_> {
         } else {
             "is out of range"
         };
-        self.err(span, format!("`{what}` {why} ({written}): {expect}"));
+        let (line, col) = line_col(self.text, span.start);
+        self.diags.push(
+            Diagnostic::error(
+                self.file,
+                line,
+                col,
+                format!("`{what}` {why} ({written}): {expect}"),
+            )
+            .with_code("agreement.out-of-range"),
+        );
         None
     }
 
@@ -180,7 +189,9 @@ pub fn load_agreement_str(text: &str, file: &Path) -> Result<Agreement, Vec<Diag
         Err(e) => {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
             let msg = e.message().trim().replace('\n', " ");
-            return Err(vec![Diagnostic::error(file, line, col, msg)]);
+            return Err(vec![
+                Diagnostic::error(file, line, col, msg).with_code("agreement.syntax")
+            ]);
         }
     };
     let mut cx = Ctx {
@@ -1198,16 +1209,19 @@ pub fn load_agreements(
     for w in out.windows(2) {
         if w[0].id == w[1].id {
             let (line, col) = id_place(files, &w[1].file);
-            diags.push(Diagnostic::error(
-                &w[1].file,
-                line,
-                col,
-                format!(
-                    "duplicate agreement id `{}` (also in {})",
-                    w[1].id,
-                    w[0].file.display()
-                ),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    &w[1].file,
+                    line,
+                    col,
+                    format!(
+                        "duplicate agreement id `{}` (also in {})",
+                        w[1].id,
+                        w[0].file.display()
+                    ),
+                )
+                .with_code("agreement.duplicate-id"),
+            );
         }
     }
     let mut by_isrc: BTreeMap<Isrc, Vec<usize>> = BTreeMap::new();

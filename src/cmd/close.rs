@@ -37,9 +37,9 @@ pub fn exec(a: Args) -> Result<u8> {
     let dir = ledger_dir(&settings);
     check_outputs(&[a.out.output.as_deref(), a.payments.as_deref()])?;
     // Lock first, then read: two closes at once cannot both see the old ledger.
-    let _lock = store::lock(&dir)?;
+    let _lock = super::common::lock_ledger(&dir)?;
     for f in store::clean_leftovers(&dir)? {
-        say!(
+        note!(
             "{}: removed a temporary file left by an interrupted write",
             f.display()
         );
@@ -83,7 +83,12 @@ pub fn exec(a: Args) -> Result<u8> {
         state: result.closing.clone(),
         disputes: royalty::ledger::disputes::file::anchor(&prepared.register),
     };
-    let text = super::run::render(a.out.format(), &result, agreements);
+    let text = super::run::render(
+        a.out.format(),
+        &result,
+        agreements,
+        &prepared.loaded.problems(),
+    );
     let mut files = Batch::new();
     files.add(&payments, report::payments::render(&result, agreements))?;
     if let Some(o) = &a.out.output {
@@ -92,7 +97,7 @@ pub fn exec(a: Args) -> Result<u8> {
     files.commit()?;
     crash_point("before-ledger");
     let path = store::append(&prepared.ledger, record)?;
-    say!(
+    note!(
         "closed {period} in {} (payments: {})",
         path.display(),
         payments.display()

@@ -1,17 +1,78 @@
 //! Options shared by the commands, and turning them (with the project file)
-//! into loaded inputs.
+//! into loaded inputs; the options of the whole command line (`--quiet`,
+//! `--strict`, `--wait`) and how paths are written (`royalty::paths`).
 
 use royalty::agreement::Agreement;
-use royalty::diag::{Diagnostic, Error, Result};
+use royalty::diag::{Diagnostic, Error, Problem, Result};
 use royalty::fsutil::Batch;
 use royalty::fx::FxTable;
 use royalty::import::{FileOutcome, ImportOptions};
+use royalty::paths::{absolute, Names};
 use royalty::period::Period;
 use royalty::project::{read_project, Settings};
 use royalty::report::Format;
 use royalty::statement::Revenue;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The options of the whole command line, set once by `dispatch`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Global {
+    /// `--strict`: warnings are errors.
+    pub strict: bool,
+    /// `--wait SECONDS`: how long to wait for the ledger lock.
+    pub wait: std::time::Duration,
+}
+
+static GLOBAL: OnceLock<Global> = OnceLock::new();
+
+pub fn set_global(g: Global) {
+    let _ = GLOBAL.set(g);
+}
+
+pub fn global() -> Global {
+    GLOBAL.get().copied().unwrap_or_default()
+}
+
+/// How paths are written: set with the settings (the project's folder),
+/// else relative to the current folder.
+static NAMES: OnceLock<Names> = OnceLock::new();
+
+pub fn names() -> Names {
+    NAMES
+        .get()
+        .cloned()
+        .unwrap_or_else(|| Names::new(Path::new(".")))
+}
+
+/// A path as written in outputs and messages (docs/commands.md, "Paths").
+pub fn shown(p: &Path) -> PathBuf {
+    names().show(p)
+}
+
+/// A message for people: paths in the project's folder relative to it.
+pub fn for_humans(text: &str) -> String {
+    names().text(text)
+}
+
+/// Problems as data (docs/problems.md), their files as written.
+pub fn problems(d: &[Diagnostic]) -> Vec<Problem> {
+    let names = names();
+    d.iter()
+        .map(|d| {
+            let mut p = Problem::from(d);
+            p.file = names.show(&d.file).display().to_string();
+            p
+        })
+        .collect()
+}
+
+/// Takes the ledger's lock, waiting `--wait` seconds for it (exit 75 when
+/// it stays held).
+pub fn lock_ledger(dir: &Path) -> Result<royalty::ledger::store::Lock> {
+    royalty::ledger::store::lock_within(dir, global().wait)
+}
 
 fn parse_period(s: &str) -> std::result::Result<Period, String> {
     Period::parse(s)
@@ -178,8 +239,8 @@ impl Common {
             .ok()
             .and_then(|d| royalty::project::find_project(&d));
         let mut s = match (&self.project, implicit) {
-            (Some(p), _) => read_project(p)?,
-            (None, Some(found)) => read_project(&found)?,
+            (Some(p), _) => read_project(&absolute(p))?,
+            (None, Some(found)) => read_project(&absolute(&found))?,
             (None, None) => Settings::default(),
         };
         if !self.agreements.is_empty() {
@@ -200,6 +261,12 @@ impl Common {
         if let Some(p) = self.period {
             s.period = Some(p);
         }
+        absolute_paths(&mut s);
+        let root = match &s.project {
+            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => absolute(Path::new(".")),
+        };
+        let _ = NAMES.set(Names::new(&root));
         Ok(s)
     }
 
@@ -236,6 +303,12 @@ impl Loaded {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// The problems of the inputs, as data: what every JSON document lists
+    /// (warnings, since an error stops the command first).
+    pub fn problems(&self) -> Vec<Problem> {
+        problems(&self.diagnostics)
+    }
 }
 
 /// What a command needs loaded.
@@ -260,6 +333,31 @@ pub fn load(c: &Common, require_statements: bool, keep_unmatched: bool) -> Resul
             per_file: false,
         },
     )
+}
+
+/// Every path read made absolute once (`royalty::paths`): outputs and
+/// messages then write it relative to the project's folder, whatever the
+/// current folder.
+fn absolute_paths(s: &mut Settings) {
+    let all = |v: &mut Vec<PathBuf>| v.iter_mut().for_each(|p| *p = absolute(p));
+    all(&mut s.agreements);
+    all(&mut s.statements);
+    all(&mut s.profiles);
+    for p in [&mut s.ledger, &mut s.fx, &mut s.events] {
+        if let Some(p) = p {
+            *p = absolute(p);
+        }
+    }
+}
+
+/// Statement files as written in outputs (the JSON, the ledger, exports).
+fn show_files(names: &Names, outcomes: &mut [FileOutcome], revenue: &mut Revenue) {
+    for o in outcomes {
+        o.summary.path = names.show(&o.summary.path);
+    }
+    for f in &mut revenue.files {
+        f.path = names.show(&f.path);
+    }
 }
 
 pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
@@ -291,10 +389,15 @@ pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
                 .collect(),
         );
     }
-    let (mut revenue, mut outcomes, per_file) =
+    let (mut revenue, mut outcomes, mut per_file) =
         royalty::load::statements_by_file(&settings.statements, &opts, o.by_territory, o.per_file)?;
+    let names = names();
+    show_files(&names, &mut outcomes, &mut revenue);
+    for (path, _, _) in &mut per_file {
+        *path = names.show(path);
+    }
     for path in &c.aggregates {
-        let (files, d) = royalty::load::aggregate(path, &mut revenue)?;
+        let (files, d) = royalty::load::aggregate(&absolute(path), &mut revenue)?;
         diagnostics.extend(d);
         outcomes.extend(files.into_iter().map(|summary| FileOutcome {
             summary,
@@ -304,6 +407,9 @@ pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
     revenue.sort_files();
     for o in &outcomes {
         diagnostics.extend(o.diagnostics.iter().cloned());
+    }
+    if global().strict {
+        royalty::diag::promote_warnings(&mut diagnostics);
     }
     if !c.allow_duplicate {
         refuse_duplicates(&outcomes)?;
@@ -370,7 +476,8 @@ impl Prepared {
             opening: &self.opening,
             events: &self.loaded.events,
             disputes: &self.disputes,
-        })?;
+        })
+        .map_err(|e| royalty::diag::Input::Run.classify_error(e))?;
         check_reproduced(&self.ledger, &r, &self.loaded.agreements)?;
         Ok(r)
     }
@@ -403,8 +510,14 @@ pub fn prepare_with(c: &Common, o: LoadOptions) -> Result<Prepared> {
     if loaded.has_errors() {
         return Err(Error::Input(loaded.diagnostics));
     }
+    let mut loaded = loaded;
     let ledger = royalty::ledger::store::read(&ledger_dir(&loaded.settings))?;
-    warn_leftovers(&ledger.leftovers);
+    let mut left = leftovers(&ledger.leftovers);
+    if global().strict && !left.is_empty() {
+        royalty::diag::promote_warnings(&mut left);
+        return Err(Error::Input(left));
+    }
+    loaded.diagnostics.extend(left);
     check_consumed(&ledger, period, &loaded.outcomes, c.allow_duplicate)?;
     let (opening, _) = ledger.state_before(period);
     let (register, disputes) = read_register(&ledger, period)?;
@@ -435,9 +548,13 @@ pub fn read_register(
 }
 
 /// Two spellings of one file (`./samples/x.csv`, `samples/x.csv`, an
-/// absolute path) are the same file.
+/// absolute path, a path through a link) are the same file: compared by
+/// canonical path, each written path read relative to the project's folder
+/// (as outputs and the ledger write it), never by spelling.
 fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+    let names = names();
+    let (a, b) = (names.resolve(a), names.resolve(b));
+    match (std::fs::canonicalize(&a), std::fs::canonicalize(&b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,
     }
@@ -557,22 +674,29 @@ pub fn require_period(s: &Settings) -> Result<Period> {
     })
 }
 
-/// Temporary files an interrupted write left in the ledger folder: named,
-/// so nothing is silently lying around; `close` and `ledger open` remove
-/// them under the lock.
-pub fn warn_leftovers(files: &[PathBuf]) {
-    for f in files {
-        say!(
-            "{}: warning: a temporary file left by an interrupted write (the next close removes it)",
-            f.display()
-        );
-    }
+/// Temporary files an interrupted write left in the ledger folder, as
+/// warnings: named, so nothing is silently lying around; `close` and
+/// `ledger open` remove them under the lock.
+pub fn leftovers(files: &[PathBuf]) -> Vec<Diagnostic> {
+    files
+        .iter()
+        .map(|f| {
+            Diagnostic::warning(
+                f,
+                0,
+                0,
+                "a temporary file left by an interrupted write (the next close removes it)",
+            )
+            .with_code("ledger.leftover")
+        })
+        .collect()
 }
 
-/// Prints warnings to standard error (they never fail a run).
+/// Prints warnings to standard error (they never fail a run, unless
+/// `--strict` made them errors; none under `--quiet`).
 pub fn print_warnings(d: &[Diagnostic]) {
     for w in d.iter().filter(|d| !d.is_error()) {
-        say!("{w}");
+        note!("{w}");
     }
 }
 
@@ -585,7 +709,10 @@ pub fn load_agreements(c: &Common) -> Result<(Settings, Vec<Agreement>)> {
             "no agreements: give --agreements PATH or run in a folder with a royalty.toml".into(),
         ));
     }
-    let (agreements, d) = royalty::load::agreements(&settings.agreements)?;
+    let (agreements, mut d) = royalty::load::agreements(&settings.agreements)?;
+    if global().strict {
+        royalty::diag::promote_warnings(&mut d);
+    }
     royalty::diag::fail_on_errors(&d)?;
     print_warnings(&d);
     Ok((settings, agreements))
@@ -612,5 +739,6 @@ impl Prepared {
             events: &self.loaded.events,
             disputes: &self.disputes,
         })
+        .map_err(|e| royalty::diag::Input::Run.classify_error(e))
     }
 }

@@ -45,7 +45,7 @@ pub fn exec(a: Args) -> Result<u8> {
         let t = explain::party_trace(&result, agreements, ai, pi)
             .ok_or_else(|| Error::Invariant(format!("no result for {spec}")))?;
         match format {
-            Format::Json => explain::json(&t),
+            Format::Json => explain::party_json(&t, &prepared.loaded.problems()),
             _ => explain::party_text(&t),
         }
     } else {
@@ -64,7 +64,7 @@ pub fn exec(a: Args) -> Result<u8> {
         )?;
         let t = explain::track_trace(&result, agreements, &lines, isrc);
         match format {
-            Format::Json => explain::json(&t),
+            Format::Json => explain::track_json(&t, &prepared.loaded.problems()),
             _ => explain::track_text(&t),
         }
     };

@@ -69,9 +69,9 @@ pub fn exec(a: Args) -> Result<u8> {
             let (as_of, state) =
                 opening::parse(&text, &file, &loaded.agreements).map_err(Error::Input)?;
             let dir = ledger_dir(&loaded.settings);
-            let _lock = store::lock(&dir)?;
+            let _lock = super::common::lock_ledger(&dir)?;
             for f in store::clean_leftovers(&dir)? {
-                say!(
+                note!(
                     "{}: removed a temporary file left by an interrupted write",
                     f.display()
                 );
@@ -94,7 +94,7 @@ pub fn exec(a: Args) -> Result<u8> {
                 disputes: None,
             };
             let path = store::append(&ledger, record)?;
-            say!("opened the ledger in {}", path.display());
+            note!("opened the ledger in {}", path.display());
             Ok(0)
         }
     }

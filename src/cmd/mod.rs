@@ -20,6 +20,8 @@ mod run;
 mod statements;
 mod whatif;
 
+pub use common::for_humans;
+
 use clap::{Parser, Subcommand};
 use royalty::diag::{Error, Result};
 
@@ -29,11 +31,47 @@ use royalty::diag::{Error, Result};
     version,
     about = "Producer backend royalties for record labels: exact to the cent, explainable line by line.",
     long_about = None,
-    propagate_version = true
+    propagate_version = true,
+    after_long_help = EXIT_CODES
 )]
 pub struct Cli {
+    /// Print only errors on standard error: no warnings, no notes.
+    #[arg(long, global = true)]
+    pub quiet: bool,
+    /// Treat every warning as an error: exit 1 before anything is written.
+    #[arg(long, global = true)]
+    pub strict: bool,
+    /// Wait up to SECONDS for the ledger lock held by another run (close,
+    /// ledger open) instead of exiting 75 at once.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_wait)]
+    pub wait: Option<u64>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The exit codes, in `royalty --help` and the man page (docs/commands.md,
+/// "Exit codes", says the same; a test keeps them together).
+pub const EXIT_CODES: &str = "Exit codes:
+  0   success
+  1   the input is wrong: a file named that does not exist, a problem in a file
+      (listed with file:line:column), a warning under --strict
+  2   usage error: the command line is wrong
+  3   refused by the ledger, for good: already closed, out of order, altered,
+      a statement consumed before (retrying gives the same answer)
+  70  internal error: a self-check failed, a bug in royalty
+  74  I/O failure of the environment, naming the path: permission denied,
+      disk full, read-only file system, a device error
+  75  temporarily busy: the ledger lock is held by another run; try again, or
+      pass --wait SECONDS";
+
+/// `--wait SECONDS`: a whole number of seconds, up to a day.
+fn parse_wait(s: &str) -> std::result::Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n <= 86_400 => Ok(n),
+        _ => Err(format!(
+            "`{s}`: expected a number of seconds from 0 to 86400"
+        )),
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -220,6 +258,11 @@ pub enum Command {
 }
 
 pub fn dispatch(cli: Cli) -> Result<u8> {
+    royalty::fsutil::set_quiet(cli.quiet);
+    common::set_global(common::Global {
+        strict: cli.strict,
+        wait: std::time::Duration::from_secs(cli.wait.unwrap_or(0)),
+    });
     match cli.command {
         Command::Check(a) => check::exec(a),
         Command::Run(a) => run::exec(a),
@@ -246,6 +289,15 @@ pub fn render_error(e: &Error) -> String {
     match e {
         Error::Usage(m) => format!("royalty: usage: {m}"),
         Error::Ledger(m) => format!("royalty: refused: {m}"),
+        Error::Busy(m) => format!("royalty: busy: {m}"),
+        Error::Io { path, source } => {
+            let shown = common::shown(path);
+            if royalty::diag::io_exit_code(source) == royalty::diag::exit::IO {
+                format!("royalty: I/O error: {}: {source}", shown.display())
+            } else {
+                format!("{}: {source}", shown.display())
+            }
+        }
         other => format!("{other}"),
     }
 }

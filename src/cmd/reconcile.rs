@@ -35,7 +35,11 @@ pub fn exec(a: Args) -> Result<u8> {
         None => Vec::new(),
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-            let (e, d) = reconcile::parse_expected(&text, p);
+            let (e, mut d) = reconcile::parse_expected(&text, p);
+            royalty::diag::Input::Expect.classify(&mut d);
+            if super::common::global().strict {
+                royalty::diag::promote_warnings(&mut d);
+            }
             royalty::diag::fail_on_errors(&d)?;
             e
         }
@@ -61,7 +65,7 @@ pub fn exec(a: Args) -> Result<u8> {
         },
     );
     let text = match format {
-        Format::Json => reconcile::json(&r),
+        Format::Json => reconcile::json(&r, &prepared.loaded.problems()),
         _ => reconcile::text(&r),
     };
     a.out.emit(&text)?;

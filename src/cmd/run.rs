@@ -34,7 +34,7 @@ pub fn exec(a: Args) -> Result<u8> {
     let agreements = &prepared.loaded.agreements;
     let text = match a.out.format() {
         Format::Table => report::table::render_width(&result, agreements, a.out.table_width()),
-        f => render(f, &result, agreements),
+        f => render(f, &result, agreements, &prepared.loaded.problems()),
     };
     let mut files = Batch::new();
     if let Some(path) = &a.unmatched {
@@ -51,9 +51,10 @@ pub fn render(
     format: Format,
     result: &royalty::engine::PeriodResult,
     agreements: &[royalty::agreement::Agreement],
+    problems: &[royalty::diag::Problem],
 ) -> String {
     match format {
-        Format::Json => report::json::render(result, agreements),
+        Format::Json => report::json::render(result, agreements, problems),
         Format::Csv => report::csv_out::render(result, agreements),
         Format::Table => report::table::render(result, agreements),
     }

@@ -116,7 +116,7 @@ pub fn exec(a: Args) -> Result<u8> {
         let _ = std::fs::remove_dir(dir);
     }
     written?;
-    say!(
+    note!(
         "wrote {} statement{} into {}",
         chosen.len(),
         if chosen.len() == 1 { "" } else { "s" },

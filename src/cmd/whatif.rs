@@ -427,7 +427,7 @@ pub fn exec(a: Args) -> Result<u8> {
                 format!("{name} swept, {}", described.join(", "))
             };
             match format {
-                WhatifFormat::Json => sweep::json(&s),
+                WhatifFormat::Json => sweep::json(&s, &prepared.loaded.problems()),
                 WhatifFormat::Csv => sweep::csv(&s),
                 WhatifFormat::Svg => {
                     sweep::svg(&s, &format!("What if, {}: {describe}", prepared.period))
@@ -439,7 +439,7 @@ pub fn exec(a: Args) -> Result<u8> {
             let scenario = point(Decimal::ZERO)?;
             let c = whatif::compare(&baseline, &scenario, agreements, &drafted, only);
             match format {
-                WhatifFormat::Json => whatif::json(&c),
+                WhatifFormat::Json => whatif::json(&c, &prepared.loaded.problems()),
                 WhatifFormat::Csv => whatif::csv(&c),
                 _ => whatif::table(
                     &c,

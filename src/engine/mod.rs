@@ -266,7 +266,8 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
                         0,
                         0,
                         format!("{m} (needed by agreement `{}`)", a.id),
-                    );
+                    )
+                    .with_code("fx.missing-rate");
                     if !missing.contains(&d) {
                         missing.push(d);
                     }

@@ -490,27 +490,33 @@ pub fn settle(
                     }
                     Err(e) => {
                         let (line, col) = party.payout_currency_at;
-                        missing.push(Diagnostic::error(
-                            &a.file,
-                            line,
-                            col,
-                            format!("`{}` paid in {}: {e}", party.id, party.payout_currency),
-                        ));
+                        missing.push(
+                            Diagnostic::error(
+                                &a.file,
+                                line,
+                                col,
+                                format!("`{}` paid in {}: {e}", party.id, party.payout_currency),
+                            )
+                            .with_code("fx.missing-rate"),
+                        );
                     }
                 },
                 Err(m) => {
                     let (line, col) = party.payout_currency_at;
-                    missing.push(Diagnostic::error(
-                        &a.file,
-                        line,
-                        col,
-                        format!(
-                            "{m} (`{}` is paid in {}; fx file: {})",
-                            party.id,
-                            party.payout_currency,
-                            fx_name(fx)
-                        ),
-                    ));
+                    missing.push(
+                        Diagnostic::error(
+                            &a.file,
+                            line,
+                            col,
+                            format!(
+                                "{m} (`{}` is paid in {}; fx file: {})",
+                                party.id,
+                                party.payout_currency,
+                                fx_name(fx)
+                            ),
+                        )
+                        .with_code("fx.missing-rate"),
+                    );
                 }
             }
             f.unrecouped = accounts[r.index]

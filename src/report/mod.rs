@@ -9,6 +9,7 @@ pub mod csv_out;
 pub mod dashboard;
 pub mod describe;
 pub mod disputes;
+pub mod document;
 pub mod explain;
 pub mod figures;
 pub mod flow;

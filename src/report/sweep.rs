@@ -308,8 +308,9 @@ pub fn csv(s: &Sweep) -> String {
     String::from_utf8(w.into_inner().expect("in-memory write")).expect("UTF-8 in, UTF-8 out")
 }
 
-pub fn json(s: &Sweep) -> String {
-    crate::report::explain::json(s)
+/// `royalty.whatif-sweep/1` (docs/schema/whatif-sweep.json).
+pub fn json(s: &Sweep, problems: &[crate::diag::Problem]) -> String {
+    crate::report::document::render("whatif-sweep", s, problems)
 }
 
 /// The chart: each party's earnings (with its bonuses) and the label's

@@ -416,6 +416,6 @@ pub fn csv(c: &Comparison) -> String {
     String::from_utf8(w.into_inner().expect("in-memory write")).expect("UTF-8 in, UTF-8 out")
 }
 
-pub fn json(c: &Comparison) -> String {
-    crate::report::explain::json(c)
+pub fn json(c: &Comparison, problems: &[crate::diag::Problem]) -> String {
+    crate::report::document::render("whatif", c, problems)
 }

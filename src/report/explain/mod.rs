@@ -430,8 +430,12 @@ pub fn party_text(t: &PartyTrace) -> String {
     out
 }
 
-pub fn json<T: Serialize>(t: &T) -> String {
-    let mut s = serde_json::to_string_pretty(t).expect("plain data serialises");
-    s.push('\n');
-    s
+/// `royalty.explain-party/1` (docs/schema/explain-party.json).
+pub fn party_json(t: &PartyTrace, problems: &[crate::diag::Problem]) -> String {
+    crate::report::document::render("explain-party", t, problems)
+}
+
+/// `royalty.explain-track/1` (docs/schema/explain-track.json).
+pub fn track_json(t: &TrackTrace, problems: &[crate::diag::Problem]) -> String {
+    crate::report::document::render("explain-track", t, problems)
 }
