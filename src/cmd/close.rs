@@ -76,6 +76,11 @@ pub fn exec(a: Args) -> Result<u8> {
                 lines: f.lines,
             })
             .collect(),
+        payments: Some(
+            super::common::shown(&royalty::paths::absolute(&payments))
+                .display()
+                .to_string(),
+        ),
         payouts: report::rows::payout_rows(&result, agreements)
             .into_iter()
             .map(|r| r.record)

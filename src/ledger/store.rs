@@ -465,6 +465,7 @@ mod tests {
             as_of: None,
             previous: None,
             statements: Vec::new(),
+            payments: None,
             payouts: Vec::new(),
             state: State::default(),
             disputes: None,
