@@ -7,11 +7,19 @@ use crate::agreement::{load_agreements, Agreement};
 use crate::diag::{Diagnostic, Error, Input, Result};
 use crate::fx::{parse_fx, FxTable};
 use crate::import::{read_file, FileOutcome, ImportOptions};
-use crate::project::expand;
+use crate::project::{expand, expand_listing, STDIN};
 use crate::statement::Revenue;
 use std::path::{Path, PathBuf};
 
-pub const STATEMENT_EXTENSIONS: [&str; 6] = [".csv", ".tsv", ".txt", ".gz", ".xlsx", ".xls"];
+/// The file types a statement folder is read for (docs/formats.md,
+/// "Statement folders"); a file named on the command line is read whatever
+/// its name.
+pub const STATEMENT_EXTENSIONS: [&str; 7] =
+    [".csv", ".tsv", ".txt", ".gz", ".xlsx", ".xls", ".zip"];
+
+/// How a statement read from standard input (`--statements -`) is named in
+/// outputs and messages.
+pub const STDIN_NAME: &str = "<stdin>";
 
 fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -92,9 +100,9 @@ pub fn statements(
     paths: &[PathBuf],
     opts: &ImportOptions,
     by_territory: bool,
-) -> Result<(Revenue, Vec<FileOutcome>)> {
-    let (revenue, outcomes, _) = statements_by_file(paths, opts, by_territory, false)?;
-    Ok((revenue, outcomes))
+) -> Result<(Revenue, Vec<FileOutcome>, Vec<Diagnostic>)> {
+    let (revenue, outcomes, _, folders) = statements_by_file(paths, opts, by_territory, false)?;
+    Ok((revenue, outcomes, folders))
 }
 
 /// Each file's own sums, for reconciliation per file: its revenue keys,
@@ -107,14 +115,24 @@ pub type FileSums = Vec<(
 
 /// Reads every statement into one `Revenue`; with `per_file`, also each
 /// file's own sums (what `reconcile` splits into matched, unmatched and
-/// out of term per file; it costs one more pass over the sums).
+/// out of term per file; it costs one more pass over the sums). The last
+/// value: one warning per folder for the entries it does not read.
 pub fn statements_by_file(
     paths: &[PathBuf],
     opts: &ImportOptions,
     by_territory: bool,
     per_file: bool,
-) -> Result<(Revenue, Vec<FileOutcome>, FileSums)> {
-    let files = expand(paths, &STATEMENT_EXTENSIONS)?;
+) -> Result<(Revenue, Vec<FileOutcome>, FileSums, Vec<Diagnostic>)> {
+    let (files, mut folders) = expand_listing(paths, &STATEMENT_EXTENSIONS)?;
+    if files.iter().filter(|f| f.as_os_str() == STDIN).count() > 1 {
+        return Err(Error::Usage(
+            "`--statements -` names standard input, which can be read once: give `-` once".into(),
+        ));
+    }
+    let listed: Vec<PathBuf> = folder_entries(paths);
+    // Standard input, spooled once to a temporary file: read and hashed as
+    // any file, named `<stdin>` (kept until every file is read).
+    let mut stdin_copy = None;
     let mut revenue = Revenue {
         by_territory,
         ..Revenue::default()
@@ -122,6 +140,14 @@ pub fn statements_by_file(
     let mut outcomes = Vec::with_capacity(files.len());
     let mut sums = Vec::new();
     for f in files {
+        let (f, named) = if f.as_os_str() == STDIN {
+            let t = spool_stdin()?;
+            let p = t.path().to_path_buf();
+            stdin_copy = Some(t);
+            (p, Some(PathBuf::from(STDIN_NAME)))
+        } else {
+            (f, None)
+        };
         let read = if per_file {
             let mut own = Revenue {
                 by_territory,
@@ -142,12 +168,101 @@ pub fn statements_by_file(
         } else {
             read_file(&f, opts, &mut revenue)?
         };
+        let mut read = read;
+        if let Some(name) = &named {
+            rename(&mut read, &mut sums, &f, name);
+        }
+        // A `.txt` file in a folder that no layout fits is a note (a
+        // read-me), not a statement: listed with what the folder does not
+        // read. Named on its own, it stays an error.
+        if let [one] = read.as_slice() {
+            if is_note(one, &f, &listed) {
+                note_not_read(&mut folders, &f);
+                continue;
+            }
+        }
         for mut o in read {
             Input::Statement.classify(&mut o.diagnostics);
             revenue.files.push(o.summary.clone());
             outcomes.push(o);
         }
     }
+    drop(stdin_copy);
     revenue.sort_files();
-    Ok((revenue, outcomes, sums))
+    Ok((revenue, outcomes, sums, folders))
+}
+
+/// The files found by listing folders (not named one by one).
+fn folder_entries(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter_map(|p| expand(std::slice::from_ref(p), &[".txt"]).ok())
+        .flatten()
+        .collect()
+}
+
+/// A `.txt` file found in a folder whose layout nothing fits, with no line.
+fn is_note(o: &FileOutcome, f: &Path, listed: &[PathBuf]) -> bool {
+    listed.iter().any(|l| l == f)
+        && o.summary.lines == 0
+        && o.summary.skipped.is_empty()
+        && o.diagnostics.len() == 1
+        && o.diagnostics[0].code == "statement.unknown-layout"
+}
+
+/// Adds a note to its folder's warning (or starts one).
+fn note_not_read(folders: &mut Vec<Diagnostic>, f: &Path) {
+    let folder = f.parent().unwrap_or(Path::new("."));
+    let name = f
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let entry = format!("{name} (text that no statement layout fits: a note?)");
+    match folders.iter_mut().find(|d| d.file == folder) {
+        Some(d) => {
+            d.message = d
+                .message
+                .replacen("not read: ", &format!("not read: {entry}, "), 1);
+        }
+        None => folders.push(
+            Diagnostic::warning(
+                folder,
+                0,
+                0,
+                format!(
+                    "not read: {entry} (a folder is read for {} files only)",
+                    STATEMENT_EXTENSIONS.join(" ")
+                ),
+            )
+            .with_code("folder.not-read"),
+        ),
+    }
+}
+
+/// Standard input copied to a temporary file, read once.
+fn spool_stdin() -> Result<tempfile::NamedTempFile> {
+    let name = Path::new(STDIN_NAME);
+    let mut t = tempfile::NamedTempFile::new().map_err(|e| Error::io(name, e))?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut t).map_err(|e| Error::io(name, e))?;
+    Ok(t)
+}
+
+/// The outcomes of the spooled copy, named `<stdin>` (the copy's own path
+/// is nobody's business).
+fn rename(read: &mut [FileOutcome], sums: &mut FileSums, copy: &Path, name: &Path) {
+    let copy = copy.to_string_lossy().into_owned();
+    let swap = |p: &mut PathBuf| {
+        let s = p.to_string_lossy().into_owned();
+        if let Some(rest) = s.strip_prefix(&copy) {
+            *p = PathBuf::from(format!("{}{rest}", name.display()));
+        }
+    };
+    for o in read.iter_mut() {
+        swap(&mut o.summary.path);
+        o.diagnostics.iter_mut().for_each(|d| swap(&mut d.file));
+    }
+    for (p, _, _) in sums.iter_mut() {
+        swap(p);
+    }
 }

@@ -130,24 +130,64 @@ pub fn find_project(cwd: &Path) -> Option<PathBuf> {
 /// Lists the files of a folder with one of `exts` (sorted, so the order of
 /// a directory listing never changes a result), or the path itself.
 pub fn expand(paths: &[PathBuf], exts: &[&str]) -> Result<Vec<PathBuf>> {
+    Ok(expand_listing(paths, exts)?.0)
+}
+
+/// `-`: standard input, where a command reads statements from it.
+pub const STDIN: &str = "-";
+
+/// As `expand`, and, per folder, one warning listing every entry it does
+/// not read (docs/formats.md, "Statement folders"): another file type, a
+/// hidden file, a subfolder, a broken link. Nothing in a folder is ever
+/// skipped without a word. `-` is passed through (standard input).
+pub fn expand_listing(paths: &[PathBuf], exts: &[&str]) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
     let mut out = Vec::new();
+    let mut warnings = Vec::new();
     for p in paths {
-        if p.is_dir() {
+        if p.as_os_str() == STDIN {
+            out.push(p.clone());
+        } else if p.is_dir() {
             let rd = std::fs::read_dir(p).map_err(|e| Error::io(p, e))?;
             let mut files: Vec<PathBuf> = Vec::new();
+            let mut not_read: Vec<String> = Vec::new();
             for entry in rd {
                 let path = entry.map_err(|e| Error::io(p, e))?.path();
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let lower = name.to_ascii_lowercase();
-                if path.is_file()
-                    && !name.starts_with('.')
-                    && exts.iter().any(|e| lower.ends_with(e))
-                {
+                let typed = exts.iter().any(|e| lower.ends_with(e));
+                if path.is_file() && !name.starts_with('.') && typed {
                     files.push(path);
+                } else if path.is_dir() {
+                    not_read.push(format!("{name}/ (a folder: folders are not read inside)"));
+                } else if !path.exists() {
+                    not_read.push(format!("{name} (a broken link)"));
+                } else if name.starts_with('.') {
+                    not_read.push(format!("{name} (hidden)"));
+                } else {
+                    not_read.push(name);
                 }
             }
             files.sort();
             out.extend(files);
+            if !not_read.is_empty() {
+                not_read.sort();
+                warnings.push(
+                    Diagnostic::warning(
+                        p,
+                        0,
+                        0,
+                        format!(
+                            "not read: {} (a folder is read for {} files only)",
+                            not_read.join(", "),
+                            exts.join(" ")
+                        ),
+                    )
+                    .with_code("folder.not-read"),
+                );
+            }
         } else if p.exists() {
             out.push(p.clone());
         } else {
@@ -157,5 +197,5 @@ pub fn expand(paths: &[PathBuf], exts: &[&str]) -> Result<Vec<PathBuf>> {
             ));
         }
     }
-    Ok(out)
+    Ok((out, warnings))
 }

@@ -55,7 +55,8 @@ pub fn exec(a: Args) -> Result<u8> {
             "check writes text (--format table) or json".into(),
         ));
     }
-    super::common::check_outputs(&[a.output.as_deref()])?;
+    let output = super::common::file_or_stdout(a.output.as_deref());
+    super::common::check_outputs_of(&a.common, &[output], &[])?;
     let loaded = load(&a.common, false, false)?;
     let mut diags = loaded.diagnostics.clone();
     // With a period and clean inputs, compute it too: that finds missing
@@ -136,7 +137,7 @@ pub fn exec(a: Args) -> Result<u8> {
     } else {
         summary(&loaded, &diags)
     };
-    match &a.output {
+    match output {
         Some(p) if !text.is_empty() => royalty::fsutil::write_atomic(p, text.as_bytes())?,
         _ => royalty::fsutil::write_stdout(&text)?,
     }

@@ -140,15 +140,26 @@ pub struct OutputArgs {
     /// table, csv or json (default: table on a terminal, json otherwise).
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<Format>,
-    /// Write to this file (whole or not at all) instead of standard output.
+    /// Write to this file (whole or not at all) instead of standard output
+    /// (`-`: standard output).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
+/// An output path, or none for `-` (standard output, the usual convention).
+pub fn file_or_stdout(p: Option<&Path>) -> Option<&Path> {
+    p.filter(|p| p.as_os_str() != "-")
+}
+
 impl OutputArgs {
+    /// The file `--output` names; none for standard output (no flag, or `-`).
+    pub fn file(&self) -> Option<&Path> {
+        file_or_stdout(self.output.as_deref())
+    }
+
     pub fn format(&self) -> Format {
         self.format.unwrap_or(
-            if self.output.is_none() && std::io::stdout().is_terminal() {
+            if self.file().is_none() && std::io::stdout().is_terminal() {
                 Format::Table
             } else {
                 Format::Json
@@ -157,9 +168,10 @@ impl OutputArgs {
     }
 
     /// Checks `--output` before the command computes (docs/commands.md,
-    /// "Outputs"): a bad path fails the command before anything is written.
-    pub fn check(&self) -> Result<()> {
-        check_outputs(&[self.output.as_deref()])
+    /// "Outputs"): a bad path fails the command before anything is written,
+    /// and so does an output that is one of the command's inputs.
+    pub fn check(&self, c: &Common, inputs: &[&Path]) -> Result<()> {
+        check_outputs_of(c, &[self.file()], inputs)
     }
 
     /// Prints (checked: a failed write is an error), or writes the file
@@ -171,7 +183,7 @@ impl OutputArgs {
     /// Writes the command's other files and `--output` together, all or
     /// none; or, without `--output`, the files and then standard output.
     pub fn finish(&self, mut batch: Batch, text: &str) -> Result<()> {
-        match &self.output {
+        match self.file() {
             Some(p) => {
                 batch.add(p, text)?;
                 batch.commit()
@@ -189,6 +201,11 @@ impl OutputArgs {
 pub fn check_outputs(paths: &[Option<&Path>]) -> Result<()> {
     let mut seen: Vec<royalty::fsutil::Target> = Vec::new();
     for p in paths.iter().flatten() {
+        if p.as_os_str() == "-" {
+            return Err(Error::Usage(
+                "`-` (standard output) is only for --output; give this output a file".into(),
+            ));
+        }
         let t = royalty::fsutil::check_output(p)?;
         if let Some(other) = seen.iter().find(|o| same_target(&o.path, &t.path)) {
             return Err(Error::Usage(format!(
@@ -198,6 +215,44 @@ pub fn check_outputs(paths: &[Option<&Path>]) -> Result<()> {
             )));
         }
         seen.push(t);
+    }
+    Ok(())
+}
+
+/// `check_outputs`, and no output is one of the command's inputs (the
+/// project file, agreements, statements, fx, events, profiles, aggregates,
+/// and `inputs`, the command's own): writing it would destroy what it is
+/// computed from. A usage error (exit 2), before anything is read.
+pub fn check_outputs_of(c: &Common, outputs: &[Option<&Path>], inputs: &[&Path]) -> Result<()> {
+    check_outputs(outputs)?;
+    if outputs.iter().all(Option::is_none) {
+        return Ok(());
+    }
+    let s = c.settings()?;
+    let mut all: Vec<PathBuf> = inputs.iter().map(|p| p.to_path_buf()).collect();
+    all.extend(s.project.clone());
+    all.extend(s.fx.clone());
+    all.extend(s.events.clone());
+    all.extend(c.aggregates.iter().cloned());
+    let listed = |paths: &[PathBuf], exts: &[&str]| {
+        royalty::project::expand(paths, exts).unwrap_or_else(|_| paths.to_vec())
+    };
+    all.extend(listed(&s.agreements, &[".toml"]));
+    all.extend(listed(&s.statements, &royalty::load::STATEMENT_EXTENSIONS));
+    all.extend(listed(&s.profiles, &[".toml"]));
+    for o in outputs.iter().flatten() {
+        let target = royalty::fsutil::resolve(o)?;
+        for i in &all {
+            let input = royalty::fsutil::resolve(i).unwrap_or_else(|_| i.clone());
+            if same_target(&target, &input) {
+                return Err(Error::Usage(format!(
+                    "{} is one of the inputs ({}): writing it would destroy what the command reads; \
+                     give the output another file",
+                    o.display(),
+                    shown(i).display()
+                )));
+            }
+        }
     }
     Ok(())
 }
@@ -339,7 +394,12 @@ pub fn load(c: &Common, require_statements: bool, keep_unmatched: bool) -> Resul
 /// messages then write it relative to the project's folder, whatever the
 /// current folder.
 fn absolute_paths(s: &mut Settings) {
-    let all = |v: &mut Vec<PathBuf>| v.iter_mut().for_each(|p| *p = absolute(p));
+    // `-` (standard input) stays as it is.
+    let all = |v: &mut Vec<PathBuf>| {
+        v.iter_mut()
+            .filter(|p| p.as_os_str() != royalty::project::STDIN)
+            .for_each(|p| *p = absolute(p))
+    };
     all(&mut s.agreements);
     all(&mut s.statements);
     all(&mut s.profiles);
@@ -389,8 +449,9 @@ pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
                 .collect(),
         );
     }
-    let (mut revenue, mut outcomes, mut per_file) =
+    let (mut revenue, mut outcomes, mut per_file, folders) =
         royalty::load::statements_by_file(&settings.statements, &opts, o.by_territory, o.per_file)?;
+    diagnostics.extend(folders);
     let names = names();
     show_files(&names, &mut outcomes, &mut revenue);
     for (path, _, _) in &mut per_file {

@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 pub fn exec(a: Args) -> Result<u8> {
-    a.out.check()?;
+    a.out.check(&a.common, &[])?;
     let (settings, agreements) = load_agreements(&a.common)?;
     let (rows, problems) = match settings.period {
         None => (credits::rows(&agreements, None, None), Vec::new()),

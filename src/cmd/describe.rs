@@ -24,7 +24,11 @@ pub struct Args {
 }
 
 pub fn exec(a: Args) -> Result<u8> {
-    super::common::check_outputs(&[a.output.as_deref()])?;
+    super::common::check_outputs_of(
+        &a.common,
+        &[super::common::file_or_stdout(a.output.as_deref())],
+        &[],
+    )?;
     let (settings, agreements) = load_agreements(&a.common)?;
     let Some(ag) = agreements.iter().find(|x| x.id == a.id) else {
         let ids: Vec<&str> = agreements.iter().map(|x| x.id.as_str()).collect();

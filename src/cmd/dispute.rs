@@ -435,7 +435,7 @@ fn resolve(
 }
 
 fn list(common: &Common, as_of: Option<jiff::civil::Date>, out: &OutputArgs) -> Result<u8> {
-    out.check()?;
+    out.check(common, &[])?;
     let settings = common.settings()?;
     let ledger = store::read(&ledger_dir(&settings))?;
     let register = file::read(&ledger.dir)?;

@@ -35,7 +35,7 @@ pub fn exec(a: Args) -> Result<u8> {
             "explain writes text (--format table) or json".into(),
         ));
     }
-    a.out.check()?;
+    a.out.check(&a.common, &[])?;
     let prepared = prepare(&a.common, false)?;
     print_warnings(&prepared.loaded.diagnostics);
     let result = prepared.compute()?;

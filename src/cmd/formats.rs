@@ -37,7 +37,8 @@ pub enum Action {
 
 pub fn exec(a: Args) -> Result<u8> {
     if let Some(Action::Draft { file, output }) = &a.action {
-        super::common::check_outputs(&[output.as_deref()])?;
+        let output = &super::common::file_or_stdout(output.as_deref()).map(PathBuf::from);
+        super::common::check_outputs_of(&a.common, &[output.as_deref()], &[file])?;
         let text = royalty::import::draft::draft(file)
             .map_err(|m| Error::Input(vec![royalty::diag::Diagnostic::error(file, 0, 0, m)]))?;
         match output {

@@ -65,7 +65,7 @@ pub fn exec(a: Args) -> Result<u8> {
             if format == royalty::report::Format::Csv {
                 return Err(Error::Usage("ledger status writes table or json".into()));
             }
-            out.check()?;
+            out.check(&common, &[])?;
             let settings = common.settings()?;
             let ledger = store::read(&ledger_dir(&settings))?;
             let names = super::common::names();

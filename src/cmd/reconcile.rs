@@ -44,7 +44,8 @@ pub fn exec(a: Args) -> Result<u8> {
             e
         }
     };
-    a.out.check()?;
+    let expect: Vec<&std::path::Path> = a.expect.iter().map(|p| p.as_path()).collect();
+    a.out.check(&a.common, &expect)?;
     let prepared = prepare_with(
         &a.common,
         LoadOptions {

@@ -1,7 +1,7 @@
 //! `royalty run`: compute the period's payouts, change nothing
 //! (docs/commands.md).
 
-use super::common::{check_outputs, prepare, print_warnings, Common, OutputArgs};
+use super::common::{check_outputs_of, prepare, print_warnings, Common, OutputArgs};
 use royalty::diag::Result;
 use royalty::fsutil::Batch;
 use royalty::report::{self, Format};
@@ -23,11 +23,11 @@ pub struct Args {
 
 pub fn exec(a: Args) -> Result<u8> {
     // Every output checked before anything is computed; all written together.
-    check_outputs(&[
-        a.out.output.as_deref(),
-        a.unmatched.as_deref(),
-        a.payments.as_deref(),
-    ])?;
+    check_outputs_of(
+        &a.common,
+        &[a.out.file(), a.unmatched.as_deref(), a.payments.as_deref()],
+        &[],
+    )?;
     let prepared = prepare(&a.common, a.unmatched.is_some())?;
     print_warnings(&prepared.loaded.diagnostics);
     let result = prepared.compute()?;

@@ -295,13 +295,15 @@ fn merged(base: &[(Key, Sums)], extra: &Revenue) -> Vec<(Key, Sums)> {
 
 pub fn exec(a: Args) -> Result<u8> {
     let sweeping = swept(&a)?;
-    let format = a
-        .format
-        .unwrap_or(if a.output.is_none() && std::io::stdout().is_terminal() {
+    let format = a.format.unwrap_or(
+        if super::common::file_or_stdout(a.output.as_deref()).is_none()
+            && std::io::stdout().is_terminal()
+        {
             WhatifFormat::Table
         } else {
             WhatifFormat::Json
-        });
+        },
+    );
     if format == WhatifFormat::Svg && sweeping.is_none() {
         return Err(Error::Usage(
             "--format svg draws a sweep: give a range such as --streams 0..20M/1M".into(),
@@ -319,7 +321,13 @@ pub fn exec(a: Args) -> Result<u8> {
         format: None,
         output: a.output.clone(),
     };
-    out.check()?;
+    let own: Vec<&std::path::Path> = a
+        .scenario
+        .iter()
+        .chain(&a.draft)
+        .map(|p| p.as_path())
+        .collect();
+    out.check(&a.common, &own)?;
     let prepared = prepare(&a.common, false)?;
     print_warnings(&prepared.loaded.diagnostics);
     let agreements = &prepared.loaded.agreements;
@@ -340,13 +348,18 @@ pub fn exec(a: Args) -> Result<u8> {
     let mut revenue = prepared.loaded.revenue.clone();
     if let Some(path) = &a.scenario {
         let opts = a.common.import_options(&prepared.loaded.settings);
-        let (extra, outcomes) =
+        let (extra, outcomes, folders) =
             royalty::load::statements(std::slice::from_ref(path), &opts, false)?;
-        let diags: Vec<_> = outcomes
+        let mut diags: Vec<_> = outcomes
             .iter()
             .flat_map(|o| o.diagnostics.clone())
+            .chain(folders)
             .collect();
+        if super::common::global().strict {
+            royalty::diag::promote_warnings(&mut diags);
+        }
         royalty::diag::fail_on_errors(&diags)?;
+        super::common::print_warnings(&diags);
         revenue.merge(extra);
         described.push(format!("+ the lines of {}", path.display()));
     }
