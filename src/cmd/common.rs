@@ -539,6 +539,12 @@ impl Prepared {
             disputes: &self.disputes,
         })
         .map_err(|e| royalty::diag::Input::Run.classify_error(e))?;
+        if royalty::fsutil::fault("self-check") {
+            return Err(Error::Invariant("injected by ROYALTY_FAULT".into()));
+        }
+        if royalty::fsutil::fault("panic") {
+            panic!("injected by ROYALTY_FAULT");
+        }
         check_reproduced(&self.ledger, &r, &self.loaded.agreements)?;
         Ok(r)
     }

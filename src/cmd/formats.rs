@@ -39,8 +39,11 @@ pub fn exec(a: Args) -> Result<u8> {
     if let Some(Action::Draft { file, output }) = &a.action {
         let output = &super::common::file_or_stdout(output.as_deref()).map(PathBuf::from);
         super::common::check_outputs_of(&a.common, &[output.as_deref()], &[file])?;
-        let text = royalty::import::draft::draft(file)
-            .map_err(|m| Error::Input(vec![royalty::diag::Diagnostic::error(file, 0, 0, m)]))?;
+        let text = royalty::import::draft::draft(file).map_err(|m| {
+            Error::Input(vec![
+                royalty::diag::Diagnostic::error(file, 0, 0, m).with_code("statement.invalid")
+            ])
+        })?;
         match output {
             Some(p) => royalty::fsutil::write_atomic(p, text.as_bytes())?,
             None => royalty::fsutil::write_stdout(&text)?,

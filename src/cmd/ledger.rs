@@ -114,7 +114,10 @@ pub fn exec(a: Args) -> Result<u8> {
             }
             let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
             let (as_of, state) =
-                opening::parse(&text, &file, &loaded.agreements).map_err(Error::Input)?;
+                opening::parse(&text, &file, &loaded.agreements).map_err(|mut d| {
+                    royalty::diag::Input::Opening.classify(&mut d);
+                    Error::Input(d)
+                })?;
             let dir = ledger_dir(&loaded.settings);
             let _lock = super::common::lock_ledger(&dir)?;
             for f in store::clean_leftovers(&dir)? {

@@ -31,6 +31,8 @@ pub fn exec(a: Args) -> Result<u8> {
     if format == Format::Csv {
         return Err(Error::Usage("reconcile writes table or json".into()));
     }
+    let expect: Vec<&std::path::Path> = a.expect.iter().map(|p| p.as_path()).collect();
+    a.out.check(&a.common, &expect)?;
     let expected = match &a.expect {
         None => Vec::new(),
         Some(p) => {
@@ -44,8 +46,6 @@ pub fn exec(a: Args) -> Result<u8> {
             e
         }
     };
-    let expect: Vec<&std::path::Path> = a.expect.iter().map(|p| p.as_path()).collect();
-    a.out.check(&a.common, &expect)?;
     let prepared = prepare_with(
         &a.common,
         LoadOptions {

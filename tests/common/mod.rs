@@ -236,3 +236,13 @@ pub fn simple_agreement(id: &str, currency: &str, isrc: &str, rate: &str) -> Str
         "id = \"{id}\"\ncurrency = \"{currency}\"\n\n[[track]]\nisrc = \"{isrc}\"\n\n[[party]]\nid = \"ava\"\n\n[rates.ava]\nstreaming = \"{rate}\"\n"
     )
 }
+
+/// SHA-256 of a file's bytes, hex (as the JSON and the ledger write it).
+pub fn sha256_of(path: &Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).expect("read the file");
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
