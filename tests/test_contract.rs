@@ -425,23 +425,44 @@ fn outputs() -> Vec<(&'static str, String)> {
         assert_eq!(c, 0, "{args:?}: {err}");
         out
     };
+    let q2 = |args: &[&str]| -> String {
+        let mut a = args.to_vec();
+        a.extend(["--period", "2026-Q2", "--statements", "samples/2026-Q2"]);
+        json(&a)
+    };
     p.write(
         "expect.csv",
         "file,currency,amount,lines\nphysical-uk.csv,GBP,1.00,30\n",
     );
+    let check = json(&["check"]);
+    let close = json(&["close"]);
+    // A dispute of Q1, seen by Q2's documents.
+    let (c, _, err) = code(
+        &p,
+        &[
+            "dispute",
+            "open",
+            "--party",
+            "midnight-drive/ben",
+            "--period",
+            "2026-Q1",
+            "--amount",
+            "10.00",
+            "--reason",
+            "a short count",
+        ],
+    );
+    assert_eq!(c, 0, "{err}");
     let mut v = vec![
-        ("check", json(&["check"])),
-        ("close-run", json(&["close"])),
+        ("check", check),
+        ("close-run", close),
+        ("run", q2(&["run"])),
         (
-            "run",
-            json(&[
-                "run",
-                "--period",
-                "2026-Q2",
-                "--statements",
-                "samples/2026-Q2",
-            ]),
+            "explain-party-q2",
+            q2(&["explain", "--party", "midnight-drive/ben"]),
         ),
+        ("reconcile-q2", q2(&["reconcile"])),
+        ("dispute-list", json(&["dispute", "list"])),
         ("credits", json(&["credits"])),
         ("credits-no-period", {
             // Without a period: the original terms, `period` null.
@@ -478,7 +499,49 @@ fn outputs() -> Vec<(&'static str, String)> {
     );
     assert_eq!(c, 1, "a difference exits 1 after the whole report: {err}");
     v.push(("reconcile", out));
+    v.extend(album());
     v
+}
+
+/// An album row apportioned to a track (`releases` in the documents).
+fn album() -> Vec<(&'static str, String)> {
+    let p = Project::new();
+    p.write(
+        "agreements/night-b.toml",
+        "id = \"night-b\"\ncurrency = \"USD\"\n\
+         [[track]]\nisrc = \"QZNWX2600003\"\ntitle = \"Night Three\"\n\
+         [[party]]\nid = \"bo\"\nname = \"Bo Lind\"\nrole = \"mixer\"\n\
+         [rates.bo]\nstreaming = \"20%\"\ndownload = \"0.12/unit\"\n\
+         [[release]]\nupc = \"859700000014\"\ntracks = 12\nisrcs = [\"QZNWX2600003\"]\n",
+    );
+    let album = repo_root().join("tests/fixtures/releases/distrokid-album.csv");
+    let json = |args: &[&str]| -> String {
+        let mut c = p.cmd();
+        c.args(args)
+            .args([
+                "--agreements",
+                "agreements",
+                "--period",
+                "2026-Q2",
+                "--format",
+                "json",
+                "--statements",
+            ])
+            .arg(&album);
+        let (code, out, err) = run(&mut c);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out
+    };
+    let out = vec![
+        ("run-album", json(&["run"])),
+        ("reconcile-album", json(&["reconcile"])),
+        (
+            "explain-party-album",
+            json(&["explain", "--party", "night-b/bo"]),
+        ),
+    ];
+    assert!(out[0].1.contains("\"releases\""), "{}", out[0].1);
+    out
 }
 
 #[test]
@@ -487,14 +550,19 @@ fn every_json_document_matches_its_schema_file() {
     let mut kinds = BTreeSet::new();
     for (name, out) in &outs {
         let kind = match *name {
-            "close-run" => "run",
+            "close-run" | "run-album" => "run",
             "credits-no-period" => "credits",
+            "explain-party-q2" | "explain-party-album" => "explain-party",
+            "reconcile-q2" | "reconcile-album" => "reconcile",
             k => k,
         };
         let doc = assert_valid(kind, out);
         kinds.insert(kind.to_string());
         if *name == "credits-no-period" {
             assert_eq!(doc["period"], Value::Null);
+        }
+        if *name == "explain-party-q2" {
+            assert_eq!(doc["disputes"][0]["id"], "D1", "{doc:#}");
         }
     }
     // Every schema file in docs/schema/ is checked against a real output,

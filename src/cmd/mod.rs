@@ -42,7 +42,8 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub strict: bool,
     /// Wait up to SECONDS for the ledger lock held by another run (close,
-    /// ledger open) instead of exiting 75 at once.
+    /// ledger open, dispute open|escalate|resolve) instead of exiting 75 at
+    /// once.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_wait)]
     pub wait: Option<u64>,
     #[command(subcommand)]
@@ -62,7 +63,8 @@ pub const EXIT_CODES: &str = "Exit codes:
   74  I/O failure of the environment, naming the path: permission denied,
       disk full, read-only file system, a device error
   75  temporarily busy: the ledger lock is held by another run; try again, or
-      pass --wait SECONDS";
+      pass --wait SECONDS
+See docs/commands.md (Exit codes) and docs/scripting.md.";
 
 /// `--wait SECONDS`: a whole number of seconds, up to a day.
 fn parse_wait(s: &str) -> std::result::Result<u64, String> {
