@@ -114,17 +114,14 @@ pub fn read_project(path: &Path) -> Result<Settings> {
 
 /// The project file a command uses when none is given: `royalty.toml` in
 /// `cwd` or the nearest folder above it that has one (as cargo finds
-/// `Cargo.toml`). The path is relative to `cwd` ("royalty.toml",
-/// "../../royalty.toml"), so every path in it stays relative to it.
+/// `Cargo.toml`). The path names that folder itself, not `../..` from
+/// `cwd`: paths in outputs are written relative to the project's folder
+/// (docs/commands.md, "Paths"), and a folder spelled with `..` would not be
+/// recognised as the start of the paths under it.
 pub fn find_project(cwd: &Path) -> Option<PathBuf> {
-    let mut up = PathBuf::new();
-    for dir in cwd.ancestors() {
-        if dir.join("royalty.toml").is_file() {
-            return Some(up.join("royalty.toml"));
-        }
-        up.push("..");
-    }
-    None
+    cwd.ancestors()
+        .map(|dir| dir.join("royalty.toml"))
+        .find(|p| p.is_file())
 }
 
 /// Lists the files of a folder with one of `exts` (sorted, so the order of

@@ -484,6 +484,10 @@ fn outputs() -> Vec<(&'static str, String)> {
             json(&["whatif", "--streams", "10M", "--sync", "2500"]),
         ),
         (
+            "whatif-sweep",
+            json(&["whatif", "--streams", "0..6M/2M", "--sync", "2500"]),
+        ),
+        (
             "explain-party",
             json(&["explain", "--party", "midnight-drive/cy"]),
         ),
@@ -594,9 +598,12 @@ fn a_field_the_schema_does_not_know_is_caught() {
     let mut doc: Value = serde_json::from_str(&out).unwrap();
     let v = jsonschema::validator_for(&schema("run")).unwrap();
     assert!(v.is_valid(&doc));
-    doc["payouts"][0]["bonus"] = "1.00".into();
+    doc["payouts"][0]["surprise"] = "1.00".into();
     assert!(!v.is_valid(&doc));
-    doc["payouts"][0].as_object_mut().unwrap().remove("bonus");
+    doc["payouts"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("surprise");
     doc["payouts"][0]["earned"] = "1.5".into();
     assert!(!v.is_valid(&doc));
 }

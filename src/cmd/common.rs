@@ -403,10 +403,11 @@ fn absolute_paths(s: &mut Settings) {
     all(&mut s.agreements);
     all(&mut s.statements);
     all(&mut s.profiles);
-    for p in [&mut s.ledger, &mut s.fx, &mut s.events] {
-        if let Some(p) = p {
-            *p = absolute(p);
-        }
+    for p in [&mut s.ledger, &mut s.fx, &mut s.events]
+        .into_iter()
+        .flatten()
+    {
+        *p = absolute(p);
     }
 }
 
