@@ -1,8 +1,11 @@
 //! Problems found in input, with their place, and the crate's one error type.
 //!
-//! SPEC 4.2: bad input exits 1 listing *every* problem with file, line and
-//! column and what was expected; usage errors exit 2; the ledger refusing
-//! exits 3. Loaders collect `Diagnostic`s instead of stopping at the first.
+//! docs/commands.md, "Exit codes": bad input exits 1 listing *every* problem
+//! with file, line and column and what was expected; usage errors exit 2;
+//! the ledger refusing exits 3; an I/O failure of the environment 74; the
+//! ledger lock held by another run 75; a failed self-check 70. Loaders
+//! collect `Diagnostic`s instead of stopping at the first. Each carries a
+//! stable `code` (docs/problems.md) so scripts can read problems as data.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -11,6 +14,15 @@ use std::path::{Path, PathBuf};
 pub enum Severity {
     Error,
     Warning,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 /// One problem in one input file.
@@ -22,6 +34,10 @@ pub struct Diagnostic {
     /// 1-based; 0 when unknown.
     pub column: usize,
     pub severity: Severity,
+    /// The kind of problem, stable across versions (docs/problems.md):
+    /// `statement.empty`, `agreement.out-of-range`... Empty until the
+    /// loader's boundary gives the input's default (`Input::classify`).
+    pub code: &'static str,
     pub message: String,
 }
 
@@ -32,8 +48,14 @@ impl Diagnostic {
             line,
             column,
             severity: Severity::Error,
+            code: "",
             message: message.into(),
         }
+    }
+    /// The same problem with its kind named (docs/problems.md).
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
     }
     pub fn warning(file: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
         Diagnostic {
@@ -53,10 +75,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let sev = self.severity.name();
         write!(f, "{}", self.file.display())?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
@@ -65,6 +84,96 @@ impl fmt::Display for Diagnostic {
             }
         }
         write!(f, ": {sev}: {}", self.message)
+    }
+}
+
+/// Which input a problem is in. Gives the code of the problems a loader
+/// did not name more precisely: `<input>.invalid` for an error,
+/// `<input>.warning` for a warning (docs/problems.md lists every code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    Project,
+    Agreement,
+    Statement,
+    Fx,
+    Events,
+    Opening,
+    Expect,
+    Aggregate,
+    Profile,
+    /// The period computed from valid inputs (exchange rates it needs,
+    /// figures too large to keep exact).
+    Run,
+}
+
+impl Input {
+    fn defaults(self) -> (&'static str, &'static str) {
+        match self {
+            Input::Project => ("project.invalid", "project.warning"),
+            Input::Agreement => ("agreement.invalid", "agreement.warning"),
+            Input::Statement => ("statement.invalid", "statement.warning"),
+            Input::Fx => ("fx.invalid", "fx.warning"),
+            Input::Events => ("events.invalid", "events.warning"),
+            Input::Opening => ("opening.invalid", "opening.warning"),
+            Input::Expect => ("expect.invalid", "expect.warning"),
+            Input::Aggregate => ("aggregate.invalid", "aggregate.warning"),
+            Input::Profile => ("profile.invalid", "profile.warning"),
+            Input::Run => ("run.too-large", "run.warning"),
+        }
+    }
+
+    /// Gives every problem without a code this input's default.
+    pub fn classify(self, diags: &mut [Diagnostic]) {
+        let (error, warning) = self.defaults();
+        for d in diags.iter_mut().filter(|d| d.code.is_empty()) {
+            d.code = if d.is_error() { error } else { warning };
+        }
+    }
+
+    /// The same for the problems an error carries.
+    pub fn classify_error(self, mut e: Error) -> Error {
+        if let Error::Input(d) = &mut e {
+            self.classify(d);
+        }
+        e
+    }
+}
+
+/// `--strict`: every warning becomes an error (same code, same place), so
+/// the command fails with exit 1 before it writes anything.
+pub fn promote_warnings(diags: &mut [Diagnostic]) {
+    for d in diags.iter_mut() {
+        d.severity = Severity::Error;
+    }
+}
+
+/// A problem as data (`check --format json`, and the `problems` of every
+/// JSON document; docs/problems.md): line and column are null when the
+/// problem is about the whole file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub severity: &'static str,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<&Diagnostic> for Problem {
+    fn from(d: &Diagnostic) -> Problem {
+        Problem {
+            file: d.file.display().to_string(),
+            line: (d.line > 0).then_some(d.line),
+            column: (d.line > 0 && d.column > 0).then_some(d.column),
+            severity: d.severity.name(),
+            code: if d.code.is_empty() {
+                "unclassified"
+            } else {
+                d.code
+            },
+            message: d.message.clone(),
+        }
     }
 }
 
@@ -94,10 +203,17 @@ pub enum Error {
     /// The command line is wrong (exit 2).
     #[error("{0}")]
     Usage(String),
-    /// The ledger refuses (exit 3): closed twice, altered, locked.
+    /// The ledger refuses, for good (exit 3): closed twice, out of order,
+    /// altered, a statement consumed before.
     #[error("{0}")]
     Ledger(String),
-    /// Reading or writing a file failed (exit 1: the input cannot be used).
+    /// The ledger is busy: its lock is held by another run (exit 75, try
+    /// again; `--wait SECONDS` waits for it).
+    #[error("{0}")]
+    Busy(String),
+    /// Reading or writing a file failed: exit 1 when the path given names
+    /// nothing usable (not found, a folder), 74 when the environment failed
+    /// (permission, full disk, read-only, a device error); `io_exit_code`.
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -118,13 +234,53 @@ fn render(d: &[Diagnostic]) -> String {
     s.join("\n")
 }
 
+/// The exit codes, by class (docs/commands.md, "Exit codes").
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// The input is wrong: fix the files, the same run will fail again.
+    pub const INPUT: u8 = 1;
+    /// The command line is wrong.
+    pub const USAGE: u8 = 2;
+    /// The ledger refuses, for good: retrying changes nothing.
+    pub const REFUSED: u8 = 3;
+    /// A bug in royalty (a failed self-check, a panic).
+    pub const INTERNAL: u8 = 70;
+    /// The environment failed (permission, full disk, read-only, device).
+    pub const IO: u8 = 74;
+    /// Temporarily busy (the ledger lock is held): try again.
+    pub const BUSY: u8 = 75;
+}
+
+/// Which class an I/O failure is (docs/commands.md, "Exit codes"): a path
+/// that names nothing usable is the user's input being wrong (1): it does
+/// not exist, it is a folder where a file is wanted (or the reverse), its
+/// name is not one, its bytes are not what was expected. Anything else is
+/// the environment (74): permission denied, a full disk or quota, a
+/// read-only file system, a device or network error.
+pub fn io_exit_code(e: &std::io::Error) -> u8 {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound
+        | K::IsADirectory
+        | K::NotADirectory
+        | K::InvalidInput
+        | K::InvalidData
+        | K::InvalidFilename
+        | K::UnexpectedEof
+        | K::AlreadyExists => exit::INPUT,
+        _ => exit::IO,
+    }
+}
+
 impl Error {
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::Io { .. } => 1,
-            Error::Usage(_) => 2,
-            Error::Ledger(_) => 3,
-            Error::Invariant(_) => 70,
+            Error::Input(_) => exit::INPUT,
+            Error::Io { source, .. } => io_exit_code(source),
+            Error::Usage(_) => exit::USAGE,
+            Error::Ledger(_) => exit::REFUSED,
+            Error::Busy(_) => exit::BUSY,
+            Error::Invariant(_) => exit::INTERNAL,
         }
     }
 

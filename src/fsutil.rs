@@ -33,6 +33,22 @@ pub fn crash_point(name: &str) {
 #[inline(always)]
 pub fn crash_point(_name: &str) {}
 
+/// Fault injection for the exit-code tests (debug and test builds only):
+/// `ROYALTY_FAULT=<name>` makes `fault(name)` true, so a test can make a
+/// self-check fail (`self-check`, exit 70) or the program panic (`panic`,
+/// exit 70 too): the bugs the exit code 70 is for cannot be written on
+/// purpose.
+#[cfg(debug_assertions)]
+pub fn fault(name: &str) -> bool {
+    std::env::var("ROYALTY_FAULT").is_ok_and(|v| v == name)
+}
+
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+pub fn fault(_name: &str) -> bool {
+    false
+}
+
 /// The prefix and suffix of every temporary file `royalty` writes.
 const TMP_PREFIX: &str = ".royalty-";
 const TMP_SUFFIX: &str = ".tmp";
@@ -288,6 +304,20 @@ pub fn say(text: &str) {
         if e.kind() != ErrorKind::BrokenPipe {
             STDERR_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
         }
+    }
+}
+
+/// `--quiet`: notes and warnings are left out; errors are still said.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A note or a warning on standard error: said unless `--quiet`.
+pub fn note(text: &str) {
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        say(text);
     }
 }
 

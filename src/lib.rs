@@ -20,6 +20,7 @@ pub mod ledger;
 pub mod limits;
 pub mod load;
 pub mod money;
+pub mod paths;
 pub mod period;
 pub mod project;
 pub mod report;

@@ -5,7 +5,15 @@
 /// the command exit non-zero instead (`fsutil::say`).
 macro_rules! say {
     ($($arg:tt)*) => {
-        royalty::fsutil::say(&format!($($arg)*))
+        royalty::fsutil::say(&crate::cmd::for_humans(&format!($($arg)*)))
+    };
+}
+
+/// A note or warning on standard error, left out under `--quiet` (errors
+/// use `say!`).
+macro_rules! note {
+    ($($arg:tt)*) => {
+        royalty::fsutil::note(&crate::cmd::for_humans(&format!($($arg)*)))
     };
 }
 
@@ -15,12 +23,20 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A panic is a bug in royalty, like a failed self-check: exit 70, the
+    // class scripts read as "report it", never 101.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        default_hook(info);
+        royalty::fsutil::say("royalty: internal error (please report this as a bug)");
+        std::process::exit(royalty::diag::exit::INTERNAL.into());
+    }));
     let cli = cmd::Cli::parse();
     let code = match cmd::dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
             say!("{}", cmd::render_error(&e));
-            e.exit_code() as u8
+            e.exit_code()
         }
     };
     if code == 0 && royalty::fsutil::stderr_failed() {

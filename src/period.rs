@@ -64,6 +64,22 @@ impl Period {
         d >= self.first_day() && d <= self.last_day()
     }
 
+    /// The period of the same length right after this one (`2026-Q4` ->
+    /// `2027-Q1`); none past the year 9999.
+    pub fn next(&self) -> Option<Period> {
+        let first = self.first_month + self.months;
+        let (year, first_month) = if first > 12 {
+            (self.year.checked_add(1).filter(|y| *y <= 9999)?, first - 12)
+        } else {
+            (self.year, first)
+        };
+        Some(Period {
+            year,
+            first_month,
+            months: self.months,
+        })
+    }
+
     /// A key that orders periods by their end (for "later than the last closed").
     pub fn sort_key(&self) -> (Date, Date) {
         (self.last_day(), self.first_day())
@@ -175,6 +191,18 @@ pub fn whole_months(from: Date, to: Date) -> i32 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_next_period_has_the_same_length() {
+        let next = |s: &str| Period::parse(s).unwrap().next().map(|p| p.to_string());
+        assert_eq!(next("2026-Q1").as_deref(), Some("2026-Q2"));
+        assert_eq!(next("2026-Q4").as_deref(), Some("2027-Q1"));
+        assert_eq!(next("2026-12").as_deref(), Some("2027-01"));
+        assert_eq!(next("2026-H2").as_deref(), Some("2027-H1"));
+        assert_eq!(next("2026").as_deref(), Some("2027"));
+        assert_eq!(next("9999-Q4"), None);
+    }
+
     use super::*;
     use jiff::civil::date;
 

@@ -67,12 +67,10 @@ pub fn read_project(path: &Path) -> Result<Settings> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let raw: RawProject = toml::from_str(&text).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((0, 0));
-        Error::one(Diagnostic::error(
-            path,
-            line,
-            col,
-            e.message().trim().replace('\n', " "),
-        ))
+        Error::one(
+            Diagnostic::error(path, line, col, e.message().trim().replace('\n', " "))
+                .with_code("project.invalid"),
+        )
     })?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let period = match &raw.period {
@@ -80,15 +78,18 @@ pub fn read_project(path: &Path) -> Result<Settings> {
             Some(x) => Some(x),
             None => {
                 let (line, col) = line_col(&text, p.span().start);
-                return Err(Error::one(Diagnostic::error(
-                    path,
-                    line,
-                    col,
-                    format!(
-                        "period `{}`: expected 2026-03, 2026-Q1, 2026-H1 or 2026",
-                        p.get_ref()
-                    ),
-                )));
+                return Err(Error::one(
+                    Diagnostic::error(
+                        path,
+                        line,
+                        col,
+                        format!(
+                            "period `{}`: expected 2026-03, 2026-Q1, 2026-H1 or 2026",
+                            p.get_ref()
+                        ),
+                    )
+                    .with_code("project.invalid"),
+                ));
             }
         },
         None => None,
@@ -111,27 +112,79 @@ pub fn read_project(path: &Path) -> Result<Settings> {
     })
 }
 
+/// The project file a command uses when none is given: `royalty.toml` in
+/// `cwd` or the nearest folder above it that has one (as cargo finds
+/// `Cargo.toml`). The path names that folder itself, not `../..` from
+/// `cwd`: paths in outputs are written relative to the project's folder
+/// (docs/commands.md, "Paths"), and a folder spelled with `..` would not be
+/// recognised as the start of the paths under it.
+pub fn find_project(cwd: &Path) -> Option<PathBuf> {
+    cwd.ancestors()
+        .map(|dir| dir.join("royalty.toml"))
+        .find(|p| p.is_file())
+}
+
 /// Lists the files of a folder with one of `exts` (sorted, so the order of
 /// a directory listing never changes a result), or the path itself.
 pub fn expand(paths: &[PathBuf], exts: &[&str]) -> Result<Vec<PathBuf>> {
+    Ok(expand_listing(paths, exts)?.0)
+}
+
+/// `-`: standard input, where a command reads statements from it.
+pub const STDIN: &str = "-";
+
+/// As `expand`, and, per folder, one warning listing every entry it does
+/// not read (docs/formats.md, "Statement folders"): another file type, a
+/// hidden file, a subfolder, a broken link. Nothing in a folder is ever
+/// skipped without a word. `-` is passed through (standard input).
+pub fn expand_listing(paths: &[PathBuf], exts: &[&str]) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
     let mut out = Vec::new();
+    let mut warnings = Vec::new();
     for p in paths {
-        if p.is_dir() {
+        if p.as_os_str() == STDIN {
+            out.push(p.clone());
+        } else if p.is_dir() {
             let rd = std::fs::read_dir(p).map_err(|e| Error::io(p, e))?;
             let mut files: Vec<PathBuf> = Vec::new();
+            let mut not_read: Vec<String> = Vec::new();
             for entry in rd {
                 let path = entry.map_err(|e| Error::io(p, e))?.path();
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let lower = name.to_ascii_lowercase();
-                if path.is_file()
-                    && !name.starts_with('.')
-                    && exts.iter().any(|e| lower.ends_with(e))
-                {
+                let typed = exts.iter().any(|e| lower.ends_with(e));
+                if path.is_file() && !name.starts_with('.') && typed {
                     files.push(path);
+                } else if path.is_dir() {
+                    not_read.push(format!("{name}/ (a folder: folders are not read inside)"));
+                } else if !path.exists() {
+                    not_read.push(format!("{name} (a broken link)"));
+                } else if name.starts_with('.') {
+                    not_read.push(format!("{name} (hidden)"));
+                } else {
+                    not_read.push(name);
                 }
             }
             files.sort();
             out.extend(files);
+            if !not_read.is_empty() {
+                not_read.sort();
+                warnings.push(
+                    Diagnostic::warning(
+                        p,
+                        0,
+                        0,
+                        format!(
+                            "not read: {} (a folder is read for {} files only)",
+                            not_read.join(", "),
+                            exts.join(" ")
+                        ),
+                    )
+                    .with_code("folder.not-read"),
+                );
+            }
         } else if p.exists() {
             out.push(p.clone());
         } else {
@@ -141,5 +194,5 @@ pub fn expand(paths: &[PathBuf], exts: &[&str]) -> Result<Vec<PathBuf>> {
             ));
         }
     }
-    Ok(out)
+    Ok((out, warnings))
 }

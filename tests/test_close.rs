@@ -599,10 +599,11 @@ fn two_closes_at_once_one_wins() {
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     let mut codes = [a.status.code().unwrap(), b.status.code().unwrap()];
     codes.sort();
-    assert_eq!(
-        codes,
-        [0, 3],
-        "{} / {}",
+    // The loser finds the lock held (75: busy, try again) or, when the
+    // winner has finished, the period closed (3: refused for good).
+    assert!(
+        codes == [0, 75] || codes == [0, 3],
+        "{codes:?}: {} / {}",
         String::from_utf8_lossy(&a.stderr),
         String::from_utf8_lossy(&b.stderr)
     );

@@ -24,8 +24,10 @@ fn credits(format: &str) -> String {
 
 #[test]
 fn every_party_of_every_agreement_on_every_track() {
-    let rows: Value = serde_json::from_str(&credits("json")).unwrap();
-    let rows = rows.as_array().unwrap();
+    let doc: Value = serde_json::from_str(&credits("json")).unwrap();
+    assert_eq!(doc["schema"], "royalty.credits/1");
+    assert_eq!(doc["period"], "2026-Q1");
+    let rows = doc["credits"].as_array().unwrap();
     // 2 tracks x 4 parties (Dee joins by amendment) + 4 x 4 + 2 x 3 + 3 x 2.
     assert_eq!(rows.len(), 36);
     let parties: BTreeSet<String> = rows

@@ -197,6 +197,8 @@ fn case_folders() -> Vec<PathBuf> {
 /// Runs one case folder: (exit code, stdout, stderr).
 fn run_case_dir(dir: &Path) -> (i32, String, String) {
     let ledger = tempfile::tempdir().unwrap();
+    let (_copy, dir) = copy_case(dir);
+    let dir = dir.as_path();
     let mut c = royalty();
     c.current_dir(dir)
         .args(["run", "--format", "json", "--ledger"])
@@ -372,7 +374,7 @@ fn jpy_and_gbp_convert_at_the_latest_rate_on_or_before_the_period_end() {
 /// before 2026-06-30): the period decides the rate, not the usage month.
 #[test]
 fn the_period_end_decides_the_rate_not_the_usage_month() {
-    let dir = cases_dir().join("jpy-fx");
+    let (_copy, dir) = copy_case(&cases_dir().join("jpy-fx"));
     let mut c = royalty();
     c.current_dir(&dir).args([
         "run",
@@ -420,7 +422,7 @@ fn out_of_term_and_unmatched_lines_are_reported_not_paid() {
 /// `run --unmatched FILE` lists the unmatched line with its file and line.
 #[test]
 fn unmatched_lines_are_written_with_their_place() {
-    let dir = cases_dir().join("out-of-term-and-unmatched");
+    let (_copy, dir) = copy_case(&cases_dir().join("out-of-term-and-unmatched"));
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("unmatched.csv");
     let mut c = royalty();
@@ -710,7 +712,7 @@ fn allow_duplicate_accepts_the_same_statement_twice() {
 
 #[test]
 fn csv_has_the_json_payout_columns_and_figures() {
-    let dir = cases_dir().join("equal-thirds-eur");
+    let (_copy, dir) = copy_case(&cases_dir().join("equal-thirds-eur"));
     let mut c = royalty();
     c.current_dir(&dir).args([
         "run",
@@ -729,7 +731,7 @@ fn csv_has_the_json_payout_columns_and_figures() {
         lines[0],
         "agreement,party,currency,earned,released,reserved,recouped,carried_in,carried_out,\
          unvested,gated,forfeited,payable,withheld,paid,paid_currency,paid_amount,unrecouped,\
-         milestones,perks,held,adjusted"
+         milestones,perks,held,adjusted,bonus"
     );
     assert_eq!(lines.len(), 4, "{out}");
     assert!(lines[1].starts_with("equal-thirds,anna,EUR,2.67,"), "{out}");
@@ -745,7 +747,7 @@ fn csv_has_the_json_payout_columns_and_figures() {
 
 #[test]
 fn unknown_format_is_a_usage_error() {
-    let dir = cases_dir().join("equal-thirds-eur");
+    let (_copy, dir) = copy_case(&cases_dir().join("equal-thirds-eur"));
     let mut c = royalty();
     c.current_dir(&dir).args([
         "run",

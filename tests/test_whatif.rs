@@ -201,7 +201,9 @@ fn a_draft_agreement_is_previewed_on_the_same_revenue() {
 }
 
 #[test]
-fn a_draft_must_revise_an_existing_agreement() {
+/// A draft with a new id is a deal not signed yet (tests/test_sweep.rs);
+/// on a signed agreement's tracks it would take their revenue: refused.
+fn a_new_deal_may_not_take_a_signed_agreements_tracks() {
     let l = tempfile::tempdir().unwrap();
     let draft = l.path().join("draft.toml");
     std::fs::write(
@@ -218,5 +220,6 @@ fn a_draft_must_revise_an_existing_agreement() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("replaces no agreement"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("which `midnight-drive` covers over the same dates"));
 }

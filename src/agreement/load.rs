@@ -10,6 +10,8 @@ use crate::money::{parse_decimal, parse_percent, Rate};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+mod bonus;
+
 /// Collects problems for one file, turning byte spans into line:column.
 struct Ctx<'a> {
     text: &'a str,
@@ -85,7 +87,16 @@ impl Ctx<'_> {
         } else {
             "is out of range"
         };
-        self.err(span, format!("`{what}` {why} ({written}): {expect}"));
+        let (line, col) = line_col(self.text, span.start);
+        self.diags.push(
+            Diagnostic::error(
+                self.file,
+                line,
+                col,
+                format!("`{what}` {why} ({written}): {expect}"),
+            )
+            .with_code("agreement.out-of-range"),
+        );
         None
     }
 
@@ -178,7 +189,9 @@ pub fn load_agreement_str(text: &str, file: &Path) -> Result<Agreement, Vec<Diag
         Err(e) => {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
             let msg = e.message().trim().replace('\n', " ");
-            return Err(vec![Diagnostic::error(file, line, col, msg)]);
+            return Err(vec![
+                Diagnostic::error(file, line, col, msg).with_code("agreement.syntax")
+            ]);
         }
     };
     let mut cx = Ctx {
@@ -298,6 +311,10 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         over_a_hundred_with_escalations(ts, ms, &raw, cx);
     }
     let advances = advances(&raw, &parties, cx);
+    let mut milestones = milestones;
+    if let (Some(ms), Some(advs)) = (&mut milestones, &advances) {
+        bonus::resolve_recoup(&raw, ms, advs, cx);
+    }
     let gate = raw
         .gate
         .as_ref()
@@ -643,6 +660,7 @@ fn milestones(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec
                 None => cx.err(place, format!("milestone `{id}` gives perks to `{pid}`, who is not a party of this agreement")),
             }
         }
+        let bonuses = bonus::parse(&id, &m.bonus, parties, cx);
         out.push(Milestone {
             id,
             metric,
@@ -652,6 +670,7 @@ fn milestones(raw: &RawAgreement, parties: &[Party], cx: &mut Ctx) -> Option<Vec
             mode,
             escalate,
             perks,
+            bonuses,
         });
     }
     (cx.diags.len() == before).then_some(out)
@@ -1202,16 +1221,19 @@ pub fn across_agreements(
     for w in out.windows(2) {
         if w[0].id == w[1].id {
             let (line, col) = id_place(files, &w[1].file);
-            diags.push(Diagnostic::error(
-                &w[1].file,
-                line,
-                col,
-                format!(
-                    "duplicate agreement id `{}` (also in {})",
-                    w[1].id,
-                    w[0].file.display()
-                ),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    &w[1].file,
+                    line,
+                    col,
+                    format!(
+                        "duplicate agreement id `{}` (also in {})",
+                        w[1].id,
+                        w[0].file.display()
+                    ),
+                )
+                .with_code("agreement.duplicate-id"),
+            );
         }
     }
     let mut by_isrc: BTreeMap<Isrc, Vec<usize>> = BTreeMap::new();

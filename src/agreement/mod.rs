@@ -120,6 +120,32 @@ pub struct Milestone {
     pub escalate: Vec<(usize, Source, crate::money::Rate)>,
     /// (party, perk): recognition unlocked when reached.
     pub perks: Vec<(usize, String)>,
+    /// One-off amounts paid on reaching it (docs/agreements.md, bonuses).
+    pub bonuses: Vec<Bonus>,
+}
+
+/// A milestone bonus: a one-off amount in the agreement currency, paid to
+/// `party` in the period the milestone is first reached (docs/arithmetic.md,
+/// step 8, bonuses). A cost to the label beyond the revenue split.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bonus {
+    pub party: usize,
+    pub amount: Money,
+    pub recoup: BonusRecoup,
+}
+
+/// Whether a bonus is recouped from the party's later earnings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BonusRecoup {
+    /// Paid outright: never recouped.
+    No,
+    /// Recouped like an advance of its amount, from the party's earnings
+    /// under this agreement (`recoupable = true`).
+    Own,
+    /// Recouped with this advance (index in `advances`): from the same
+    /// agreements (its cross-collateralization), after the agreement's
+    /// advances (`recoup = "ID"`).
+    With(usize),
 }
 
 impl Milestone {
@@ -133,6 +159,7 @@ impl Milestone {
     pub fn concerns(&self, party: usize) -> bool {
         self.escalate.iter().any(|(p, _, _)| *p == party)
             || self.perks.iter().any(|(p, _)| *p == party)
+            || self.bonuses.iter().any(|b| b.party == party)
     }
 }
 

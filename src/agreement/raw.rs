@@ -159,6 +159,11 @@ pub struct RawMilestone {
     pub escalate: RawEscalate,
     #[serde(default)]
     pub perks: BTreeMap<String, Vec<S<String>>>,
+    /// `bonus.PARTY = "2500.00"` or `bonus.PARTY = { amount = "2500.00",
+    /// recoup = "ADVANCE" }` (or `recoupable = true`): read by
+    /// `load::bonus`, which points at the value it rejects.
+    #[serde(default)]
+    pub bonus: BTreeMap<String, S<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]

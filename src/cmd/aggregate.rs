@@ -16,7 +16,8 @@ pub struct Args {
 }
 
 pub fn exec(a: Args) -> Result<u8> {
-    super::common::check_outputs(&[a.output.as_deref()])?;
+    let output = super::common::file_or_stdout(a.output.as_deref());
+    super::common::check_outputs_of(&a.common, &[output], &[])?;
     let loaded = load_with(
         &a.common,
         LoadOptions {
@@ -30,7 +31,7 @@ pub fn exec(a: Args) -> Result<u8> {
     }
     super::common::print_warnings(&loaded.diagnostics);
     let text = royalty::import::aggregate::render(&loaded.revenue, &loaded.agreements);
-    match &a.output {
+    match output {
         Some(p) => royalty::fsutil::write_atomic(p, text.as_bytes())?,
         None => royalty::fsutil::write_stdout(&text)?,
     }

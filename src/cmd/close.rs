@@ -9,7 +9,8 @@
 //! Standard output comes after the commit.
 
 use super::common::{
-    check_outputs, ledger_dir, prepare, print_warnings, same_target, Common, OutputArgs,
+    check_outputs, check_outputs_of, ledger_dir, prepare, print_warnings, same_target, Common,
+    OutputArgs,
 };
 use royalty::diag::{Error, Result};
 use royalty::fsutil::{crash_point, Batch};
@@ -35,11 +36,11 @@ pub struct Args {
 pub fn exec(a: Args) -> Result<u8> {
     let settings = a.common.settings()?;
     let dir = ledger_dir(&settings);
-    check_outputs(&[a.out.output.as_deref(), a.payments.as_deref()])?;
+    check_outputs_of(&a.common, &[a.out.file(), a.payments.as_deref()], &[])?;
     // Lock first, then read: two closes at once cannot both see the old ledger.
-    let _lock = store::lock(&dir)?;
+    let _lock = super::common::lock_ledger(&dir)?;
     for f in store::clean_leftovers(&dir)? {
-        say!(
+        note!(
             "{}: removed a temporary file left by an interrupted write",
             f.display()
         );
@@ -58,8 +59,8 @@ pub fn exec(a: Args) -> Result<u8> {
         .payments
         .clone()
         .unwrap_or_else(|| dir.join(format!("{period}.payments.csv")));
-    check_outputs(&[Some(&payments), a.out.output.as_deref()])?;
-    refuse_ledger_names(&dir, &period, &[Some(&payments), a.out.output.as_deref()])?;
+    check_outputs(&[Some(&payments), a.out.file()])?;
+    refuse_ledger_names(&dir, &period, &[Some(&payments), a.out.file()])?;
     let result = prepared.compute()?;
     let agreements = &prepared.loaded.agreements;
     let record = PeriodRecord {
@@ -76,6 +77,11 @@ pub fn exec(a: Args) -> Result<u8> {
                 lines: f.lines,
             })
             .collect(),
+        payments: Some(
+            super::common::shown(&royalty::paths::absolute(&payments))
+                .display()
+                .to_string(),
+        ),
         payouts: report::rows::payout_rows(&result, agreements)
             .into_iter()
             .map(|r| r.record)
@@ -83,21 +89,26 @@ pub fn exec(a: Args) -> Result<u8> {
         state: result.closing.clone(),
         disputes: royalty::ledger::disputes::file::anchor(&prepared.register),
     };
-    let text = super::run::render(a.out.format(), &result, agreements);
+    let text = super::run::render(
+        a.out.format(),
+        &result,
+        agreements,
+        &prepared.loaded.problems(),
+    );
     let mut files = Batch::new();
     files.add(&payments, report::payments::render(&result, agreements))?;
-    if let Some(o) = &a.out.output {
+    if let Some(o) = a.out.file() {
         files.add(o, text.as_str())?;
     }
     files.commit()?;
     crash_point("before-ledger");
     let path = store::append(&prepared.ledger, record)?;
-    say!(
+    note!(
         "closed {period} in {} (payments: {})",
         path.display(),
         payments.display()
     );
-    if a.out.output.is_none() {
+    if a.out.file().is_none() {
         royalty::fsutil::write_stdout(&text)?;
     }
     Ok(0)

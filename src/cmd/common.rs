@@ -1,17 +1,78 @@
 //! Options shared by the commands, and turning them (with the project file)
-//! into loaded inputs.
+//! into loaded inputs; the options of the whole command line (`--quiet`,
+//! `--strict`, `--wait`) and how paths are written (`royalty::paths`).
 
 use royalty::agreement::Agreement;
-use royalty::diag::{Diagnostic, Error, Result};
+use royalty::diag::{Diagnostic, Error, Problem, Result};
 use royalty::fsutil::Batch;
 use royalty::fx::FxTable;
 use royalty::import::{FileOutcome, ImportOptions};
+use royalty::paths::{absolute, Names};
 use royalty::period::Period;
 use royalty::project::{read_project, Settings};
 use royalty::report::Format;
 use royalty::statement::Revenue;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The options of the whole command line, set once by `dispatch`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Global {
+    /// `--strict`: warnings are errors.
+    pub strict: bool,
+    /// `--wait SECONDS`: how long to wait for the ledger lock.
+    pub wait: std::time::Duration,
+}
+
+static GLOBAL: OnceLock<Global> = OnceLock::new();
+
+pub fn set_global(g: Global) {
+    let _ = GLOBAL.set(g);
+}
+
+pub fn global() -> Global {
+    GLOBAL.get().copied().unwrap_or_default()
+}
+
+/// How paths are written: set with the settings (the project's folder),
+/// else relative to the current folder.
+static NAMES: OnceLock<Names> = OnceLock::new();
+
+pub fn names() -> Names {
+    NAMES
+        .get()
+        .cloned()
+        .unwrap_or_else(|| Names::new(Path::new(".")))
+}
+
+/// A path as written in outputs and messages (docs/commands.md, "Paths").
+pub fn shown(p: &Path) -> PathBuf {
+    names().show(p)
+}
+
+/// A message for people: paths in the project's folder relative to it.
+pub fn for_humans(text: &str) -> String {
+    names().text(text)
+}
+
+/// Problems as data (docs/problems.md), their files as written.
+pub fn problems(d: &[Diagnostic]) -> Vec<Problem> {
+    let names = names();
+    d.iter()
+        .map(|d| {
+            let mut p = Problem::from(d);
+            p.file = names.show(&d.file).display().to_string();
+            p
+        })
+        .collect()
+}
+
+/// Takes the ledger's lock, waiting `--wait` seconds for it (exit 75 when
+/// it stays held).
+pub fn lock_ledger(dir: &Path) -> Result<royalty::ledger::store::Lock> {
+    royalty::ledger::store::lock_within(dir, global().wait)
+}
 
 fn parse_period(s: &str) -> std::result::Result<Period, String> {
     Period::parse(s)
@@ -33,7 +94,7 @@ const MAX_THREADS: usize = 256;
 
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct Common {
-    /// Project file (default: ./royalty.toml when present).
+    /// Project file (default: royalty.toml in this folder or the nearest one above).
     #[arg(long, value_name = "FILE")]
     pub project: Option<PathBuf>,
     /// Agreement files or folders (all *.toml inside).
@@ -79,15 +140,26 @@ pub struct OutputArgs {
     /// table, csv or json (default: table on a terminal, json otherwise).
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<Format>,
-    /// Write to this file (whole or not at all) instead of standard output.
+    /// Write to this file (whole or not at all) instead of standard output
+    /// (`-`: standard output).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
+/// An output path, or none for `-` (standard output, the usual convention).
+pub fn file_or_stdout(p: Option<&Path>) -> Option<&Path> {
+    p.filter(|p| p.as_os_str() != "-")
+}
+
 impl OutputArgs {
+    /// The file `--output` names; none for standard output (no flag, or `-`).
+    pub fn file(&self) -> Option<&Path> {
+        file_or_stdout(self.output.as_deref())
+    }
+
     pub fn format(&self) -> Format {
         self.format.unwrap_or(
-            if self.output.is_none() && std::io::stdout().is_terminal() {
+            if self.file().is_none() && std::io::stdout().is_terminal() {
                 Format::Table
             } else {
                 Format::Json
@@ -96,9 +168,10 @@ impl OutputArgs {
     }
 
     /// Checks `--output` before the command computes (docs/commands.md,
-    /// "Outputs"): a bad path fails the command before anything is written.
-    pub fn check(&self) -> Result<()> {
-        check_outputs(&[self.output.as_deref()])
+    /// "Outputs"): a bad path fails the command before anything is written,
+    /// and so does an output that is one of the command's inputs.
+    pub fn check(&self, c: &Common, inputs: &[&Path]) -> Result<()> {
+        check_outputs_of(c, &[self.file()], inputs)
     }
 
     /// Prints (checked: a failed write is an error), or writes the file
@@ -110,7 +183,7 @@ impl OutputArgs {
     /// Writes the command's other files and `--output` together, all or
     /// none; or, without `--output`, the files and then standard output.
     pub fn finish(&self, mut batch: Batch, text: &str) -> Result<()> {
-        match &self.output {
+        match self.file() {
             Some(p) => {
                 batch.add(p, text)?;
                 batch.commit()
@@ -128,6 +201,11 @@ impl OutputArgs {
 pub fn check_outputs(paths: &[Option<&Path>]) -> Result<()> {
     let mut seen: Vec<royalty::fsutil::Target> = Vec::new();
     for p in paths.iter().flatten() {
+        if p.as_os_str() == "-" {
+            return Err(Error::Usage(
+                "`-` (standard output) is only for --output; give this output a file".into(),
+            ));
+        }
         let t = royalty::fsutil::check_output(p)?;
         if let Some(other) = seen.iter().find(|o| same_target(&o.path, &t.path)) {
             return Err(Error::Usage(format!(
@@ -137,6 +215,44 @@ pub fn check_outputs(paths: &[Option<&Path>]) -> Result<()> {
             )));
         }
         seen.push(t);
+    }
+    Ok(())
+}
+
+/// `check_outputs`, and no output is one of the command's inputs (the
+/// project file, agreements, statements, fx, events, profiles, aggregates,
+/// and `inputs`, the command's own): writing it would destroy what it is
+/// computed from. A usage error (exit 2), before anything is read.
+pub fn check_outputs_of(c: &Common, outputs: &[Option<&Path>], inputs: &[&Path]) -> Result<()> {
+    check_outputs(outputs)?;
+    if outputs.iter().all(Option::is_none) {
+        return Ok(());
+    }
+    let s = c.settings()?;
+    let mut all: Vec<PathBuf> = inputs.iter().map(|p| p.to_path_buf()).collect();
+    all.extend(s.project.clone());
+    all.extend(s.fx.clone());
+    all.extend(s.events.clone());
+    all.extend(c.aggregates.iter().cloned());
+    let listed = |paths: &[PathBuf], exts: &[&str]| {
+        royalty::project::expand(paths, exts).unwrap_or_else(|_| paths.to_vec())
+    };
+    all.extend(listed(&s.agreements, &[".toml"]));
+    all.extend(listed(&s.statements, &royalty::load::STATEMENT_EXTENSIONS));
+    all.extend(listed(&s.profiles, &[".toml"]));
+    for o in outputs.iter().flatten() {
+        let target = royalty::fsutil::resolve(o)?;
+        for i in &all {
+            let input = royalty::fsutil::resolve(i).unwrap_or_else(|_| i.clone());
+            if same_target(&target, &input) {
+                return Err(Error::Usage(format!(
+                    "{} is one of the inputs ({}): writing it would destroy what the command reads; \
+                     give the output another file",
+                    o.display(),
+                    shown(i).display()
+                )));
+            }
+        }
     }
     Ok(())
 }
@@ -151,14 +267,36 @@ pub fn same_target(a: &Path, b: &Path) -> bool {
     a.file_name() == b.file_name() && folder(a) == folder(b)
 }
 
+impl OutputArgs {
+    /// How wide a table may be: `COLUMNS` when set (as shells export it),
+    /// else the terminal's width when printing to one; `None` (as wide as
+    /// the content) into a file or a pipe.
+    pub fn table_width(&self) -> Option<u16> {
+        if self.output.is_some() {
+            return None;
+        }
+        let env = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok());
+        env.filter(|w| *w >= 20).or_else(|| {
+            std::io::stdout()
+                .is_terminal()
+                .then(|| comfy_table::Table::new().width())
+                .flatten()
+        })
+    }
+}
+
 impl Common {
     /// The project's settings with this command line's flags over them.
     pub fn settings(&self) -> Result<Settings> {
-        let implicit = Path::new("royalty.toml");
-        let mut s = match &self.project {
-            Some(p) => read_project(p)?,
-            None if implicit.is_file() => read_project(implicit)?,
-            None => Settings::default(),
+        let implicit = std::env::current_dir()
+            .ok()
+            .and_then(|d| royalty::project::find_project(&d));
+        let mut s = match (&self.project, implicit) {
+            (Some(p), _) => read_project(&absolute(p))?,
+            (None, Some(found)) => read_project(&absolute(&found))?,
+            (None, None) => Settings::default(),
         };
         if !self.agreements.is_empty() {
             s.agreements = self.agreements.clone();
@@ -178,6 +316,12 @@ impl Common {
         if let Some(p) = self.period {
             s.period = Some(p);
         }
+        absolute_paths(&mut s);
+        let root = match &s.project {
+            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => absolute(Path::new(".")),
+        };
+        let _ = NAMES.set(Names::new(&root));
         Ok(s)
     }
 
@@ -215,6 +359,12 @@ impl Loaded {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// The problems of the inputs, as data: what every JSON document lists
+    /// (warnings, since an error stops the command first).
+    pub fn problems(&self) -> Vec<Problem> {
+        problems(&self.diagnostics)
+    }
 }
 
 /// What a command needs loaded.
@@ -242,6 +392,37 @@ pub fn load(c: &Common, require_statements: bool, keep_unmatched: bool) -> Resul
             ..LoadOptions::default()
         },
     )
+}
+
+/// Every path read made absolute once (`royalty::paths`): outputs and
+/// messages then write it relative to the project's folder, whatever the
+/// current folder.
+fn absolute_paths(s: &mut Settings) {
+    // `-` (standard input) stays as it is.
+    let all = |v: &mut Vec<PathBuf>| {
+        v.iter_mut()
+            .filter(|p| p.as_os_str() != royalty::project::STDIN)
+            .for_each(|p| *p = absolute(p))
+    };
+    all(&mut s.agreements);
+    all(&mut s.statements);
+    all(&mut s.profiles);
+    for p in [&mut s.ledger, &mut s.fx, &mut s.events]
+        .into_iter()
+        .flatten()
+    {
+        *p = absolute(p);
+    }
+}
+
+/// Statement files as written in outputs (the JSON, the ledger, exports).
+fn show_files(names: &Names, outcomes: &mut [FileOutcome], revenue: &mut Revenue) {
+    for o in outcomes {
+        o.summary.path = names.show(&o.summary.path);
+    }
+    for f in &mut revenue.files {
+        f.path = names.show(&f.path);
+    }
 }
 
 pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
@@ -273,10 +454,16 @@ pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
             keep_unmatched,
         ));
     }
-    let (mut revenue, mut outcomes, per_file) =
+    let (mut revenue, mut outcomes, mut per_file, folders) =
         royalty::load::statements_by_file(&settings.statements, &opts, o.by_territory, o.per_file)?;
+    diagnostics.extend(folders);
+    let names = names();
+    show_files(&names, &mut outcomes, &mut revenue);
+    for (path, _, _) in &mut per_file {
+        *path = names.show(path);
+    }
     for path in &c.aggregates {
-        let (files, d) = royalty::load::aggregate(path, &mut revenue)?;
+        let (files, d) = royalty::load::aggregate(&absolute(path), &mut revenue)?;
         diagnostics.extend(d);
         outcomes.extend(files.into_iter().map(|summary| FileOutcome {
             summary,
@@ -286,6 +473,9 @@ pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
     revenue.sort_files();
     for o in &outcomes {
         diagnostics.extend(o.diagnostics.iter().cloned());
+    }
+    if global().strict {
+        royalty::diag::promote_warnings(&mut diagnostics);
     }
     if !c.allow_duplicate {
         refuse_duplicates(&outcomes)?;
@@ -352,14 +542,26 @@ impl Prepared {
             opening: &self.opening,
             events: &self.loaded.events,
             disputes: &self.disputes,
-        })?;
+        })
+        .map_err(|e| royalty::diag::Input::Run.classify_error(e))?;
+        if royalty::fsutil::fault("self-check") {
+            return Err(Error::Invariant("injected by ROYALTY_FAULT".into()));
+        }
+        if royalty::fsutil::fault("panic") {
+            panic!("injected by ROYALTY_FAULT");
+        }
         check_reproduced(&self.ledger, &r, &self.loaded.agreements)?;
         Ok(r)
     }
 }
 
+/// The ledger folder: the flag's or the project's, else `ledger` beside
+/// the project file (or in the current folder without one).
 pub fn ledger_dir(s: &Settings) -> PathBuf {
-    s.ledger.clone().unwrap_or_else(|| PathBuf::from("ledger"))
+    s.ledger.clone().unwrap_or_else(|| {
+        let base = s.project.as_deref().and_then(Path::parent);
+        base.unwrap_or(Path::new("")).join("ledger")
+    })
 }
 
 /// Loads everything for a computation of the period; input errors exit 1,
@@ -380,8 +582,14 @@ pub fn prepare_with(c: &Common, o: LoadOptions) -> Result<Prepared> {
     if loaded.has_errors() {
         return Err(Error::Input(loaded.diagnostics));
     }
+    let mut loaded = loaded;
     let ledger = royalty::ledger::store::read(&ledger_dir(&loaded.settings))?;
-    warn_leftovers(&ledger.leftovers);
+    let mut left = leftovers(&ledger.leftovers);
+    if global().strict && !left.is_empty() {
+        royalty::diag::promote_warnings(&mut left);
+        return Err(Error::Input(left));
+    }
+    loaded.diagnostics.extend(left);
     check_consumed(&ledger, period, &loaded.outcomes, c.allow_duplicate)?;
     let (opening, _) = ledger.state_before(period);
     let (register, disputes) = read_register(&ledger, period)?;
@@ -412,9 +620,13 @@ pub fn read_register(
 }
 
 /// Two spellings of one file (`./samples/x.csv`, `samples/x.csv`, an
-/// absolute path) are the same file.
+/// absolute path, a path through a link) are the same file: compared by
+/// canonical path, each written path read relative to the project's folder
+/// (as outputs and the ledger write it), never by spelling.
 fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+    let names = names();
+    let (a, b) = (names.resolve(a), names.resolve(b));
+    match (std::fs::canonicalize(&a), std::fs::canonicalize(&b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,
     }
@@ -534,22 +746,29 @@ pub fn require_period(s: &Settings) -> Result<Period> {
     })
 }
 
-/// Temporary files an interrupted write left in the ledger folder: named,
-/// so nothing is silently lying around; `close` and `ledger open` remove
-/// them under the lock.
-pub fn warn_leftovers(files: &[PathBuf]) {
-    for f in files {
-        say!(
-            "{}: warning: a temporary file left by an interrupted write (the next close removes it)",
-            f.display()
-        );
-    }
+/// Temporary files an interrupted write left in the ledger folder, as
+/// warnings: named, so nothing is silently lying around; `close` and
+/// `ledger open` remove them under the lock.
+pub fn leftovers(files: &[PathBuf]) -> Vec<Diagnostic> {
+    files
+        .iter()
+        .map(|f| {
+            Diagnostic::warning(
+                f,
+                0,
+                0,
+                "a temporary file left by an interrupted write (the next close removes it)",
+            )
+            .with_code("ledger.leftover")
+        })
+        .collect()
 }
 
-/// Prints warnings to standard error (they never fail a run).
+/// Prints warnings to standard error (they never fail a run, unless
+/// `--strict` made them errors; none under `--quiet`).
 pub fn print_warnings(d: &[Diagnostic]) {
     for w in d.iter().filter(|d| !d.is_error()) {
-        say!("{w}");
+        note!("{w}");
     }
 }
 
@@ -562,33 +781,36 @@ pub fn load_agreements(c: &Common) -> Result<(Settings, Vec<Agreement>)> {
             "no agreements: give --agreements PATH or run in a folder with a royalty.toml".into(),
         ));
     }
-    let (agreements, d) = royalty::load::agreements(&settings.agreements)?;
+    let (agreements, mut d) = royalty::load::agreements(&settings.agreements)?;
+    if global().strict {
+        royalty::diag::promote_warnings(&mut d);
+    }
     royalty::diag::fail_on_errors(&d)?;
     print_warnings(&d);
     Ok((settings, agreements))
 }
 
 impl Prepared {
-    /// Computes the period on other revenue and agreements (hypothetical
-    /// lines and draft terms, for `whatif`), from the same rates and
-    /// opening state.
-    pub fn compute_with(
+    /// Computes the period on revenue sums already in key order (a
+    /// what-if sweep sorts the statements once and prices each point).
+    pub fn compute_sorted(
         &self,
         agreements: &[Agreement],
-        revenue: &Revenue,
+        sorted: &[(royalty::statement::Key, royalty::statement::Sums)],
+        releases: &[(royalty::statement::ReleaseKey, royalty::statement::Sums)],
+        files: &[royalty::statement::FileSummary],
     ) -> Result<royalty::engine::PeriodResult> {
-        let sorted = revenue.sorted();
-        let releases = revenue.sorted_releases();
         royalty::engine::compute(&royalty::engine::Input {
             period: self.period,
             agreements,
-            revenue: &sorted,
-            releases: &releases,
-            files: &revenue.files,
+            revenue: sorted,
+            releases,
+            files,
             fx: &self.loaded.fx,
             opening: &self.opening,
             events: &self.loaded.events,
             disputes: &self.disputes,
         })
+        .map_err(|e| royalty::diag::Input::Run.classify_error(e))
     }
 }

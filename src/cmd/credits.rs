@@ -17,23 +17,24 @@ pub struct Args {
 }
 
 pub fn exec(a: Args) -> Result<u8> {
-    a.out.check()?;
+    a.out.check(&a.common, &[])?;
     let (settings, agreements) = load_agreements(&a.common)?;
-    let rows = match settings.period {
-        None => credits::rows(&agreements, None, None),
+    let (rows, problems) = match settings.period {
+        None => (credits::rows(&agreements, None, None), Vec::new()),
         Some(period) => {
             let prepared = prepare(&a.common, false)?;
             let result = prepared.compute()?;
-            credits::rows(
+            let rows = credits::rows(
                 &prepared.loaded.agreements,
                 Some(period.last_day()),
                 Some(&result),
-            )
+            );
+            (rows, prepared.loaded.problems())
         }
     };
     let text = match a.out.format() {
         Format::Csv => credits::csv(&rows),
-        Format::Json => credits::json(&rows),
+        Format::Json => credits::json(settings.period, &rows, &problems),
         Format::Table => credits::table(&rows),
     };
     a.out.emit(&text)?;

@@ -177,7 +177,9 @@ pub fn exec(a: Args) -> Result<u8> {
 
 /// The register refuses: exit 1, naming the file the reason is in.
 fn refuse(file: &Path, msg: String) -> Error {
-    Error::Input(vec![Diagnostic::error(file, 0, 0, msg)])
+    Error::Input(vec![
+        Diagnostic::error(file, 0, 0, msg).with_code("dispute.invalid")
+    ])
 }
 
 fn text(what: &str, s: &str) -> Result<String> {
@@ -196,7 +198,7 @@ fn under_lock(
 ) -> Result<u8> {
     let settings = common.settings()?;
     let dir = ledger_dir(&settings);
-    let _lock = store::lock(&dir)?;
+    let _lock = super::common::lock_ledger(&dir)?;
     let ledger = store::read(&dir)?;
     let mut register = file::read(&dir)?;
     file::check_anchors(&ledger, &register)?;
@@ -435,7 +437,7 @@ fn resolve(
 }
 
 fn list(common: &Common, as_of: Option<jiff::civil::Date>, out: &OutputArgs) -> Result<u8> {
-    out.check()?;
+    out.check(common, &[])?;
     let settings = common.settings()?;
     let ledger = store::read(&ledger_dir(&settings))?;
     let register = file::read(&ledger.dir)?;

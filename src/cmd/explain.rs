@@ -9,6 +9,7 @@ use royalty::diag::{Error, Result};
 use royalty::report::{explain, Format};
 
 #[derive(clap::Args, Debug)]
+#[command(mut_arg("format", |a| a.help("text (table) or json; the trace has no CSV form")))]
 pub struct Args {
     #[command(flatten)]
     pub common: Common,
@@ -34,7 +35,7 @@ pub fn exec(a: Args) -> Result<u8> {
             "explain writes text (--format table) or json".into(),
         ));
     }
-    a.out.check()?;
+    a.out.check(&a.common, &[])?;
     let prepared = prepare(&a.common, false)?;
     print_warnings(&prepared.loaded.diagnostics);
     let result = prepared.compute()?;
@@ -44,7 +45,7 @@ pub fn exec(a: Args) -> Result<u8> {
         let t = explain::party_trace(&result, agreements, ai, pi)
             .ok_or_else(|| Error::Invariant(format!("no result for {spec}")))?;
         match format {
-            Format::Json => explain::json(&t),
+            Format::Json => explain::party_json(&t, &prepared.loaded.problems()),
             _ => explain::party_text(&t),
         }
     } else {
@@ -63,7 +64,7 @@ pub fn exec(a: Args) -> Result<u8> {
         )?;
         let t = explain::track_trace(&result, agreements, &lines, isrc);
         match format {
-            Format::Json => explain::json(&t),
+            Format::Json => explain::track_json(&t, &prepared.loaded.problems()),
             _ => explain::track_text(&t),
         }
     };

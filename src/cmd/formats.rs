@@ -8,8 +8,11 @@ use royalty::diag::{Error, Result};
 use std::fmt::Write;
 use std::path::PathBuf;
 
+/// Only the project file is read (for its profiles): the other shared
+/// flags are accepted but left out of the help.
 #[derive(clap::Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
+#[command(mut_arg("agreements", |a| a.hide(true)), mut_arg("statements", |a| a.hide(true)), mut_arg("ledger", |a| a.hide(true)), mut_arg("fx", |a| a.hide(true)), mut_arg("events", |a| a.hide(true)), mut_arg("period", |a| a.hide(true)), mut_arg("profile", |a| a.hide(true)), mut_arg("sheet", |a| a.hide(true)), mut_arg("allow_duplicate", |a| a.hide(true)), mut_arg("aggregates", |a| a.hide(true)), mut_arg("threads", |a| a.hide(true)))]
 pub struct Args {
     #[command(subcommand)]
     pub action: Option<Action>,
@@ -34,9 +37,13 @@ pub enum Action {
 
 pub fn exec(a: Args) -> Result<u8> {
     if let Some(Action::Draft { file, output }) = &a.action {
-        super::common::check_outputs(&[output.as_deref()])?;
-        let text = royalty::import::draft::draft(file)
-            .map_err(|m| Error::Input(vec![royalty::diag::Diagnostic::error(file, 0, 0, m)]))?;
+        let output = &super::common::file_or_stdout(output.as_deref()).map(PathBuf::from);
+        super::common::check_outputs_of(&a.common, &[output.as_deref()], &[file])?;
+        let text = royalty::import::draft::draft(file).map_err(|m| {
+            Error::Input(vec![
+                royalty::diag::Diagnostic::error(file, 0, 0, m).with_code("statement.invalid")
+            ])
+        })?;
         match output {
             Some(p) => royalty::fsutil::write_atomic(p, text.as_bytes())?,
             None => royalty::fsutil::write_stdout(&text)?,

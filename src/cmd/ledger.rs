@@ -1,6 +1,8 @@
 //! `royalty ledger open FILE`: start a ledger from opening balances, as a
 //! label moving over from spreadsheets states them (docs/ledger.md);
-//! `royalty ledger verify`: check the chain and the head (docs/ledger.md).
+//! `royalty ledger verify`: check the chain and the head (docs/ledger.md);
+//! `royalty ledger status`: the closed periods in time order, the last,
+//! the next to close and any gap (`royalty::ledger::status`).
 
 use super::common::{ledger_dir, load, Common};
 use royalty::diag::{Error, Result};
@@ -37,10 +39,55 @@ pub enum Action {
         #[command(flatten)]
         common: Common,
     },
+    /// Where the ledger stands: closed periods in time order, the last one,
+    /// the next to close, any gap.
+    #[command(
+        long_about = "Where the ledger stands: the closed periods in time order (earliest \
+        first, whatever their file names), each with its dates, its file, the SHA-256 of that \
+        file and its payment file; the last closed period; the next period to close (the one of \
+        the same length right after the last, or the project's period after opening balances); \
+        and any gap between closed periods. A table (text) on a terminal, JSON otherwise \
+        (royalty.ledger-status/1). The ledger is verified first: a broken ledger exits 3. \
+        Changes nothing."
+    )]
+    Status {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        out: super::common::OutputArgs,
+    },
 }
 
 pub fn exec(a: Args) -> Result<u8> {
     match a.action {
+        Action::Status { common, out } => {
+            let format = out.format();
+            if format == royalty::report::Format::Csv {
+                return Err(Error::Usage("ledger status writes table or json".into()));
+            }
+            out.check(&common, &[])?;
+            let settings = common.settings()?;
+            let ledger = store::read(&ledger_dir(&settings))?;
+            let names = super::common::names();
+            let status = royalty::ledger::status::status(
+                &ledger,
+                &|p| names.show(p).display().to_string(),
+                &|p| names.resolve(p),
+                settings.period,
+            );
+            let problems = super::common::leftovers(&ledger.leftovers);
+            super::common::print_warnings(&problems);
+            let text = match format {
+                royalty::report::Format::Json => royalty::report::document::render(
+                    "ledger-status",
+                    &status,
+                    &super::common::problems(&problems),
+                ),
+                _ => status.text(),
+            };
+            out.emit(&text)?;
+            Ok(0)
+        }
         Action::Verify { common } => {
             let dir = ledger_dir(&common.settings()?);
             let mut inspection = store::inspect(&dir)?;
@@ -49,7 +96,7 @@ pub fn exec(a: Args) -> Result<u8> {
             let (line, problems) = royalty::ledger::disputes::file::inspect(&inspection.ledger);
             inspection.records.push(line);
             inspection.problems.extend(problems);
-            royalty::fsutil::write_stdout(inspection.text())?;
+            royalty::fsutil::write_stdout(super::common::for_humans(&inspection.text()))?;
             if inspection.is_whole() {
                 Ok(0)
             } else {
@@ -67,11 +114,14 @@ pub fn exec(a: Args) -> Result<u8> {
             }
             let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
             let (as_of, state) =
-                opening::parse(&text, &file, &loaded.agreements).map_err(Error::Input)?;
+                opening::parse(&text, &file, &loaded.agreements).map_err(|mut d| {
+                    royalty::diag::Input::Opening.classify(&mut d);
+                    Error::Input(d)
+                })?;
             let dir = ledger_dir(&loaded.settings);
-            let _lock = store::lock(&dir)?;
+            let _lock = super::common::lock_ledger(&dir)?;
             for f in store::clean_leftovers(&dir)? {
-                say!(
+                note!(
                     "{}: removed a temporary file left by an interrupted write",
                     f.display()
                 );
@@ -89,12 +139,13 @@ pub fn exec(a: Args) -> Result<u8> {
                 as_of: Some(as_of),
                 previous: None,
                 statements: Vec::new(),
+                payments: None,
                 payouts: Vec::new(),
                 state,
                 disputes: None,
             };
             let path = store::append(&ledger, record)?;
-            say!("opened the ledger in {}", path.display());
+            note!("opened the ledger in {}", path.display());
             Ok(0)
         }
     }

@@ -5,10 +5,13 @@ mod aggregate;
 mod check;
 mod close;
 mod common;
+mod completions;
 mod credits;
+mod dashboard;
 mod describe;
 mod dispute;
 mod explain;
+mod flow;
 mod formats;
 mod init;
 mod ledger;
@@ -16,6 +19,8 @@ mod reconcile;
 mod run;
 mod statements;
 mod whatif;
+
+pub use common::for_humans;
 
 use clap::{Parser, Subcommand};
 use royalty::diag::{Error, Result};
@@ -26,11 +31,49 @@ use royalty::diag::{Error, Result};
     version,
     about = "Producer backend royalties for record labels: exact to the cent, explainable line by line.",
     long_about = None,
-    propagate_version = true
+    propagate_version = true,
+    after_long_help = EXIT_CODES
 )]
 pub struct Cli {
+    /// Print only errors on standard error: no warnings, no notes.
+    #[arg(long, global = true)]
+    pub quiet: bool,
+    /// Treat every warning as an error: exit 1 before anything is written.
+    #[arg(long, global = true)]
+    pub strict: bool,
+    /// Wait up to SECONDS for the ledger lock held by another run (close,
+    /// ledger open, dispute open|escalate|resolve) instead of exiting 75 at
+    /// once.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_wait)]
+    pub wait: Option<u64>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The exit codes, in `royalty --help` and the man page (docs/commands.md,
+/// "Exit codes", says the same; a test keeps them together).
+pub const EXIT_CODES: &str = "Exit codes:
+  0   success
+  1   the input is wrong: a file named that does not exist, a problem in a file
+      (listed with file:line:column), a warning under --strict
+  2   usage error: the command line is wrong
+  3   refused by the ledger, for good: already closed, out of order, altered,
+      a statement consumed before (retrying gives the same answer)
+  70  internal error: a self-check failed, a bug in royalty
+  74  I/O failure of the environment, naming the path: permission denied,
+      disk full, read-only file system, a device error
+  75  temporarily busy: the ledger lock is held by another run; try again, or
+      pass --wait SECONDS
+See docs/commands.md (Exit codes) and docs/scripting.md.";
+
+/// `--wait SECONDS`: a whole number of seconds, up to a day.
+fn parse_wait(s: &str) -> std::result::Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n <= 86_400 => Ok(n),
+        _ => Err(format!(
+            "`{s}`: expected a number of seconds from 0 to 86400"
+        )),
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -151,10 +194,16 @@ pub enum Command {
         currency, dated in the period's first month: --streams 10M (x --stream-rate, default \
         0.004), --downloads N (x --download-rate, default 0.70), --physical N (x \
         --physical-rate, default 10.00), --sync AMOUNT (one use); and/or from a scenario \
-        statement file (--scenario FILE, canonical CSV or any known format). Nothing is written: \
+        statement file (--scenario FILE, canonical CSV or any known format); and/or on draft \
+        agreements (--draft FILE: a draft with an agreement's id replaces it, one with a new id is \
+        a deal not signed yet, shown beside nothing). Each party shows earned, recouped, the \
+        advance balance after, bonuses, payable and paid; each agreement its revenue and what the \
+        label retains. A flag given as FROM..TO/STEP (--streams 0..20M/1M) is swept: one row per \
+        point, as a table, CSV, JSON or --format svg, a chart of each party's earnings and the \
+        label's share with the milestones and the recoupment point marked. Nothing is written: \
         not the ledger, not a payment file."
     )]
-    Whatif(whatif::Args),
+    Whatif(Box<whatif::Args>),
     /// List the statement import profiles, or show one (`formats distrokid`).
     Formats(formats::Args),
     /// Manage the ledger: `ledger open FILE` starts it from opening balances; `ledger verify` checks it.
@@ -170,9 +219,52 @@ pub enum Command {
         party's payments. Dates come from flags, never the clock."
     )]
     Dispute(dispute::Args),
+    /// An agreement's waterfall as a flowchart: Mermaid, DOT or a self-contained SVG.
+    #[command(
+        long_about = "Draw an agreement's waterfall as a flowchart: revenue by source, net receipts \
+        and the milestones (thresholds, increments, bonuses), each party's share, then each party's \
+        way down to the payment (reserve, vesting, record-one gate, advances and \
+        cross-collateralization, milestone bonus, payout minimum, tax, payment) and what the label \
+        keeps. With --period, each edge carries that period's figures, computed exactly as `run` \
+        computes them. --format mermaid (default on standard output) or dot paste into the usual \
+        tools; svg (default for an --output ending in .svg) is self-contained, laid out and drawn \
+        by royalty, no Graphviz needed. Changes nothing."
+    )]
+    Flow(flow::Args),
+    /// One self-contained HTML page for the label: revenue, recoupment, milestones, reserves, tracks.
+    #[command(
+        long_about = "Write one self-contained HTML page for the label (inline SVG charts, no script, \
+        nothing fetched: it works offline): revenue per agreement and source over the ledger's closed \
+        periods and the period computed now, each advance's recoupment, each milestone's progress \
+        (\"1,665,929 streams to go\"), reserves to be released and at which close, the top tracks, \
+        unmatched, out-of-term and skipped revenue, and the objection windows of each statement, open \
+        or binding on --as-of DATE (default: the period's last day; no clock is read). Changes nothing."
+    )]
+    Dashboard(dashboard::Args),
+    /// Print the shell completion script: bash, zsh, fish or powershell.
+    #[command(
+        long_about = "Print the completion script of a shell, generated from royalty's own \
+        argument model. For example: `royalty completions bash > ~/.local/share/bash-completion/completions/royalty`, \
+        `royalty completions zsh > ~/.zfunc/_royalty`, \
+        `royalty completions fish > ~/.config/fish/completions/royalty.fish`, \
+        `royalty completions powershell >> $PROFILE`."
+    )]
+    Completions(completions::Args),
+    /// Print the man page (roff), or write one page per command with --dir.
+    #[command(
+        long_about = "Print royalty's man page (roff, for `man -l -`), generated from the argument \
+        model; with --dir DIR, write royalty.1 and one page per command (royalty-run.1...) into DIR, \
+        e.g. `royalty man --dir ~/.local/share/man/man1`."
+    )]
+    Man(completions::ManArgs),
 }
 
 pub fn dispatch(cli: Cli) -> Result<u8> {
+    royalty::fsutil::set_quiet(cli.quiet);
+    common::set_global(common::Global {
+        strict: cli.strict,
+        wait: std::time::Duration::from_secs(cli.wait.unwrap_or(0)),
+    });
     match cli.command {
         Command::Check(a) => check::exec(a),
         Command::Run(a) => run::exec(a),
@@ -181,13 +273,17 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Formats(a) => formats::exec(a),
         Command::Aggregate(a) => aggregate::exec(a),
         Command::Explain(a) => explain::exec(a),
-        Command::Whatif(a) => whatif::exec(a),
+        Command::Whatif(a) => whatif::exec(*a),
         Command::Statements(a) => statements::exec(a),
         Command::Init(a) => init::exec(a),
         Command::Describe(a) => describe::exec(a),
         Command::Credits(a) => credits::exec(a),
         Command::Reconcile(a) => reconcile::exec(a),
         Command::Dispute(a) => dispute::exec(a),
+        Command::Flow(a) => flow::exec(a),
+        Command::Dashboard(a) => dashboard::exec(a),
+        Command::Completions(a) => completions::exec(a),
+        Command::Man(a) => completions::man(a),
     }
 }
 
@@ -195,6 +291,15 @@ pub fn render_error(e: &Error) -> String {
     match e {
         Error::Usage(m) => format!("royalty: usage: {m}"),
         Error::Ledger(m) => format!("royalty: refused: {m}"),
+        Error::Busy(m) => format!("royalty: busy: {m}"),
+        Error::Io { path, source } => {
+            let shown = common::shown(path);
+            if royalty::diag::io_exit_code(source) == royalty::diag::exit::IO {
+                format!("royalty: I/O error: {}: {source}", shown.display())
+            } else {
+                format!("{}: {source}", shown.display())
+            }
+        }
         other => format!("{other}"),
     }
 }

@@ -12,6 +12,7 @@ use royalty::report::{reconcile, Format};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
+#[command(mut_arg("format", |a| a.help("table or json (default: table on a terminal, json otherwise); its sections have no one CSV form")))]
 pub struct Args {
     #[command(flatten)]
     pub common: Common,
@@ -30,16 +31,21 @@ pub fn exec(a: Args) -> Result<u8> {
     if format == Format::Csv {
         return Err(Error::Usage("reconcile writes table or json".into()));
     }
+    let expect: Vec<&std::path::Path> = a.expect.iter().map(|p| p.as_path()).collect();
+    a.out.check(&a.common, &expect)?;
     let expected = match &a.expect {
         None => Vec::new(),
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-            let (e, d) = reconcile::parse_expected(&text, p);
+            let (e, mut d) = reconcile::parse_expected(&text, p);
+            royalty::diag::Input::Expect.classify(&mut d);
+            if super::common::global().strict {
+                royalty::diag::promote_warnings(&mut d);
+            }
             royalty::diag::fail_on_errors(&d)?;
             e
         }
     };
-    a.out.check()?;
     let prepared = prepare_with(
         &a.common,
         LoadOptions {
@@ -60,7 +66,7 @@ pub fn exec(a: Args) -> Result<u8> {
         },
     );
     let text = match format {
-        Format::Json => reconcile::json(&r),
+        Format::Json => reconcile::json(&r, &prepared.loaded.problems()),
         _ => reconcile::text(&r),
     };
     a.out.emit(&text)?;

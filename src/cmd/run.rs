@@ -1,7 +1,9 @@
 //! `royalty run`: compute the period's payouts, change nothing
 //! (docs/commands.md).
 
-use super::common::{check_outputs, prepare_with, print_warnings, Common, LoadOptions, OutputArgs};
+use super::common::{
+    check_outputs_of, prepare_with, print_warnings, Common, LoadOptions, OutputArgs,
+};
 use royalty::diag::Result;
 use royalty::fsutil::Batch;
 use royalty::report::{self, Format};
@@ -23,11 +25,11 @@ pub struct Args {
 
 pub fn exec(a: Args) -> Result<u8> {
     // Every output checked before anything is computed; all written together.
-    check_outputs(&[
-        a.out.output.as_deref(),
-        a.unmatched.as_deref(),
-        a.payments.as_deref(),
-    ])?;
+    check_outputs_of(
+        &a.common,
+        &[a.out.file(), a.unmatched.as_deref(), a.payments.as_deref()],
+        &[],
+    )?;
     let format = a.out.format();
     let prepared = prepare_with(
         &a.common,
@@ -42,7 +44,10 @@ pub fn exec(a: Args) -> Result<u8> {
     print_warnings(&prepared.loaded.diagnostics);
     let result = prepared.compute()?;
     let agreements = &prepared.loaded.agreements;
-    let text = render(format, &result, agreements);
+    let text = match format {
+        Format::Table => report::table::render_width(&result, agreements, a.out.table_width()),
+        f => render(f, &result, agreements, &prepared.loaded.problems()),
+    };
     let mut files = Batch::new();
     if let Some(path) = &a.unmatched {
         files.add(path, report::unmatched::render(&prepared.loaded.outcomes))?;
@@ -58,9 +63,10 @@ pub fn render(
     format: Format,
     result: &royalty::engine::PeriodResult,
     agreements: &[royalty::agreement::Agreement],
+    problems: &[royalty::diag::Problem],
 ) -> String {
     match format {
-        Format::Json => report::json::render(result, agreements),
+        Format::Json => report::json::render(result, agreements, problems),
         Format::Csv => report::csv_out::render(result, agreements),
         Format::Table => report::table::render(result, agreements),
     }

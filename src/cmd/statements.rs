@@ -40,6 +40,11 @@ pub fn exec(a: Args) -> Result<u8> {
         ));
     }
     if let Some(dir) = &a.output {
+        if dir.as_os_str() == "-" {
+            return Err(Error::Usage(
+                "statements --output takes a folder; to print one statement, give --party without --output".into(),
+            ));
+        }
         royalty::fsutil::check_output_dir(dir)?;
     }
     let prepared = prepare(&a.common, false)?;
@@ -116,7 +121,7 @@ pub fn exec(a: Args) -> Result<u8> {
         let _ = std::fs::remove_dir(dir);
     }
     written?;
-    say!(
+    note!(
         "wrote {} statement{} into {}",
         chosen.len(),
         if chosen.len() == 1 { "" } else { "s" },

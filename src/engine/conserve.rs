@@ -25,10 +25,12 @@ pub fn check(
         }
         for p in &a.parties {
             let f = &p.flows;
-            // earned + adjusted = paid + withheld + recouped + (reserved - released)
-            //        + (carried_out - carried_in) + unvested + gated + forfeited + held
-            // (an adjustment is the label's money, beyond the split: it
-            // enters the party's account beside its earnings).
+            // earned + adjusted + bonus = paid + withheld + recouped
+            //        + (reserved - released) + (carried_out - carried_in)
+            //        + unvested + gated + forfeited + held
+            // (an adjustment and a milestone bonus are the label's money,
+            // beyond the split: they enter the party's account beside its
+            // earnings; docs/arithmetic.md).
             let rhs = f.paid
                 + f.withheld
                 + f.recouped
@@ -38,16 +40,16 @@ pub fn check(
                 + f.gated
                 + f.forfeited
                 + f.held;
-            if f.earned + f.adjusted != rhs {
+            if f.earned + f.adjusted + f.bonus != rhs {
                 problems.push(format!(
                     "{}/{}: earned {} + adjusted {} != sum of its uses {}",
                     a.id, p.id, f.earned, f.adjusted, rhs.0
                 ));
             }
-            // The roll-forward: closing = opening + earned + adjusted - paid
-            // - withheld - recouped - forfeited.
+            // The roll-forward: closing = opening + earned + adjusted + bonus
+            // - paid - withheld - recouped - forfeited.
             if p.balance_close
-                != p.balance_open + f.earned + f.adjusted
+                != p.balance_open + f.earned + f.adjusted + f.bonus
                     - f.paid
                     - f.withheld
                     - f.recouped

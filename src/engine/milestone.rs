@@ -129,6 +129,9 @@ pub fn evaluate(
                         Mode::Prospective => {
                             if c0 >= t {
                                 s.fraction = Exact::one();
+                                // Exactly at the threshold last period: in
+                                // force from this one, so reached now.
+                                s.first_time = c0 == t;
                             } else if u.is_positive() && after > t {
                                 // Exact: (C0 + U - threshold) / U, no digit lost.
                                 s.fraction = (&after - &t) / &u;

@@ -15,6 +15,7 @@
 
 pub mod allocate;
 pub mod attribution;
+pub mod bonus;
 mod conserve;
 pub mod disputes;
 mod edge;
@@ -23,6 +24,7 @@ pub mod pricing;
 pub mod recoupment;
 pub mod releases;
 pub mod result;
+pub mod tracks;
 
 use crate::agreement::Agreement;
 use crate::codes::{Currency, Isrc, Source};
@@ -272,7 +274,8 @@ pub fn compute(input: &Input) -> Result<PeriodResult> {
                         0,
                         0,
                         format!("{m} (needed by agreement `{}`)", a.id),
-                    );
+                    )
+                    .with_code("fx.missing-rate");
                     if !missing.contains(&d) {
                         missing.push(d);
                     }
@@ -427,6 +430,7 @@ fn price_converted(
             milestones: Vec::new(),
             perks: Vec::new(),
             recoupments: Vec::new(),
+            bonuses: Vec::new(),
             notes: Vec::new(),
             disputes: Vec::new(),
             balance_open: Money::ZERO,
@@ -473,6 +477,7 @@ fn price_converted(
             }
         }
     }
+    bonus::pay(a, &standings, &mut parties);
     let lifetime_revenue = before.revenue.values().sum::<Exact>() + &revenue_exact;
     let reversion = a.reversion.as_ref().map(|r| ReversionStanding {
         triggered: input.period.last_day() >= r.by

@@ -15,7 +15,7 @@
 //! A negative balance is carried forward as a deficit and recoups nothing.
 
 use super::result::{AdvanceStanding, AgreementResult, Flows, Recoupment};
-use crate::agreement::{Agreement, ReleaseSchedule};
+use crate::agreement::{Agreement, BonusRecoup, ReleaseSchedule};
 use crate::diag::Diagnostic;
 use crate::exact::{Exact, TooLarge};
 use crate::fx::FxTable;
@@ -110,6 +110,66 @@ fn vest(
 /// Is `date` (an advance's) on or before the end of the period?
 fn active(date: Option<jiff::civil::Date>, period: Period) -> bool {
     date.is_none_or(|d| d <= period.last_day())
+}
+
+/// A balance recouped in step 8: an advance of the agreement, or a
+/// recoupable milestone bonus (`engine::bonus`), after the advances.
+struct Account {
+    id: String,
+    party: usize,
+    amount: Money,
+    date: Option<jiff::civil::Date>,
+    /// Recouped this period: an advance dated on or before its end, a bonus
+    /// paid now or earlier.
+    active: bool,
+    cross: Vec<String>,
+}
+
+fn accounts_of(
+    a: &Agreement,
+    r: &AgreementResult,
+    opening: &State,
+    period: Period,
+) -> Vec<Account> {
+    let mut v: Vec<Account> = a
+        .advances
+        .iter()
+        .map(|adv| Account {
+            id: adv.id.clone(),
+            party: adv.party,
+            amount: adv.amount,
+            date: adv.date,
+            active: active(adv.date, period),
+            cross: adv.cross_collateralize.clone(),
+        })
+        .collect();
+    let st = opening.agreement(&a.id);
+    for (mi, m) in a.milestones.iter().enumerate() {
+        for b in &m.bonuses {
+            let cross = match &b.recoup {
+                BonusRecoup::No => continue,
+                BonusRecoup::Own => Vec::new(),
+                BonusRecoup::With(k) => a.advances[*k].cross_collateralize.clone(),
+            };
+            let id = super::bonus::account_id(&m.id, &a.parties[b.party].id);
+            let paid_now = r
+                .parties
+                .get(b.party)
+                .is_some_and(|p| p.bonuses.iter().any(|x| x.milestone == mi));
+            let known = st.is_some_and(|s| s.advances.contains_key(&id));
+            if paid_now || known {
+                v.push(Account {
+                    id,
+                    party: b.party,
+                    amount: b.amount,
+                    date: None,
+                    active: true,
+                    cross,
+                });
+            }
+        }
+    }
+    v
 }
 
 struct Row {
@@ -239,19 +299,26 @@ pub fn settle(
             - f.held
     };
 
-    // Advance balances at the start of the period (new advances at their amount).
+    // Balances at the start of the period (new advances and bonuses paid
+    // now at their amount).
+    let accounts: Vec<Vec<Account>> = agreements
+        .iter()
+        .zip(results.iter())
+        .map(|(a, r)| accounts_of(a, r, opening, period))
+        .collect();
     let mut balances: Vec<Vec<Money>> = agreements
         .iter()
-        .map(|a| {
-            a.advances
+        .zip(&accounts)
+        .map(|(a, accts)| {
+            accts
                 .iter()
-                .map(|adv| {
+                .map(|acct| {
                     match opening
                         .agreement(&a.id)
-                        .and_then(|s| s.advances.get(&adv.id))
+                        .and_then(|s| s.advances.get(&acct.id))
                     {
                         Some(b) => *b,
-                        None if active(adv.date, period) => adv.amount,
+                        None if acct.active => acct.amount,
                         None => Money::ZERO,
                     }
                 })
@@ -267,11 +334,11 @@ pub fn settle(
     }
     recoup(
         agreements,
+        &accounts,
         results,
         &mut rows,
         &first,
         &mut balances,
-        period,
     );
 
     // 3. Gates.
@@ -332,11 +399,11 @@ pub fn settle(
     }
     recoup(
         agreements,
+        &accounts,
         results,
         &mut rows,
         &first,
         &mut balances,
-        period,
     );
 
     // 4. Threshold, withholding, payout currency; then the closing state.
@@ -351,8 +418,8 @@ pub fn settle(
         for (s, d) in &r.revenue_by_source {
             *st.revenue.entry(*s).or_default() += d;
         }
-        for (k, adv) in a.advances.iter().enumerate() {
-            if active(adv.date, period) {
+        for (k, adv) in accounts[r.index].iter().enumerate() {
+            if adv.active {
                 st.advances.insert(adv.id.clone(), balances[r.index][k]);
                 st.recouped
                     .insert(adv.id.clone(), adv.amount - balances[r.index][k]);
@@ -363,7 +430,7 @@ pub fn settle(
                 party: adv.party,
                 amount: adv.amount,
                 date: adv.date,
-                recouped_before: if active(adv.date, period) {
+                recouped_before: if adv.active {
                     adv.amount - before
                 } else {
                     Money::ZERO
@@ -375,8 +442,9 @@ pub fn settle(
         for p in r.parties.iter_mut() {
             let party = &a.parties[p.index];
             let k = pos(&rows, r.index, p.index).expect("every party has a row");
-            // What recoupment left of the row's availability.
-            let remaining = rows[k].available.unwrap_or_default();
+            // What recoupment left of the row's availability, and the
+            // milestone bonuses paid now (never taken by an advance).
+            let remaining = rows[k].available.unwrap_or_default() + p.flows.bonus;
             let would_pay = if remaining >= a.payout.minimum && !remaining.is_negative() {
                 remaining
             } else {
@@ -422,31 +490,36 @@ pub fn settle(
                     }
                     Err(e) => {
                         let (line, col) = party.payout_currency_at;
-                        missing.push(Diagnostic::error(
-                            &a.file,
-                            line,
-                            col,
-                            format!("`{}` paid in {}: {e}", party.id, party.payout_currency),
-                        ));
+                        missing.push(
+                            Diagnostic::error(
+                                &a.file,
+                                line,
+                                col,
+                                format!("`{}` paid in {}: {e}", party.id, party.payout_currency),
+                            )
+                            .with_code("fx.missing-rate"),
+                        );
                     }
                 },
                 Err(m) => {
                     let (line, col) = party.payout_currency_at;
-                    missing.push(Diagnostic::error(
-                        &a.file,
-                        line,
-                        col,
-                        format!(
-                            "{m} (`{}` is paid in {}; fx file: {})",
-                            party.id,
-                            party.payout_currency,
-                            fx_name(fx)
-                        ),
-                    ));
+                    missing.push(
+                        Diagnostic::error(
+                            &a.file,
+                            line,
+                            col,
+                            format!(
+                                "{m} (`{}` is paid in {}; fx file: {})",
+                                party.id,
+                                party.payout_currency,
+                                fx_name(fx)
+                            ),
+                        )
+                        .with_code("fx.missing-rate"),
+                    );
                 }
             }
-            f.unrecouped = a
-                .advances
+            f.unrecouped = accounts[r.index]
                 .iter()
                 .enumerate()
                 .filter(|(_, adv)| adv.party == p.index)
@@ -500,21 +573,21 @@ fn first_rows(rows: &[Row]) -> std::collections::HashMap<usize, usize> {
 
 fn recoup(
     agreements: &[Agreement],
+    accounts: &[Vec<Account>],
     results: &mut [AgreementResult],
     rows: &mut [Row],
     first: &std::collections::HashMap<usize, usize>,
     balances: &mut [Vec<Money>],
-    period: Period,
 ) {
     for (ai, a) in agreements.iter().enumerate() {
-        for (k, adv) in a.advances.iter().enumerate() {
-            if !active(adv.date, period) {
+        for (k, adv) in accounts[ai].iter().enumerate() {
+            if !adv.active {
                 continue;
             }
             let party_id = &a.parties[adv.party].id;
             let mut order: Vec<usize> = vec![ai];
             let mut others: Vec<usize> = adv
-                .cross_collateralize
+                .cross
                 .iter()
                 .filter_map(|id| agreements.iter().position(|x| &x.id == id))
                 .filter(|&j| j != ai)

@@ -32,6 +32,14 @@ pub struct PeriodResult {
     pub disputes: Vec<crate::ledger::disputes::Dispute>,
 }
 
+impl AgreementResult {
+    /// The milestone bonuses the label pays this period, beyond the
+    /// revenue split (docs/arithmetic.md, step 8).
+    pub fn bonuses(&self) -> Money {
+        self.parties.iter().map(|p| p.flows.bonus).sum()
+    }
+}
+
 impl PeriodResult {
     /// The result of agreement `index` (its position in the agreements
     /// given to the engine): results come in that order, so no search.
@@ -216,6 +224,9 @@ pub struct Flows {
     pub held: Money,
     /// Dispute adjustments credited (negative: recovered), step 8b.
     pub adjusted: Money,
+    /// Milestone bonuses paid this period (step 8): paid by the label on
+    /// top of the revenue split, added to what is payable after recoupment.
+    pub bonus: Money,
 }
 
 /// What one dispute did to a party's money this period.
@@ -257,6 +268,8 @@ pub struct PartyResult {
     pub perks: Vec<String>,
     /// Each advance this party's earnings recouped, in the order recouped.
     pub recoupments: Vec<Recoupment>,
+    /// The milestone bonuses paid to the party this period.
+    pub bonuses: Vec<BonusPaid>,
     /// Why a payable was carried, for people (threshold, deficit).
     pub notes: Vec<String>,
     /// Each dispute of the party that held, released or adjusted money
@@ -269,6 +282,15 @@ pub struct PartyResult {
     pub balance_close: Money,
     /// False for a party an amendment adds later than this period.
     pub joined: bool,
+}
+
+/// One milestone bonus paid this period (`engine::bonus`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BonusPaid {
+    /// Index of the milestone in the agreement.
+    pub milestone: usize,
+    pub amount: Money,
+    pub recoup: crate::agreement::BonusRecoup,
 }
 
 /// The results of the self-checks run on every computation.

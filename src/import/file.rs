@@ -138,7 +138,7 @@ fn finish(mut out: FileOutcome) -> FileOutcome {
                 if skipped == 1 { "" } else { "s" },
                 out.summary.format
             ),
-        ));
+        ).with_code("statement.all-skipped"));
     }
     if let Some(r) = out.summary.rounding {
         out.diagnostics.push(Diagnostic::warning(
@@ -154,7 +154,7 @@ fn finish(mut out: FileOutcome) -> FileOutcome {
                 if r.sums == 1 { "" } else { "s" },
                 r.bound.normalize()
             ),
-        ));
+        ).with_code("statement.rounded"));
     }
     out
 }
@@ -222,12 +222,15 @@ fn bundle(
         return vec![failed(path, sha, msg)];
     }
     for (m, why) in not_read {
-        outs[0].diagnostics.push(Diagnostic::warning(
-            &shown(&m),
-            0,
-            0,
-            format!("not read: no statement layout fits this member of the bundle ({why})"),
-        ));
+        outs[0].diagnostics.push(
+            Diagnostic::warning(
+                &shown(&m),
+                0,
+                0,
+                format!("not read: no statement layout fits this member of the bundle ({why})"),
+            )
+            .with_code("statement.not-read"),
+        );
     }
     outs
 }
@@ -236,7 +239,9 @@ fn bundle(
 fn failed(path: &Path, sha: String, msg: String) -> FileOutcome {
     let mut one = One::new(path.to_path_buf());
     one.out.summary.sha256 = sha;
-    one.out.diagnostics.push(Diagnostic::error(path, 0, 0, msg));
+    one.out
+        .diagnostics
+        .push(Diagnostic::error(path, 0, 0, msg).with_code("statement.unreadable"));
     one.out
 }
 
@@ -260,7 +265,7 @@ fn stream(
                 let msg = format!("not a readable gzip file: {e}");
                 one.out
                     .diagnostics
-                    .push(Diagnostic::error(&path, 0, 0, msg));
+                    .push(Diagnostic::error(&path, 0, 0, msg).with_code("statement.unreadable"));
                 return Ok(());
             }
         };
@@ -277,7 +282,7 @@ fn stream(
         Err(msg) => {
             one.out
                 .diagnostics
-                .push(Diagnostic::error(&path, 0, 0, msg));
+                .push(Diagnostic::error(&path, 0, 0, msg).with_code("statement.unreadable"));
             return Ok(());
         }
     };
@@ -289,7 +294,7 @@ fn stream(
             let msg = format!("cannot decode the file as {}: {e}", enc.name());
             one.out
                 .diagnostics
-                .push(Diagnostic::error(&path, 0, 0, msg));
+                .push(Diagnostic::error(&path, 0, 0, msg).with_code("statement.unreadable"));
             return Ok(());
         }
     };
@@ -299,9 +304,9 @@ fn stream(
             detect::Choice::Profile(i) => &job.all[i],
             detect::Choice::Unknown(msg) if job.in_bundle => return Err(msg),
             detect::Choice::Unknown(msg) => {
-                one.out
-                    .diagnostics
-                    .push(Diagnostic::error(&path, 1, 1, msg));
+                one.out.diagnostics.push(
+                    Diagnostic::error(&path, 1, 1, msg).with_code("statement.unknown-layout"),
+                );
                 return Ok(());
             }
         },
@@ -354,7 +359,7 @@ fn workbook(
         Err(msg) => {
             one.out
                 .diagnostics
-                .push(Diagnostic::error(&path, 0, 0, msg));
+                .push(Diagnostic::error(&path, 0, 0, msg).with_code("statement.unreadable"));
             return Ok(());
         }
     };
@@ -362,12 +367,10 @@ fn workbook(
         .iter()
         .any(|(_, c)| c.iter().any(|x| !x.trim().is_empty()))
     {
-        one.out.diagnostics.push(Diagnostic::warning(
-            &path,
-            0,
-            0,
-            "the sheet is empty: it adds no revenue",
-        ));
+        one.out.diagnostics.push(
+            Diagnostic::warning(&path, 0, 0, "the sheet is empty: it adds no revenue")
+                .with_code("statement.empty"),
+        );
         return Ok(());
     }
     let chosen = match job.forced {
@@ -376,9 +379,9 @@ fn workbook(
             detect::Choice::Profile(i) => &job.all[i],
             detect::Choice::Unknown(msg) if job.in_bundle => return Err(msg),
             detect::Choice::Unknown(msg) => {
-                one.out
-                    .diagnostics
-                    .push(Diagnostic::error(&path, 1, 1, msg));
+                one.out.diagnostics.push(
+                    Diagnostic::error(&path, 1, 1, msg).with_code("statement.unknown-layout"),
+                );
                 return Ok(());
             }
         },

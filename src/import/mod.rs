@@ -146,7 +146,13 @@ pub fn sha256_file(path: &Path) -> Result<String> {
 /// folders of `*.toml` or files; a user profile named like a built-in
 /// replaces it). Errors in a profile file come with file:line:column.
 pub fn profiles(opts: &ImportOptions) -> Result<Vec<Profile>> {
-    profile::load_all(&opts.profile_paths).map_err(Error::Input)
+    profile::load_all(&opts.profile_paths).map_err(profile_error)
+}
+
+/// A profile's problems, with their code (docs/problems.md).
+fn profile_error(mut d: Vec<Diagnostic>) -> Error {
+    crate::diag::Input::Profile.classify(&mut d);
+    Error::Input(d)
 }
 
 /// `profiles`, read once per run (`ImportOptions::known_profiles`), for
@@ -168,7 +174,7 @@ pub fn find_profile(opts: &ImportOptions, name: &str) -> Result<Profile> {
     }
     let path = Path::new(name);
     if name.ends_with(".toml") || path.is_file() {
-        return profile::load_file(path).map_err(Error::Input);
+        return profile::load_file(path).map_err(profile_error);
     }
     let names: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
     Err(Error::Usage(format!(

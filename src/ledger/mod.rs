@@ -9,6 +9,7 @@
 
 pub mod disputes;
 pub mod opening;
+pub mod status;
 pub mod store;
 
 use crate::codes::Source;
@@ -148,6 +149,10 @@ pub struct PeriodRecord {
     /// Every statement file consumed, by its bytes.
     #[serde(default)]
     pub statements: Vec<Consumed>,
+    /// Where `close` wrote the payment file, as written in outputs
+    /// (relative to the project's folder); absent in files written before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payments: Option<String>,
     /// The period's payout rows as closed (the fields of `run --format
     /// json`): an auditor reads them, and a re-run of the period must
     /// reproduce them exactly.
@@ -194,6 +199,10 @@ pub struct PayoutRecord {
     /// docs/arithmetic.md, step 8b).
     #[serde(default)]
     pub adjusted: Money,
+    /// Milestone bonuses paid this period (docs/arithmetic.md, step 8): an
+    /// addition, so records closed before it read as no bonus.
+    #[serde(default)]
+    pub bonus: Money,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

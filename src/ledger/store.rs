@@ -326,7 +326,19 @@ pub struct Lock {
     _file: File,
 }
 
+/// Takes the ledger's lock at once, or says it is busy (exit 75).
 pub fn lock(dir: &Path) -> Result<Lock> {
+    lock_within(dir, std::time::Duration::ZERO)
+}
+
+/// How often a waiting run tries the lock again.
+const LOCK_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Takes the ledger's lock, waiting up to `wait` for another run to
+/// release it (`--wait SECONDS`); still held then, the ledger is busy:
+/// `Error::Busy`, exit 75, a temporary state a batch job retries, unlike a
+/// refusal (exit 3).
+pub fn lock_within(dir: &Path, wait: std::time::Duration) -> Result<Lock> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let path = dir.join(".lock");
     let file = File::options()
@@ -335,13 +347,28 @@ pub fn lock(dir: &Path) -> Result<Lock> {
         .write(true)
         .open(&path)
         .map_err(|e| Error::io(&path, e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(Lock { _file: file }),
-        Err(std::fs::TryLockError::WouldBlock) => Err(refused(format!(
-            "{} is held by another run; try again when it has finished",
-            path.display()
-        ))),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Lock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let now = std::time::Instant::now();
+                if now >= deadline {
+                    return Err(Error::Busy(format!(
+                        "{} is held by another run{}; try again when it has finished (exit 75), \
+                         or wait for it with --wait SECONDS",
+                        path.display(),
+                        if wait.is_zero() {
+                            String::new()
+                        } else {
+                            format!(" (waited {} s)", wait.as_secs_f64())
+                        }
+                    )));
+                }
+                std::thread::sleep(LOCK_POLL.min(deadline - now));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
     }
 }
 
@@ -438,6 +465,7 @@ mod tests {
             as_of: None,
             previous: None,
             statements: Vec::new(),
+            payments: None,
             payouts: Vec::new(),
             state: State::default(),
             disputes: None,

@@ -149,8 +149,27 @@ pub fn csv(rows: &[CreditRow]) -> String {
     String::from_utf8(w.into_inner().expect("in-memory flush")).expect("UTF-8 in, UTF-8 out")
 }
 
-pub fn json(rows: &[CreditRow]) -> String {
-    crate::report::explain::json(&rows)
+/// `royalty.credits/1`: the period the terms are those of (null: the
+/// original terms) and the rows. Before the schema it was a bare array of
+/// the rows; the rows are unchanged (docs/schema.md, "Changes").
+pub fn json(
+    period: Option<crate::period::Period>,
+    rows: &[CreditRow],
+    problems: &[crate::diag::Problem],
+) -> String {
+    #[derive(Serialize)]
+    struct Credits<'a> {
+        period: Option<crate::period::Period>,
+        credits: &'a [CreditRow],
+    }
+    crate::report::document::render(
+        "credits",
+        &Credits {
+            period,
+            credits: rows,
+        },
+        problems,
+    )
 }
 
 pub fn table(rows: &[CreditRow]) -> String {

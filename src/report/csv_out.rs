@@ -6,7 +6,7 @@ use super::rows::payout_rows;
 use crate::agreement::Agreement;
 use crate::engine::PeriodResult;
 
-pub const COLUMNS: [&str; 22] = [
+pub const COLUMNS: [&str; 23] = [
     "agreement",
     "party",
     "currency",
@@ -29,6 +29,7 @@ pub const COLUMNS: [&str; 22] = [
     "perks",
     "held",
     "adjusted",
+    "bonus",
 ];
 
 pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
@@ -61,6 +62,7 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
                 row.perks.join("; "),
                 m(row.held),
                 m(row.adjusted),
+                m(row.bonus),
             ],
         );
     }

@@ -248,14 +248,16 @@ struct ListJson<'a> {
     disputes: &'a [ListRow],
 }
 
+/// `royalty.dispute-list/1` (docs/schema/dispute-list.json).
 pub fn list_json(rows: &[ListRow], as_of: Option<Date>) -> String {
-    let mut s = serde_json::to_string_pretty(&ListJson {
-        as_of: as_of.map(|d| d.to_string()),
-        disputes: rows,
-    })
-    .expect("plain data serialises");
-    s.push('\n');
-    s
+    super::document::render(
+        "dispute-list",
+        &ListJson {
+            as_of: as_of.map(|d| d.to_string()),
+            disputes: rows,
+        },
+        &[],
+    )
 }
 
 /// One dispute in a party's trace or statement: what it claims, where it

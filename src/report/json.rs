@@ -1,9 +1,11 @@
 //! `--format json` of `run` and `close` (docs/commands.md, stable: scripts
-//! depend on it). Fields are only ever added (`out_of_term`, `statements`
-//! with each file's skipped rows), never changed.
+//! depend on it; `royalty.run/1`, docs/schema/run.json). Fields are only
+//! ever added (`out_of_term`, `statements` with each file's skipped rows,
+//! `schema`, `problems`), never changed.
 
 use super::rows::{agreement_rows, payout_rows, AgreementRow, PayoutRow, SetAside};
 use crate::agreement::Agreement;
+use crate::diag::Problem;
 use crate::engine::PeriodResult;
 use crate::money::{round_cents, Money};
 use crate::period::Period;
@@ -71,7 +73,7 @@ struct ChecksJson {
     conservation: &'static str,
 }
 
-pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
+pub fn render(r: &PeriodResult, agreements: &[Agreement], problems: &[Problem]) -> String {
     let doc = RunJson {
         period: r.period,
         payouts: payout_rows(r, agreements),
@@ -103,7 +105,5 @@ pub fn render(r: &PeriodResult, agreements: &[Agreement]) -> String {
             },
         },
     };
-    let mut s = serde_json::to_string_pretty(&doc).expect("plain data serialises");
-    s.push('\n');
-    s
+    super::document::render("run", &doc, problems)
 }

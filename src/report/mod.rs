@@ -6,10 +6,13 @@
 
 pub mod credits;
 pub mod csv_out;
+pub mod dashboard;
 pub mod describe;
 pub mod disputes;
+pub mod document;
 pub mod explain;
 pub mod figures;
+pub mod flow;
 pub mod json;
 pub mod origin;
 pub mod payments;
@@ -19,6 +22,8 @@ pub mod releases;
 pub mod rows;
 pub mod safe;
 pub mod statement;
+pub mod svg;
+pub mod sweep;
 pub mod table;
 pub mod unmatched;
 pub mod whatif;

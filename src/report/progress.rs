@@ -78,7 +78,7 @@ pub fn reversion_row(r: &AgreementResult) -> Option<ReversionRow> {
     })
 }
 
-fn unit_word(sources: &[Source]) -> &'static str {
+pub fn unit_word(sources: &[Source]) -> &'static str {
     match sources {
         [Source::Streaming] => "streams",
         [Source::Video] => "views",
@@ -91,6 +91,42 @@ fn increment(r: &Rate) -> String {
     match r {
         Rate::Share(x) => format!("+{}", percent_string(*x)),
         Rate::PerUnit(x) => format!("+{}/unit", x.normalize()),
+    }
+}
+
+/// What a milestone counts, in words: "4,000,000 streams", "a chart event".
+pub fn what(a: &Agreement, m: &crate::agreement::Milestone) -> String {
+    match &m.metric {
+        Metric::Units => format!("{} {}", thousands(m.threshold), unit_word(&m.sources)),
+        Metric::Revenue => format!("{} {} of revenue", thousands(m.threshold), a.currency),
+        Metric::Event { kind, .. } => format!("a {} event", kind.name()),
+    }
+}
+
+/// Where a milestone stands, in words: "1,665,929 streams to go",
+/// "reached this period", "in force since 2026-Q1".
+pub fn standing(
+    a: &Agreement,
+    m: &crate::agreement::Milestone,
+    s: &crate::engine::milestone::Standing,
+) -> String {
+    if s.in_force() {
+        return if s.first_time {
+            "reached this period".into()
+        } else {
+            format!(
+                "in force since {}",
+                s.reached_in.clone().unwrap_or_default()
+            )
+        };
+    }
+    match (&m.metric, s.to_go()) {
+        (Metric::Units, Some(d)) => {
+            format!("{} {} to go", thousands(d.approx(6)), unit_word(&m.sources))
+        }
+        (Metric::Revenue, Some(d)) => format!("{} {} to go", thousands(d.approx(2)), a.currency),
+        (Metric::Event { .. }, _) => "waiting for the event".into(),
+        _ => "at the threshold; it applies from the next period".into(),
     }
 }
 
@@ -108,11 +144,7 @@ pub fn sentences(a: &Agreement, r: &AgreementResult) -> Vec<String> {
         } else {
             format!(": {}", changes.join(", "))
         };
-        let what = match &m.metric {
-            Metric::Units => format!("{} {}", thousands(m.threshold), unit_word(&m.sources)),
-            Metric::Revenue => format!("{} {} of revenue", thousands(m.threshold), a.currency),
-            Metric::Event { kind, .. } => format!("a {} event", kind.name()),
-        };
+        let what = what(a, m);
         if s.in_force() {
             let how = if !s.fraction.is_one() {
                 format!(
@@ -149,16 +181,7 @@ pub fn sentences(a: &Agreement, r: &AgreementResult) -> Vec<String> {
                 }
             }
         } else {
-            let next = match (&m.metric, s.to_go()) {
-                (Metric::Units, Some(d)) => {
-                    format!("{} {} to go", thousands(d.approx(6)), unit_word(&m.sources))
-                }
-                (Metric::Revenue, Some(d)) => {
-                    format!("{} {} to go", thousands(d.approx(2)), a.currency)
-                }
-                (Metric::Event { .. }, _) => "waiting for the event".into(),
-                _ => "at the threshold; it applies from the next period".into(),
-            };
+            let next = standing(a, m, s);
             let mode = if m.mode == Mode::Retroactive {
                 ", retroactive"
             } else {

@@ -49,6 +49,9 @@ pub struct AgreementRow {
     pub milestones: Vec<super::progress::MilestoneRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reversion: Option<super::progress::ReversionRow>,
+    /// Milestone bonuses the label pays this period beyond the revenue
+    /// split (docs/arithmetic.md, step 8): an addition.
+    pub bonuses: Money,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -91,6 +94,7 @@ fn shows(agreement_active: bool, p: &PartyResult) -> bool {
             f.unrecouped,
             f.held,
             f.adjusted,
+            f.bonus,
         ]
         .iter()
         .any(|m| !m.is_zero())
@@ -132,6 +136,7 @@ pub fn payout_rows(r: &PeriodResult, agreements: &[Agreement]) -> Vec<PayoutRow>
                     perks: p.perks.clone(),
                     held: f.held,
                     adjusted: f.adjusted,
+                    bonus: f.bonus,
                 },
                 balance_open: p.balance_open,
                 balance_close: p.balance_close,
@@ -160,6 +165,7 @@ pub fn agreement_rows(r: &PeriodResult, agreements: &[Agreement]) -> Vec<Agreeme
             adjusted: a.parties.iter().map(|p| p.flows.adjusted).sum(),
             milestones: super::progress::milestone_rows(&agreements[a.index], a),
             reversion: super::progress::reversion_row(a),
+            bonuses: a.bonuses(),
         })
         .collect()
 }

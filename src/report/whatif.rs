@@ -107,6 +107,44 @@ pub struct Side {
     pub earned: Money,
     pub payable: Money,
     pub paid: Money,
+    /// Recouped against advances this period.
+    pub recouped: Money,
+    /// The party's advance balance after the period.
+    pub unrecouped: Money,
+    /// Milestone bonuses paid this period.
+    pub bonus: Money,
+}
+
+/// An agreement's totals on one side: what the label keeps.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LabelSide {
+    pub revenue: Money,
+    /// Revenue less the parties' earnings (docs/arithmetic.md, step 5).
+    pub label_retained: Money,
+    /// Milestone bonuses the label pays beyond the split.
+    pub bonuses: Money,
+}
+
+#[derive(Serialize)]
+pub struct AgreementRow {
+    pub agreement: String,
+    pub currency: String,
+    pub baseline: LabelSide,
+    pub scenario: LabelSide,
+}
+
+/// The label's side of one agreement in a result (zeros when absent: a
+/// draft not signed yet has no baseline).
+pub fn label_side(r: &PeriodResult, id: &str) -> LabelSide {
+    r.agreements
+        .iter()
+        .find(|a| a.id == id)
+        .map(|a| LabelSide {
+            revenue: a.revenue,
+            label_retained: a.label_retained,
+            bonuses: a.bonuses(),
+        })
+        .unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -126,6 +164,8 @@ pub struct Row {
 pub struct Comparison {
     pub period: Period,
     pub rows: Vec<Row>,
+    /// Per agreement in scope: revenue and what the label keeps.
+    pub agreements: Vec<AgreementRow>,
 }
 
 /// Baseline and scenario side by side. The scenario may run on draft
@@ -170,6 +210,9 @@ pub fn compare(
                 earned: r.as_ref().map(|r| r.earned).unwrap_or_default(),
                 payable: r.as_ref().map(|r| r.payable).unwrap_or_default(),
                 paid: r.as_ref().map(|r| r.paid).unwrap_or_default(),
+                recouped: r.as_ref().map(|r| r.recouped).unwrap_or_default(),
+                unrecouped: r.as_ref().map(|r| r.unrecouped).unwrap_or_default(),
+                bonus: r.as_ref().map(|r| r.bonus).unwrap_or_default(),
             };
             let (sb, ss) = (side(&rb), side(&rs));
             let mb = rb
@@ -203,9 +246,26 @@ pub fn compare(
             }
         })
         .collect();
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for ag in scen_agreements.iter().chain(base_agreements) {
+        if only.is_none_or(|o| o == ag.id) && !ids.iter().any(|(i, _)| *i == ag.id) {
+            ids.push((ag.id.clone(), ag.currency.to_string()));
+        }
+    }
+    ids.sort();
+    let agreements = ids
+        .into_iter()
+        .map(|(id, currency)| AgreementRow {
+            baseline: label_side(base, &id),
+            scenario: label_side(scen, &id),
+            agreement: id,
+            currency,
+        })
+        .collect();
     Comparison {
         period: scen.period,
         rows,
+        agreements,
     }
 }
 
@@ -217,48 +277,145 @@ fn signed(m: Money) -> String {
     }
 }
 
+/// "1251.31 -> 5695.52 (+4444.21)", or one figure when nothing changes.
+fn change(b: Money, s: Money) -> String {
+    if b == s {
+        b.to_string()
+    } else {
+        format!("{b} → {s} ({})", signed(s - b))
+    }
+}
+
 pub fn table(c: &Comparison, describe: &str) -> String {
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
         .set_header(vec![
             "agreement",
             "party",
-            "earned (baseline)",
-            "earned (scenario)",
-            "delta",
-            "payable (baseline)",
-            "payable (scenario)",
-            "delta",
+            "earned",
+            "recouped",
+            "unrecouped after",
+            "payable",
             "unlocks",
         ]);
-    for i in 2..8 {
+    for i in 2..6 {
         if let Some(col) = t.column_mut(i) {
             col.set_cell_alignment(comfy_table::CellAlignment::Right);
         }
     }
     for r in &c.rows {
+        let mut unlocks = r.unlocks.join(", ");
+        if !r.scenario.bonus.is_zero() || !r.baseline.bonus.is_zero() {
+            unlocks = format!(
+                "{unlocks} (bonus {})",
+                change(r.baseline.bonus, r.scenario.bonus)
+            )
+            .trim()
+            .to_string();
+        }
         t.add_row(vec![
             r.agreement.clone(),
             r.party.clone(),
-            format!("{} {}", r.baseline.earned, r.currency),
-            r.scenario.earned.to_string(),
-            signed(r.delta_earned),
-            r.baseline.payable.to_string(),
-            r.scenario.payable.to_string(),
-            signed(r.delta_payable),
-            r.unlocks.join(", "),
+            format!(
+                "{} {}",
+                change(r.baseline.earned, r.scenario.earned),
+                r.currency
+            ),
+            change(r.baseline.recouped, r.scenario.recouped),
+            change(r.baseline.unrecouped, r.scenario.unrecouped),
+            change(r.baseline.payable, r.scenario.payable),
+            unlocks,
+        ]);
+    }
+    let mut l = comfy_table::Table::new();
+    l.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_header(vec![
+            "agreement",
+            "revenue",
+            "label retained",
+            "bonuses paid",
+        ]);
+    for i in 1..4 {
+        if let Some(col) = l.column_mut(i) {
+            col.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+    for a in &c.agreements {
+        l.add_row(vec![
+            a.agreement.clone(),
+            format!(
+                "{} {}",
+                change(a.baseline.revenue, a.scenario.revenue),
+                a.currency
+            ),
+            change(a.baseline.label_retained, a.scenario.label_retained),
+            change(a.baseline.bonuses, a.scenario.bonuses),
         ]);
     }
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "What if, {}: {describe} (the ledger is not touched)",
+        "What if, {}: {describe} (the ledger is not touched); baseline → scenario",
         c.period
     );
     let _ = writeln!(out, "{t}");
+    let _ = writeln!(out, "The label\n{l}");
     out
 }
 
-pub fn json(c: &Comparison) -> String {
-    crate::report::explain::json(c)
+/// `--format csv`: one row per party, baseline and scenario side by side.
+pub fn csv(c: &Comparison) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["agreement".to_string(), "party".into(), "currency".into()];
+    for side in ["baseline", "scenario"] {
+        for f in [
+            "earned",
+            "recouped",
+            "unrecouped",
+            "bonus",
+            "payable",
+            "paid",
+        ] {
+            header.push(format!("{f}_{side}"));
+        }
+    }
+    header.extend([
+        "label_retained_baseline".into(),
+        "label_retained_scenario".into(),
+        "unlocks".into(),
+    ]);
+    w.write_record(&header).expect("in-memory write");
+    for r in &c.rows {
+        let mut v = vec![r.agreement.clone(), r.party.clone(), r.currency.clone()];
+        for s in [&r.baseline, &r.scenario] {
+            for m in [
+                s.earned,
+                s.recouped,
+                s.unrecouped,
+                s.bonus,
+                s.payable,
+                s.paid,
+            ] {
+                v.push(m.cents_string());
+            }
+        }
+        let label = c.agreements.iter().find(|a| a.agreement == r.agreement);
+        v.push(
+            label
+                .map(|a| a.baseline.label_retained.cents_string())
+                .unwrap_or_default(),
+        );
+        v.push(
+            label
+                .map(|a| a.scenario.label_retained.cents_string())
+                .unwrap_or_default(),
+        );
+        v.push(r.unlocks.join("; "));
+        crate::report::safe::csv_record(&mut w, &v);
+    }
+    String::from_utf8(w.into_inner().expect("in-memory write")).expect("UTF-8 in, UTF-8 out")
+}
+
+pub fn json(c: &Comparison, problems: &[crate::diag::Problem]) -> String {
+    crate::report::document::render("whatif", c, problems)
 }

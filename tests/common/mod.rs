@@ -37,6 +37,30 @@ pub fn cases_dir() -> PathBuf {
     repo_root().join("tests").join("cases")
 }
 
+/// A copy of the folder `src` in a new temporary folder (returned; the copy
+/// is `<tmp>/case`). A case run in place would find the repository's own
+/// `royalty.toml` above it (a project file is looked for in parent folders)
+/// and take the bundled label's exchange rates and events; a copy outside
+/// the repository runs on its own files only.
+pub fn copy_case(src: &Path) -> (tempfile::TempDir, PathBuf) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let target = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), &target).unwrap();
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("case");
+    copy(src, &dir);
+    (tmp, dir)
+}
+
 /// The real `royalty` binary, with the environment cleared of anything that
 /// could change its output.
 pub fn royalty() -> Command {
@@ -235,4 +259,14 @@ pub fn simple_agreement(id: &str, currency: &str, isrc: &str, rate: &str) -> Str
     format!(
         "id = \"{id}\"\ncurrency = \"{currency}\"\n\n[[track]]\nisrc = \"{isrc}\"\n\n[[party]]\nid = \"ava\"\n\n[rates.ava]\nstreaming = \"{rate}\"\n"
     )
+}
+
+/// SHA-256 of a file's bytes, hex (as the JSON and the ledger write it).
+pub fn sha256_of(path: &Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).expect("read the file");
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

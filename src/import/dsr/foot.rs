@@ -78,7 +78,7 @@ pub fn check_foot(
                     "FOOT {name} says {n} {what}, the file has {actual}; its blocks and summary records agree, \
                      so every usage block is here, but check with the sender that no line was lost"
                 ),
-            )),
+            ).with_code("statement.foot-count")),
             Some(Ok(n)) => rd.error(line, 0, format!("FOOT {name} says {n} {what}, the file has {actual}: the file is incomplete or was edited")),
             _ => rd.error(line, 0, format!("FOOT {name}: expected a count, found `{}`", rec.get(name).unwrap_or(""))),
         }

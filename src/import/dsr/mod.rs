@@ -251,15 +251,18 @@ pub fn read(p: &Profile, input: impl Read, path: &Path, sink: &mut Sink) -> Vec<
             }
             let isrcs = rec.get("ISRC").map(values).unwrap_or_default();
             if isrcs.len() > 1 {
-                rd.diags.push(Diagnostic::warning(
-                    path,
-                    line as usize,
-                    0,
-                    format!(
-                        "resource has several ISRCs ({}): the first is used",
-                        isrcs.join(", ")
-                    ),
-                ));
+                rd.diags.push(
+                    Diagnostic::warning(
+                        path,
+                        line as usize,
+                        0,
+                        format!(
+                            "resource has several ISRCs ({}): the first is used",
+                            isrcs.join(", ")
+                        ),
+                    )
+                    .with_code("statement.several-isrcs"),
+                );
             }
             // One bad identifier never blocks a quarter: its usages are
             // counted as unattributable.

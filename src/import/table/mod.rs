@@ -296,12 +296,10 @@ pub fn read_text(
     let located = match header::locate(&mut input, p) {
         Ok(Some(l)) => l,
         Ok(None) => {
-            rd.diags.push(Diagnostic::warning(
-                path,
-                0,
-                0,
-                "the statement is empty: it adds no revenue",
-            ));
+            rd.diags.push(
+                Diagnostic::warning(path, 0, 0, "the statement is empty: it adds no revenue")
+                    .with_code("statement.empty"),
+            );
             return rd.finish(sink);
         }
         Err(m) => {
@@ -517,12 +515,10 @@ pub fn read_sheet(
     let at = match header::locate_row(&rows, p) {
         Ok(Some(i)) => i,
         Ok(None) => {
-            rd.diags.push(Diagnostic::warning(
-                file.path,
-                0,
-                0,
-                "the sheet is empty: it adds no revenue",
-            ));
+            rd.diags.push(
+                Diagnostic::warning(file.path, 0, 0, "the sheet is empty: it adds no revenue")
+                    .with_code("statement.empty"),
+            );
             return rd.finish(sink);
         }
         Err(m) => {

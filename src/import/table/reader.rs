@@ -306,7 +306,7 @@ impl<'a> Reader<'a> {
                     "territory `{name}` ({n} row{}) is not a known country name or code: read as WW",
                     if *n == 1 { "" } else { "s" }
                 ),
-            ));
+            ).with_code("statement.unknown-territory"));
         }
         if self.rounded_cells > 0 {
             let r = sink.summary.rounding.get_or_insert_with(Rounding::default);
@@ -369,4 +369,5 @@ fn skipped_warning(path: &Path, s: &Skipped) -> Diagnostic {
             units,
         ),
     )
+    .with_code("statement.rows-skipped")
 }

@@ -83,6 +83,29 @@ pub fn milestones(a: &Agreement, o: &mut String) {
         for (p, perk) in &m.perks {
             let _ = writeln!(o, "    unlocks for {}: {perk}", a.parties[*p].id);
         }
+        for b in &m.bonuses {
+            let _ = writeln!(
+                o,
+                "    pays {} a one-off bonus of {} {} on reaching it, once, on top of the revenue split; {}",
+                a.parties[b.party].id,
+                crate::report::figures::amount(b.amount),
+                a.currency,
+                bonus_recoup(a, &b.recoup)
+            );
+        }
+    }
+}
+
+/// How a bonus is recouped, in words.
+pub fn bonus_recoup(a: &Agreement, r: &crate::agreement::BonusRecoup) -> String {
+    use crate::agreement::BonusRecoup;
+    match r {
+        BonusRecoup::No => "not recoupable".into(),
+        BonusRecoup::Own => "recoupable: recouped from the party's later earnings under this agreement, like an advance".into(),
+        BonusRecoup::With(k) => format!(
+            "recoupable with advance `{}`: recouped from the same earnings as it, after the advances",
+            a.advances[*k].id
+        ),
     }
 }
 

@@ -216,6 +216,7 @@ pub fn party_trace(
             step("gated", f.gated, "-"),
             step("forfeited", f.forfeited, "-"),
             step("recouped", f.recouped, "-"),
+            step("bonus", f.bonus, "+"),
             step("held", f.held, "-"),
             step("carried_out", f.carried_out, "-"),
             step("payable", f.payable, "="),
@@ -265,6 +266,7 @@ fn step_label(s: &str) -> &'static str {
         "forfeited" => "forfeited to the label",
         "recouped" => "recouped against advances",
         "held" => "held for open disputes (net change)",
+        "bonus" => "milestone bonus (paid by the label)",
         "carried_out" => "carried forward",
         "payable" => "payable",
         "withheld" => "tax withheld",
@@ -428,8 +430,12 @@ pub fn party_text(t: &PartyTrace) -> String {
     out
 }
 
-pub fn json<T: Serialize>(t: &T) -> String {
-    let mut s = serde_json::to_string_pretty(t).expect("plain data serialises");
-    s.push('\n');
-    s
+/// `royalty.explain-party/1` (docs/schema/explain-party.json).
+pub fn party_json(t: &PartyTrace, problems: &[crate::diag::Problem]) -> String {
+    crate::report::document::render("explain-party", t, problems)
+}
+
+/// `royalty.explain-track/1` (docs/schema/explain-track.json).
+pub fn track_json(t: &TrackTrace, problems: &[crate::diag::Problem]) -> String {
+    crate::report::document::render("explain-track", t, problems)
 }

@@ -443,6 +443,6 @@ pub fn reconcile(r: &PeriodResult, agreements: &[Agreement], i: &Inputs) -> Reco
     }
 }
 
-pub fn json(r: &Reconciliation) -> String {
-    crate::report::explain::json(r)
+pub fn json(r: &Reconciliation, problems: &[crate::diag::Problem]) -> String {
+    crate::report::document::render("reconcile", r, problems)
 }

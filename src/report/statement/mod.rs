@@ -187,6 +187,7 @@ fn step_label(s: &str) -> &'static str {
         "forfeited" => "Forfeited",
         "recouped" => "Recouped against advances",
         "held" => "Held for open disputes",
+        "bonus" => "Milestone bonus",
         "carried_out" => "Carried to the next period",
         "payable" => "Payable",
         "withheld" => "Tax withheld",

@@ -1,0 +1,292 @@
+//! Charts drawn with `Svg`: stacked bars (revenue per period and source),
+//! progress bars (recoupment, milestones) and line charts with marked
+//! points (what-if sweeps). Values are exact decimals; they become pixel
+//! positions only here, for display.
+
+use super::{n, source_colour, text_width, Anchor, Svg};
+use crate::report::figures::thousands;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+const INK: &str = "#1f2933";
+const MUTED: &str = "#5b6472";
+const GRID: &str = "#e3e7ec";
+
+fn px(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// A "nice" upper bound for an axis: 1, 2 or 5 times a power of ten.
+pub fn nice_max(max: Decimal) -> Decimal {
+    if max <= Decimal::ZERO {
+        return Decimal::ONE;
+    }
+    let mut step = Decimal::ONE;
+    while step * Decimal::TEN <= max {
+        step *= Decimal::TEN;
+    }
+    while step > max {
+        step /= Decimal::TEN;
+    }
+    for m in [1, 2, 5, 10] {
+        let c = step * Decimal::from(m);
+        if c >= max {
+            return c;
+        }
+    }
+    step * Decimal::TEN
+}
+
+/// Axis numbers for people: 20000000 -> "20M", 2500 -> "2,500".
+pub fn short(d: Decimal) -> String {
+    let a = d.abs();
+    let (v, suffix) = if a >= Decimal::from(1_000_000_000) {
+        (d / Decimal::from(1_000_000_000), "B")
+    } else if a >= Decimal::from(1_000_000) {
+        (d / Decimal::from(1_000_000), "M")
+    } else {
+        return thousands(d.round_dp(2));
+    };
+    format!("{}{suffix}", v.round_dp(2).normalize())
+}
+
+/// Stacked bars: one bar per category (a period), one segment per series
+/// (a source), with a legend. `values[category][series]`; negative
+/// segments (returns) are drawn as zero and shown in the tooltip.
+pub struct Stacked<'a> {
+    pub title: &'a str,
+    pub unit: &'a str,
+    pub categories: &'a [String],
+    pub series: &'a [(String, usize)],
+    pub values: &'a [Vec<Decimal>],
+}
+
+pub fn stacked(c: &Stacked) -> String {
+    let (left, top, bar_w, gap, h) = (70.0, 34.0, 46.0, 26.0, 170.0);
+    let plot_w = c.categories.len() as f64 * (bar_w + gap) + gap;
+    let legend_w: f64 = c
+        .series
+        .iter()
+        .map(|(s, _)| text_width(s, 11.0, false) + 26.0)
+        .sum();
+    let width = (left + plot_w + 20.0).max(legend_w + left).max(320.0);
+    let height = top + h + 62.0;
+    let mut s = Svg::new(width, height);
+    s.text(left, 18.0, c.title, 13.0, Anchor::Start, true, INK);
+    let totals: Vec<Decimal> = c
+        .values
+        .iter()
+        .map(|v| v.iter().filter(|x| x.is_sign_positive()).sum())
+        .collect();
+    let max = nice_max(totals.iter().copied().max().unwrap_or_default());
+    for k in 0..=4 {
+        let v = max * Decimal::from(k) / Decimal::from(4);
+        let y = top + h - h * px(v) / px(max);
+        s.line(left, y, left + plot_w, y, GRID, 1.0, false);
+        s.text(
+            left - 6.0,
+            y + 4.0,
+            &short(v),
+            10.0,
+            Anchor::End,
+            false,
+            MUTED,
+        );
+    }
+    for (i, cat) in c.categories.iter().enumerate() {
+        let x = left + gap + i as f64 * (bar_w + gap);
+        let mut y = top + h;
+        for (j, (name, colour)) in c.series.iter().enumerate() {
+            let v = c.values[i].get(j).copied().unwrap_or_default();
+            if v.is_sign_negative() || v.is_zero() {
+                continue;
+            }
+            let hh = h * px(v) / px(max);
+            y -= hh;
+            s.rect_titled(
+                x,
+                y,
+                bar_w,
+                hh,
+                source_colour(*colour),
+                &format!("{cat} {name}: {} {}", thousands(v.round_dp(2)), c.unit),
+            );
+        }
+        s.text(
+            x + bar_w / 2.0,
+            y - 4.0,
+            &short(totals[i]),
+            10.0,
+            Anchor::Middle,
+            false,
+            INK,
+        );
+        s.text(
+            x + bar_w / 2.0,
+            top + h + 15.0,
+            cat,
+            10.5,
+            Anchor::Middle,
+            false,
+            INK,
+        );
+    }
+    let mut lx = left;
+    for (name, colour) in c.series {
+        s.rect(
+            lx,
+            top + h + 30.0,
+            10.0,
+            10.0,
+            source_colour(*colour),
+            "none",
+            2.0,
+        );
+        s.text(
+            lx + 14.0,
+            top + h + 39.0,
+            name,
+            11.0,
+            Anchor::Start,
+            false,
+            INK,
+        );
+        lx += text_width(name, 11.0, false) + 26.0;
+    }
+    s.finish(&format!("{} ({})", c.title, c.unit))
+}
+
+/// A progress bar: `done` of `total`, the caption under it.
+pub fn progress(title: &str, done: Decimal, total: Decimal, caption: &str, colour: &str) -> String {
+    let (w, h) = (420.0, 54.0);
+    let mut s = Svg::new(w, h);
+    s.text(0.0, 14.0, title, 12.0, Anchor::Start, true, INK);
+    s.rect(0.0, 20.0, w, 14.0, GRID, "none", 7.0);
+    let f = if total > Decimal::ZERO {
+        (px(done) / px(total)).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    if f > 0.0 {
+        s.rect(0.0, 20.0, (w * f).max(14.0), 14.0, colour, "none", 7.0);
+    }
+    s.text(0.0, 48.0, caption, 11.0, Anchor::Start, false, MUTED);
+    s.finish(title)
+}
+
+/// A line chart of several series against a swept value, with vertical
+/// markers (milestone thresholds, the recoupment point).
+pub struct Lines<'a> {
+    pub title: &'a str,
+    pub x_label: &'a str,
+    pub y_label: &'a str,
+    pub xs: &'a [Decimal],
+    pub series: &'a [(String, Vec<Decimal>)],
+    pub markers: &'a [(Decimal, String)],
+}
+
+pub fn lines(c: &Lines) -> String {
+    let (left, top, w, h) = (80.0, 40.0, 640.0, 300.0);
+    let legend_rows = c.series.len() as f64;
+    let height = top + h + 56.0 + legend_rows * 16.0;
+    let width = left + w + 40.0;
+    let mut s = Svg::new(width, height);
+    s.text(left, 20.0, c.title, 14.0, Anchor::Start, true, INK);
+    let xmin = c.xs.first().copied().unwrap_or_default();
+    let xmax = c.xs.last().copied().unwrap_or(Decimal::ONE);
+    let span = if xmax > xmin {
+        xmax - xmin
+    } else {
+        Decimal::ONE
+    };
+    let ymax = nice_max(
+        c.series
+            .iter()
+            .flat_map(|(_, v)| v.iter().copied())
+            .max()
+            .unwrap_or_default(),
+    );
+    let x_at = |x: Decimal| left + w * px(x - xmin) / px(span);
+    let y_at = |y: Decimal| top + h - h * px(y.max(Decimal::ZERO)) / px(ymax);
+    for k in 0..=5 {
+        let v = ymax * Decimal::from(k) / Decimal::from(5);
+        let y = y_at(v);
+        s.line(left, y, left + w, y, GRID, 1.0, false);
+        s.text(
+            left - 6.0,
+            y + 4.0,
+            &short(v),
+            10.0,
+            Anchor::End,
+            false,
+            MUTED,
+        );
+    }
+    for k in 0..=4 {
+        let v = xmin + span * Decimal::from(k) / Decimal::from(4);
+        s.text(
+            x_at(v),
+            top + h + 16.0,
+            &short(v),
+            10.0,
+            Anchor::Middle,
+            false,
+            MUTED,
+        );
+    }
+    s.text(
+        left + w / 2.0,
+        top + h + 34.0,
+        c.x_label,
+        11.0,
+        Anchor::Middle,
+        false,
+        INK,
+    );
+    s.text(14.0, top - 10.0, c.y_label, 11.0, Anchor::Start, false, INK);
+    for (i, (x, label)) in c.markers.iter().enumerate() {
+        if *x < xmin || *x > xmax {
+            continue;
+        }
+        let px_ = x_at(*x);
+        s.line(px_, top, px_, top + h, "#c4463a", 1.2, true);
+        // Labels step down so that neighbouring markers do not collide.
+        let y = top + 12.0 + (i % 4) as f64 * 14.0;
+        let anchor = if px_ > left + w * 0.7 {
+            Anchor::End
+        } else {
+            Anchor::Start
+        };
+        let dx = if anchor == Anchor::End { -4.0 } else { 4.0 };
+        s.text(px_ + dx, y, label, 10.5, anchor, false, "#9b2f25");
+    }
+    for (i, (name, ys)) in c.series.iter().enumerate() {
+        let pts: Vec<(f64, f64)> =
+            c.xs.iter()
+                .zip(ys)
+                .map(|(x, y)| (x_at(*x), y_at(*y)))
+                .collect();
+        s.polyline(&pts, source_colour(i), 2.0);
+        let ly = top + h + 52.0 + i as f64 * 16.0;
+        s.rect(left, ly - 9.0, 10.0, 10.0, source_colour(i), "none", 2.0);
+        s.text(left + 16.0, ly, name, 11.0, Anchor::Start, false, INK);
+    }
+    let _ = n;
+    s.finish(c.title)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::dec;
+
+    #[test]
+    fn nice_bounds_and_short_numbers() {
+        assert_eq!(nice_max(dec("1234")), dec("2000"));
+        assert_eq!(nice_max(dec("20000000")), dec("20000000"));
+        assert_eq!(nice_max(dec("0.3")), dec("0.5"));
+        assert_eq!(short(dec("20000000")), "20M");
+        assert_eq!(short(dec("2500")), "2,500");
+        assert_eq!(short(dec("1250000")), "1.25M");
+    }
+}
