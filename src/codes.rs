@@ -1,11 +1,13 @@
-//! The small vocabularies of the contract: income sources (SPEC 1), ISRCs,
-//! ISO 4217 currencies and ISO 3166 territories (SPEC 2.2, 2.3). Each is a
-//! validated value type, so the rest of the crate never re-checks a string.
+//! The small vocabularies of the contract: income sources, ISRCs and ISO 4217
+//! currencies (docs/agreements.md) and ISO 3166 territories (docs/formats.md,
+//! "The canonical statement"). Each is a validated value type, so the rest of
+//! the crate never re-checks a string.
 
 use std::fmt;
 
-/// The kind of income (SPEC 1, fixed vocabulary). The order is the order in
-/// which sources are listed in outputs.
+/// The kind of income (a fixed vocabulary: docs/agreements.md, "Rates: per
+/// party, or a pool and a split"). The order is the order in which sources
+/// are listed in outputs.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]

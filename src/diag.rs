@@ -219,7 +219,8 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// An invariant of SPEC 3 failed: a bug in royalty, never the user's fault.
+    /// An invariant failed (docs/arithmetic.md, "Invariants, checked on every
+    /// run"): a bug in royalty, never the user's fault.
     #[error("internal check failed (please report this as a bug): {0}")]
     Invariant(String),
 }

@@ -1,6 +1,7 @@
-//! Events (SPEC 2.5): `date,isrc,kind,value,note` — chart positions, sync
-//! deals, licences, awards, reviews. Event milestones are reached in the
-//! period containing the event's date and stay reached (SPEC 2.5).
+//! Events (docs/agreements.md, "Events: `events.csv`"):
+//! `date,isrc,kind,value,note` — chart positions, sync deals, licences, awards,
+//! reviews. Event milestones are reached in the period containing the event's
+//! date and stay reached (docs/arithmetic.md, step 4, *Event*).
 
 use crate::codes::Isrc;
 use crate::diag::Diagnostic;

@@ -1,6 +1,8 @@
-//! Exchange rates (SPEC 2.4): `date,from,to,rate`, meaning 1 `from` = `rate`
-//! `to`. A conversion uses the latest rate dated on or before the day asked
-//! for; a rate that is missing is an error, never a guess.
+//! Exchange rates (docs/agreements.md, "Exchange rates: `fx.csv`"; the
+//! conversion rules in docs/arithmetic.md, "Currency"): `date,from,to,rate`,
+//! meaning 1 `from` = `rate` `to`. A conversion uses the latest rate dated on
+//! or before the day asked for; a rate that is missing is an error, never a
+//! guess.
 //!
 //! When only the opposite pair is listed (USD->JPY for a JPY->USD
 //! conversion) its inverse is used, as an accountant would; a direct rate

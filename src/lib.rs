@@ -3,7 +3,8 @@
 //! Data flows one way: files -> model -> engine -> reports.
 //! - `agreement`, `statement`, `fx`: the model, and loaders that build it
 //!   from files with precise errors;
-//! - `engine`: pure arithmetic of SPEC 3, every figure with its trace;
+//! - `engine`: pure arithmetic of docs/arithmetic.md, every figure with its
+//!   trace;
 //! - `report`: renders an engine result as table, CSV or JSON;
 //! - the binary (`src/main.rs`, `src/cmd/`) only wires these together.
 

@@ -1,9 +1,10 @@
 //! Exact money and rates.
 //!
 //! Every amount is a `rust_decimal::Decimal`; nothing on a money or rate path
-//! ever touches binary floating point (DEVELOPERS.md, SPEC 3). Rounding lives
-//! here and only here, so the places the contract allows it (SPEC 3 steps
-//! 5, 7, 10, 11) all call the same two functions.
+//! ever touches binary floating point (docs/arithmetic.md, "Exact fractions").
+//! Rounding of decimal amounts lives here, so the places the contract allows
+//! it (docs/arithmetic.md, steps 5, 6, 7, 10 and 11) all call the same two
+//! functions; exact fractions round by the same rules in `crate::exact`.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt;
@@ -34,7 +35,7 @@ impl Money {
     pub fn is_negative(self) -> bool {
         self.0 < Decimal::ZERO
     }
-    /// Half-to-even to cents: the one rounding rule of SPEC 3.
+    /// Half-to-even to cents: the one rounding rule of docs/arithmetic.md.
     pub fn round_cents(self) -> Money {
         Money(round_cents(self.0))
     }
@@ -52,7 +53,8 @@ impl Money {
             other
         }
     }
-    /// Fixed two-decimal text, as every amount appears in outputs (SPEC 4.1).
+    /// Fixed two-decimal text, as every amount appears in outputs
+    /// (docs/commands.md, "`run --format json`").
     pub fn cents_string(self) -> String {
         let mut d = round_cents(self.0);
         d.rescale(2);
@@ -69,7 +71,7 @@ pub fn round_cents(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven)
 }
 
-/// Floors (towards minus infinity) to two decimals: SPEC 3 step 5.
+/// Floors (towards minus infinity) to two decimals: docs/arithmetic.md, step 5.
 pub fn floor_cents(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity)
 }
@@ -156,7 +158,7 @@ pub fn parse_percent(s: &str) -> Option<Decimal> {
 }
 
 /// A rate in an agreement: a share of net receipts or a fixed amount per unit
-/// (SPEC 2.2 "points of net receipts, or a fixed amount per unit").
+/// (docs/agreements.md, "Rates: per party, or a pool and a split").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rate {
     /// Fraction of net receipts (4% is 0.04).

@@ -1,8 +1,12 @@
-//! Accounting periods and usage dates (SPEC 1 "Period", SPEC 2.3 `period`).
+//! Accounting periods and usage dates: the period forms (`2026-03`,
+//! `2026-Q1`, `2026-H1`, `2026`) are the common `--period` option of
+//! docs/commands.md; usage dates and the receipts basis are in
+//! docs/arithmetic.md, "Matching and terms".
 //!
 //! Accounting is on a receipts basis: every line given to a run belongs to
 //! the run's period. The usage date of a line only decides which agreement
-//! term and which amended terms price it (SPEC 2.2 `start`, SPEC 3 step 3).
+//! term and which amended terms price it (docs/arithmetic.md, step 3 and
+//! "Amendments and dates").
 
 use jiff::civil::Date;
 use std::fmt;
@@ -176,7 +180,8 @@ impl fmt::Display for Usage {
     }
 }
 
-/// Whole months from `from` to `to` (SPEC 3 step 6: 2026-01-01 to 2026-04-01 is 3).
+/// Whole months from `from` to `to` (docs/arithmetic.md, step 6: 2026-01-01 to
+/// 2026-04-01 is 3).
 pub fn whole_months(from: Date, to: Date) -> i32 {
     if to <= from {
         return 0;

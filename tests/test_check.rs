@@ -1,7 +1,7 @@
-//! Bad input (SPEC 2.2, 4.2): every problem is reported as
-//! `file:line:column: error: ...` with what was expected, the exit code is 1,
-//! and `run --output FILE` leaves no file behind. Also usage errors (exit 2)
-//! and `royalty help`.
+//! Bad input (docs/agreements.md; docs/commands.md, "Exit codes"): every
+//! problem is reported as `file:line:column: error: ...` with what was
+//! expected, the exit code is 1, and `run --output FILE` leaves no file behind.
+//! Also usage errors (exit 2) and `royalty help`.
 //!
 //! Each test writes its inputs into a fresh temporary folder and runs the
 //! real binary there, so paths in messages are relative

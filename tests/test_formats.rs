@@ -812,7 +812,8 @@ fn dsr_of_our_own_with_two_resources_per_block() {
     assert!(rev.sums.keys().any(|k| k.usage.day == 0));
 }
 
-/// The two real DDEX test reports (../shared/data/ddex-dsrf), read in place.
+/// The two real DDEX test reports (`ddex-dsrf/` in `common::shared_data()`),
+/// read in place.
 #[test]
 fn dsr_real_test_reports() {
     let dir = common::shared_data().join("ddex-dsrf");

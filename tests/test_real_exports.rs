@@ -1,7 +1,7 @@
-//! Real statement exports (../shared/data/real-exports: public files others
-//! wrote, each with its source and figures computed by an independent
-//! reading in INDEPENDENT.json) read by detection alone, in place, to
-//! exactly those lines and totals. Skipped when the folder is absent (a
+//! Real statement exports (`real-exports/` in `common::shared_data()`: public
+//! files others wrote, each with its source and figures computed by an
+//! independent reading in INDEPENDENT.json) read by detection alone, in place,
+//! to exactly those lines and totals. Skipped when the folder is absent (a
 //! clone has none of them: they are not ours to copy).
 //!
 //! Where our reading differs from INDEPENDENT.json on purpose, the case

@@ -107,10 +107,12 @@ fn bundled_label_flags_equal_project_defaults() {
     assert_eq!(defaults, flags);
 }
 
-/// The conservation identities of SPEC 3 and 4.1, recomputed from the JSON of
-/// both bundled periods: per agreement revenue = sum(earned) + label, and per
-/// row payable = carried_in + earned - reserved + released - unvested - gated
-/// - forfeited - recouped - carried_out, paid = payable - withheld.
+/// The conservation identities (docs/arithmetic.md, "Invariants, checked on
+/// every run"; docs/commands.md, "`run --format json`"), recomputed from the
+/// JSON of both bundled periods: per agreement revenue = sum(earned) + label,
+/// and per row payable = carried_in + earned - reserved + released -
+/// unvested - gated - forfeited - recouped - carried_out, paid = payable -
+/// withheld.
 #[test]
 fn bundled_label_json_satisfies_the_identities() {
     for extra in [

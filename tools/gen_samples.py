@@ -8,7 +8,8 @@ What it writes, relative to the repository root:
   samples/2026-Q1/*.csv               the statements received in 2026-Q1
   samples/2026-Q2/*.csv               the statements received in 2026-Q2
 
-Each quarter holds the same five canonical statement files (SPEC 2.3):
+Each quarter holds the same five canonical statement files (docs/formats.md,
+"The canonical statement"):
 
   distributor-streaming.csv   streaming and video (YouTube) lines, several
                               stores and territories, per usage month; a few

@@ -1,6 +1,6 @@
 //! Stage two of reading an agreement: from the raw TOML structs to the
 //! validated model, collecting every problem with its file:line:column
-//! (SPEC 2.2, the list of what `royalty check` rejects).
+//! (docs/agreements.md, "What `royalty check` refuses").
 
 use super::raw::{RawAgreement, RawNum, RawParty, RawRates, RawSplit, RawTable, S};
 use super::*;
@@ -426,7 +426,8 @@ fn vesting(v: &super::raw::RawVesting, cx: &mut Ctx) -> Option<Vesting> {
 }
 
 /// The original terms and one set per amendment, in date order; parties an
-/// amendment adds join the agreement from its date (SPEC 2.2 `[[amendment]]`).
+/// amendment adds join the agreement from its date (docs/arithmetic.md,
+/// "Amendments and dates").
 fn terms_and_amendments(
     raw: &RawAgreement,
     parties: &mut Vec<Party>,
@@ -1193,7 +1194,8 @@ fn split_shares(
 
 /// Reads every agreement file, validates each, then the checks across
 /// agreements: duplicate ids and a track covered twice over the same dates.
-/// Returns the agreements sorted by id (SPEC 4.1 order).
+/// Returns the agreements sorted by id (the order of the payouts:
+/// docs/commands.md, "`run --format json`").
 pub fn load_agreements(
     files: &[(std::path::PathBuf, String)],
 ) -> (Vec<Agreement>, Vec<Diagnostic>) {

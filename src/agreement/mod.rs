@@ -1,4 +1,5 @@
-//! The agreement model (SPEC 2.2): who shares in which tracks, at what rates.
+//! The agreement model (docs/agreements.md): who shares in which tracks, at
+//! what rates.
 //!
 //! This is the validated form. `raw` holds the serde structs that mirror the
 //! TOML file, `load` turns one into the other and reports every problem with
@@ -20,7 +21,7 @@ pub struct Agreement {
     pub title: String,
     pub currency: Currency,
     pub signed: Option<Date>,
-    /// Usage before this date is out of term (SPEC 2.2 `start`).
+    /// Usage before this date is out of term (docs/agreements.md, "Header").
     pub start: Option<Date>,
     /// Extension: usage after this date is out of term. Lets a track move to a
     /// new agreement without two agreements covering the same dates.
@@ -64,9 +65,9 @@ pub struct Party {
     pub tier: Option<String>,
     pub hours: Option<Decimal>,
     pub deliverables: Vec<String>,
-    /// The currency the party is paid in (SPEC 3 step 11).
+    /// The currency the party is paid in (docs/arithmetic.md, step 11).
     pub payout_currency: Currency,
-    /// Tax withheld from each payment, as a fraction (SPEC 3 step 10).
+    /// Tax withheld from each payment, as a fraction (docs/arithmetic.md, step 10).
     pub withholding: Decimal,
     pub vesting: Option<Vesting>,
     /// The party left: earnings not vested by then are forfeited to the label.
@@ -78,7 +79,7 @@ pub struct Party {
     pub payout_currency_at: (usize, usize),
 }
 
-/// Vesting of a party's earnings (SPEC 3 step 6).
+/// Vesting of a party's earnings (docs/arithmetic.md, step 6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Vesting {
     pub start: Date,
@@ -86,7 +87,7 @@ pub struct Vesting {
     pub cliff_months: u32,
 }
 
-/// What a milestone counts (SPEC 2.2 `[[milestone]]`).
+/// What a milestone counts (docs/agreements.md, "Milestones").
 #[derive(Clone, Debug, PartialEq)]
 pub enum Metric {
     /// Cumulative units of `sources`, each weighted (1 when not given).
@@ -163,7 +164,8 @@ impl Milestone {
     }
 }
 
-/// If the project falters, rights revert (SPEC 2.2 `[reversion]`).
+/// If the project falters, rights revert (docs/agreements.md, "Amendments,
+/// reversion, disputes"; docs/arithmetic.md, "Reversion").
 #[derive(Clone, Debug)]
 pub struct Reversion {
     pub if_revenue_below: Money,
@@ -254,7 +256,7 @@ impl Terms {
 }
 
 /// An advance (or a cost charged to a party's account) recouped from that
-/// party's earnings before anything is paid (SPEC 3 step 8).
+/// party's earnings before anything is paid (docs/arithmetic.md, step 8).
 #[derive(Clone, Debug)]
 pub struct Advance {
     pub id: String,
@@ -267,7 +269,8 @@ pub struct Advance {
 }
 
 /// "Record one": these parties' earnings are held until the advance is
-/// recouped, then released from the first unit on (SPEC 2.2 `[gate]`).
+/// recouped, then released from the first unit on (docs/agreements.md,
+/// "Advances, gates, reserves, payout rules"; docs/arithmetic.md, step 6).
 #[derive(Clone, Debug)]
 pub struct Gate {
     pub parties: Vec<usize>,
@@ -287,7 +290,7 @@ pub enum ReleaseSchedule {
     Explicit(Vec<Decimal>),
 }
 
-/// Reserve against returns (SPEC 3 step 7).
+/// Reserve against returns (docs/arithmetic.md, step 7).
 #[derive(Clone, Debug)]
 pub struct Reserve {
     pub rate: Decimal,
@@ -297,13 +300,14 @@ pub struct Reserve {
 
 #[derive(Clone, Debug, Default)]
 pub struct PayoutRules {
-    /// Below this a party's payable is carried forward (SPEC 3 step 9).
+    /// Below this a party's payable is carried forward (docs/arithmetic.md, step 9).
     pub minimum: Money,
     pub lock_in_until: Option<Date>,
 }
 
 impl Agreement {
-    /// The terms that price usage on `date` (SPEC 3 step 3).
+    /// The terms that price usage on `date` (docs/arithmetic.md, step 3, and
+    /// "Amendments and dates").
     pub fn terms_on(&self, date: Date) -> usize {
         self.terms
             .iter()

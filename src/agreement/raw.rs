@@ -46,8 +46,7 @@ pub struct RawAgreement {
     pub tiers: Option<RawTable>,
     #[serde(default)]
     pub payout: Option<S<RawPayout>>,
-    // Sections of SPEC 2.2 that this version reads but does not apply yet:
-    // each is refused by name in `load`, never silently ignored.
+    // The optional sections (docs/agreements.md, from "Milestones" on).
     #[serde(default)]
     pub milestone: Vec<RawMilestone>,
     #[serde(default)]
@@ -288,7 +287,7 @@ impl<'de> Deserialize<'de> for RawNum {
                     .unwrap_or_else(|_| text.clone());
                 Err(E::custom(format!(
                     "found the float {text}, expected a decimal string such as \"{text}\" or \"{pct}%\": \
-                     money and rates are never floats (SPEC 2.2)"
+                     money and rates are never floats (docs/agreements.md)"
                 )))
             }
         }

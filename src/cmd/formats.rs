@@ -1,6 +1,7 @@
 //! `royalty formats [NAME]`: the statement import profiles it knows (the
 //! built-ins, the canonical CSV among them, and the project's `profiles/`),
-//! or one profile in full, as TOML a user can copy and adapt (SPEC 2.3).
+//! or one profile in full, as TOML a user can copy and adapt (docs/formats.md,
+//! "Profile TOML schema").
 //! `royalty formats draft FILE` proposes a profile for a layout none fits.
 
 use super::common::Common;

@@ -1,4 +1,5 @@
-//! `royalty init [DIR]`: a project folder to start from (SPEC 4 `init`): a
+//! `royalty init [DIR]`: a project folder to start from (docs/commands.md,
+//! "`init`"): a
 //! project file, a commented agreement template, a small canonical statement
 //! and exchange rates. Together they pass `royalty check` and `royalty run`
 //! (tests/test_init.rs), so a new label starts from something that works.

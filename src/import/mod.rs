@@ -1,5 +1,6 @@
 //! Reading statement *files*: whatever layout, encoding or container they
-//! arrive in, into the canonical revenue model (SPEC 2.3, last paragraph).
+//! arrive in, into the canonical revenue model (docs/formats.md, "How a file
+//! is read").
 //!
 //! `read_file` is the one entry point the commands use (`file`): it
 //! fingerprints the bytes (SHA-256, for duplicate and ledger checks),

@@ -1,7 +1,8 @@
-//! Opening balances (SPEC 3, last paragraph): how a label that moves over
-//! from spreadsheets starts its ledger. A TOML file states, as of a date, per
-//! agreement the lifetime units and revenue per source and the unrecouped
-//! advances, and per party the carried balance, reserves and held amounts:
+//! Opening balances (docs/ledger.md, "Opening balances"): how a label that
+//! moves over from spreadsheets starts its ledger. A TOML file states, as of a
+//! date, per agreement the lifetime units and revenue per source and the
+//! unrecouped advances, and per party the carried balance, reserves and held
+//! amounts:
 //!
 //! ```toml
 //! as_of = 2025-12-31

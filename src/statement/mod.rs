@@ -1,13 +1,14 @@
-//! The revenue model (SPEC 2.3): statement lines, summed as they stream in.
+//! The revenue model (docs/formats.md, "The canonical statement"): statement
+//! lines, summed as they stream in.
 //!
-//! The engine only ever needs sums per (track, source, usage date,
-//! currency), so readers never keep lines: each line is added into a
-//! `Revenue` aggregate the moment it is parsed, and memory stays flat however
-//! long the statement is. Each file's own control totals are kept beside,
-//! for reconciliation (SPEC 3: statement totals = matched + unmatched +
-//! out-of-term), with the rows that could not be read as revenue lines
-//! (`Skipped`: a release row without ISRC, a payout, the file's own totals)
-//! counted by reason, so nothing leaves a file unaccounted for.
+//! The engine only ever needs sums per (track, source, usage date, currency),
+//! so readers never keep lines: each line is added into a `Revenue` aggregate
+//! the moment it is parsed, and memory stays flat however long the statement
+//! is. Each file's own control totals are kept beside, for reconciliation
+//! (docs/arithmetic.md, "Invariants, checked on every run": statements =
+//! matched + unmatched + out of term), with the rows that could not be read as
+//! revenue lines (`Skipped`: a release row without ISRC, a payout, the file's
+//! own totals) counted by reason, so nothing leaves a file unaccounted for.
 //!
 //! Revenue reported per release (a UPC, no ISRC) is also summed per
 //! release (`Revenue::releases`), so that a later step can apportion it to
@@ -37,7 +38,7 @@ pub struct RevenueLine {
     /// Net receipts to the label, exact, in `currency`.
     pub amount: Decimal,
     pub currency: Currency,
-    /// Tax already withheld at source, same currency (SPEC 2.3).
+    /// Tax already withheld at source, same currency (docs/arithmetic.md, step 10).
     pub tax_withheld: Decimal,
 }
 

@@ -1,6 +1,7 @@
 //! Helpers shared by the CLI test files: running the real binary, temporary
 //! project folders, golden files (`UPDATE_GOLDEN=1` rewrites them) and
-//! reading figures out of the stable JSON of SPEC 4.1.
+//! reading figures out of the stable JSON (docs/commands.md, "`run --format
+//! json`").
 //!
 //! Money is compared as the exact strings the JSON carries ("2.67") or as
 //! `rust_decimal::Decimal`: never as binary floating point.
@@ -19,7 +20,8 @@ pub fn repo_root() -> PathBuf {
 
 /// The shared real files (`../shared/data`: DDEX test reports, real
 /// exports), beside the clone or beside its folder of worktrees, or where
-/// `ROYALTY_SHARED_DATA` points. Tests that read them skip when absent.
+/// `ROYALTY_SHARED_DATA` points. They are not the project's to copy: a clone
+/// has none, and the tests that read them skip when absent.
 pub fn shared_data() -> PathBuf {
     if let Some(d) = std::env::var_os("ROYALTY_SHARED_DATA") {
         return PathBuf::from(d);

@@ -1,8 +1,8 @@
-//! Import profiles: how one file layout maps onto the canonical revenue
-//! line (SPEC 2.3). Built-in profiles are TOML files in `profiles/`,
-//! embedded at build time, written exactly like user profiles so a user can
-//! copy one (`royalty formats distrokid`) and adapt it; the canonical
-//! statement CSV is one of them. The schema is documented in
+//! Import profiles: how one file layout maps onto the canonical revenue line
+//! (docs/formats.md, "The canonical statement"). Built-in profiles are TOML
+//! files in `profiles/`, embedded at build time, written exactly like user
+//! profiles so a user can copy one (`royalty formats distrokid`) and adapt it;
+//! the canonical statement CSV is one of them. The schema is documented in
 //! docs/formats.md (`schema`), and compiled into a `Profile` (`compile`).
 
 mod compile;
