@@ -5,7 +5,7 @@
 //! at the value it rejects.
 
 use super::super::raw::{RawAgreement, S};
-use super::Ctx;
+use super::context::Ctx;
 use crate::agreement::{Advance, Bonus, BonusRecoup, Milestone, Party};
 use crate::money::{parse_decimal, Money};
 use rust_decimal::Decimal;

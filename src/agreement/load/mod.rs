@@ -1,0 +1,221 @@
+//! Stage two of reading an agreement: from the raw TOML structs to the
+//! validated model, collecting every problem with its file:line:column
+//! (docs/agreements.md, "What `royalty check` refuses").
+//!
+//! Stage one is serde into the raw structs (`raw`); `validate` here reads
+//! the header and the tracks and hands each other part of the agreement to
+//! the module of its domain: `parties` (and vesting), `terms` (rates,
+//! pools, splits, amendments), `milestones` (and reversion, and `bonus`),
+//! `advances` (advances, gates, reserves). `across` then checks the
+//! agreements against each other. Every part reports through `context`.
+
+use crate::agreement::raw::RawAgreement;
+use crate::agreement::{Agreement, Party, PayoutRules, Track};
+use crate::codes::{Currency, Isrc};
+use crate::diag::{line_col, Diagnostic};
+use crate::limits;
+use advances::{advances, gate, reserve};
+use context::Ctx;
+use milestones::{milestones, over_a_hundred_with_escalations, reversion};
+use parties::party;
+use std::collections::HashMap;
+use std::path::Path;
+use terms::terms_and_amendments;
+
+mod across;
+mod advances;
+mod bonus;
+mod context;
+mod milestones;
+mod parties;
+mod terms;
+
+pub use across::across_agreements;
+
+/// Reads and validates one agreement from its text. Pure: no I/O.
+pub fn load_agreement_str(text: &str, file: &Path) -> Result<Agreement, Vec<Diagnostic>> {
+    let raw: RawAgreement = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+            let msg = e.message().trim().replace('\n', " ");
+            return Err(vec![
+                Diagnostic::error(file, line, col, msg).with_code("agreement.syntax")
+            ]);
+        }
+    };
+    let mut cx = Ctx {
+        text,
+        file,
+        diags: Vec::new(),
+    };
+    let a = validate(raw, &mut cx);
+    if cx.diags.iter().any(Diagnostic::is_error) {
+        Err(cx.diags)
+    } else {
+        a.ok_or(cx.diags)
+    }
+}
+
+/// Reads every agreement file, validates each, then the checks across
+/// agreements: duplicate ids and a track covered twice over the same dates.
+/// Returns the agreements sorted by id (the order of the payouts:
+/// docs/commands.md, "`run --format json`").
+pub fn load_agreements(
+    files: &[(std::path::PathBuf, String)],
+) -> (Vec<Agreement>, Vec<Diagnostic>) {
+    let each = files
+        .iter()
+        .map(|(path, text)| load_agreement_str(text, path));
+    across_agreements(files, each.collect())
+}
+
+fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
+    let id = raw.id.get_ref().clone();
+    if !limits::safe_id(&id)
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        cx.err_at(
+            &raw.id,
+            format!(
+                "agreement id `{id}`: expected lower-case letters, digits and hyphens ([a-z0-9-]), starting with a letter or digit, at most {} characters",
+                limits::MAX_ID_LEN
+            ),
+        );
+    }
+    let currency = Currency::parse(raw.currency.get_ref());
+    if currency.is_none() {
+        cx.err_at(
+            &raw.currency,
+            format!(
+                "unknown currency code `{}`; expected an ISO 4217 code such as USD",
+                raw.currency.get_ref()
+            ),
+        );
+    }
+    let signed = raw.signed.as_ref().and_then(|v| cx.date(v, "signed"));
+    let start = raw.start.as_ref().and_then(|v| cx.date(v, "start"));
+    let end = raw.end.as_ref().and_then(|v| cx.date(v, "end"));
+    if let (Some(s), Some(e), Some(v)) = (start, end, raw.end.as_ref()) {
+        if e < s {
+            cx.err_at(v, format!("`end` {e} is before `start` {s}"));
+        }
+    }
+
+    // Tracks.
+    let mut tracks = Vec::new();
+    let mut seen_isrc: HashMap<Isrc, ()> = HashMap::new();
+    for t in &raw.track {
+        match Isrc::parse(t.isrc.get_ref()) {
+            Some(isrc) => {
+                if seen_isrc.insert(isrc, ()).is_some() {
+                    cx.err_at(&t.isrc, format!("duplicate track {isrc} in this agreement"));
+                }
+                tracks.push(Track {
+                    isrc,
+                    title: t.title.clone().unwrap_or_default(),
+                });
+            }
+            None => cx.err_at(
+                &t.isrc,
+                format!(
+                    "malformed ISRC `{}`: expected 2 letters, 3 letters or digits, 2 digits, 5 digits (e.g. QZNWX2600001)",
+                    t.isrc.get_ref()
+                ),
+            ),
+        }
+    }
+    if raw.track.is_empty() {
+        cx.err(
+            raw.id.span(),
+            "the agreement covers no track: add at least one [[track]] with an isrc",
+        );
+    }
+
+    // Parties.
+    let mut parties = Vec::new();
+    for p in &raw.party {
+        if let Some(party) = party(p, currency, cx) {
+            if parties.iter().any(|q: &Party| q.id == party.id) {
+                cx.err_at(&p.id, format!("duplicate party id `{}`", party.id));
+            }
+            parties.push(party);
+        }
+    }
+    if raw.party.is_empty() {
+        cx.err(
+            raw.id.span(),
+            "the agreement names no party: add at least one [[party]]",
+        );
+    }
+
+    let mut payout = PayoutRules::default();
+    if let Some(p) = &raw.payout {
+        if let Some(m) = &p.get_ref().minimum {
+            if let Some(d) = cx.decimal_in(m, "payout.minimum", &limits::MONEY) {
+                payout.minimum = crate::money::Money(d);
+            }
+        }
+        if let Some(v) = &p.get_ref().lock_in_until {
+            payout.lock_in_until = cx.date(v, "payout.lock_in_until");
+        }
+    }
+
+    let lock_in = payout.lock_in_until;
+    let (terms, reasons) = terms_and_amendments(&raw, &mut parties, currency, lock_in, cx);
+    let milestones = milestones(&raw, &parties, cx);
+    let reversion = raw
+        .reversion
+        .as_ref()
+        .and_then(|r| reversion(r, &parties, cx));
+    if let (Some(ts), Some(ms)) = (&terms, &milestones) {
+        over_a_hundred_with_escalations(ts, ms, &raw, cx);
+    }
+    let advances = advances(&raw, &parties, cx);
+    let mut milestones = milestones;
+    if let (Some(ms), Some(advs)) = (&mut milestones, &advances) {
+        bonus::resolve_recoup(&raw, ms, advs, cx);
+    }
+    let gate = raw
+        .gate
+        .as_ref()
+        .and_then(|g| gate(g, &raw, &parties, &advances, cx));
+    let reserve = raw.reserve.as_ref().and_then(|r| reserve(r, cx));
+    // The dispute procedure and the releases (`procedure`): its problems
+    // come back with their places.
+    let mut problems = Vec::new();
+    let (objection_days, dispute) = match &raw.dispute {
+        Some(d) => crate::agreement::procedure::dispute(d, &mut problems),
+        None => (None, None),
+    };
+    let releases =
+        crate::agreement::procedure::releases(&raw.release, &tracks, cx.text, &mut problems);
+    for (span, msg) in problems {
+        cx.err(span, msg);
+    }
+
+    Some(Agreement {
+        id,
+        title: raw.title.clone().unwrap_or_default(),
+        currency: currency?,
+        signed,
+        start,
+        end,
+        tracks,
+        parties,
+        terms: terms?,
+        payout,
+        advances: advances?,
+        gate,
+        reserve,
+        objection_days,
+        dispute,
+        releases,
+        milestones: milestones?,
+        reversion,
+        amendment_reasons: reasons,
+        file: cx.file.to_path_buf(),
+    })
+}
