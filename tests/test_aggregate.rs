@@ -139,3 +139,32 @@ fn a_bad_aggregate_cell_is_placed() {
         "{err}"
     );
 }
+
+#[test]
+fn aggregates_stand_for_the_projects_statements() {
+    // A project whose default statements are the very files aggregated:
+    // `run --aggregates` reads the aggregate instead of them (reading both
+    // would count the money twice; the duplicate check would refuse it).
+    let lab = setup();
+    lab.write(
+        "royalty.toml",
+        "agreements = \"agreements\"\nstatements = \"s\"\nperiod = \"2026-Q1\"\n",
+    );
+    lab.cmd(&["aggregate", "--output", "all.csv"])
+        .assert()
+        .success();
+    let run = |args: &[&str]| {
+        let mut all = vec!["run", "--format", "json"];
+        all.extend_from_slice(args);
+        let o = lab.cmd(&all).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert_eq!(run(&[]), run(&["--aggregates", "all.csv"]));
+    // Statements named on the command line are still read beside them.
+    let o = lab
+        .cmd(&["run", "--statements", "s", "--aggregates", "all.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "the same statements twice");
+}

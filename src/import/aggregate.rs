@@ -69,13 +69,16 @@ pub fn render(revenue: &Revenue, agreements: &[Agreement]) -> String {
             .expect("in-memory write");
         }
     }
-    let owner = |isrc: &Isrc| {
-        agreements
-            .iter()
-            .find(|a| a.tracks.iter().any(|t| t.isrc == *isrc))
-            .map(|a| a.id.clone())
-            .unwrap_or_default()
-    };
+    // The first agreement (in the order given) that lists each track: one
+    // lookup per key. A scan of every agreement's tracks for each key took
+    // minutes on a 1,000,000-ISRC catalogue (docs/scaling.md).
+    let mut owners: std::collections::HashMap<Isrc, &str> = Default::default();
+    for a in agreements {
+        for t in &a.tracks {
+            owners.entry(t.isrc).or_insert(a.id.as_str());
+        }
+    }
+    let owner = |isrc: &Isrc| owners.get(isrc).copied().unwrap_or_default().to_string();
     for (k, s) in revenue.sorted().iter() {
         w.write_record([
             "sum".to_string(),

@@ -108,6 +108,11 @@ impl Common {
         }
         if !self.statements.is_empty() {
             s.statements = self.statements.clone();
+        } else if !self.aggregates.is_empty() {
+            // Aggregates stand for statements: the project's default
+            // statements are not read beside them, as they are often the
+            // very files the aggregates sum (docs/scaling.md).
+            s.statements.clear();
         }
         if let Some(l) = &self.ledger {
             s.ledger = Some(l.clone());
