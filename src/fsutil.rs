@@ -10,6 +10,13 @@
 //! nothing. Files get the user's umask (as any file a program creates),
 //! and an output path that is a symbolic link writes to the file the link
 //! points to, leaving the link in place.
+//!
+//! An output that exists and is not a regular file (`/dev/null`, a FIFO,
+//! `>(wc -c)`'s `/dev/fd/N` pipe, a terminal, a socket) is written straight
+//! into: renaming a temporary file over it would replace the device or the
+//! pipe with a plain file (as root, destroy `/dev/null`). Such writes happen
+//! first in `commit`, before any rename, so a failed one (`/dev/full`)
+//! still leaves every regular file unchanged.
 
 use crate::diag::{Error, Result};
 use std::io::{ErrorKind, Write};
@@ -70,10 +77,21 @@ fn folder_of(path: &Path) -> &Path {
     }
 }
 
+/// Is `path` (links followed) something that exists and is neither a
+/// regular file nor a folder: a device, a FIFO or pipe, a socket? Such an
+/// output is written into, never replaced.
+pub fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// The file a path names once symbolic links are followed (the path itself
-/// when it is none). A link to a file that does not exist yet resolves to
-/// that file, so writing through it creates the file and keeps the link.
+/// when it is none, or when it is special: `/dev/fd/N` links to a pipe that
+/// has no path). A link to a file that does not exist yet resolves to that
+/// file, so writing through it creates the file and keeps the link.
 pub fn resolve(path: &Path) -> Result<PathBuf> {
+    if is_special(path) {
+        return Ok(path.to_path_buf());
+    }
     let mut p = path.to_path_buf();
     for _ in 0..40 {
         match std::fs::symlink_metadata(&p) {
@@ -106,9 +124,17 @@ pub struct Target {
 /// Checks that a file can be written at `path` before anything is
 /// computed: its folder exists and takes new files, and it is not a folder
 /// itself. The check writes nothing that stays (a probe file is created
-/// and removed).
+/// and removed). A special file (`is_special`) is written into, not
+/// beside: its folder (`/dev`, `/dev/fd`) need not take new files, and it
+/// is not opened yet (opening a FIFO waits for its reader).
 pub fn check_output(path: &Path) -> Result<Target> {
     let target = resolve(path)?;
+    if is_special(&target) {
+        return Ok(Target {
+            given: path.to_path_buf(),
+            path: target,
+        });
+    }
     if target.is_dir() {
         return Err(io_error(
             path,
@@ -208,10 +234,13 @@ pub fn join_name(dir: &Path, name: &str) -> Result<PathBuf> {
 /// temporary file as it is added (so a command with thousands of outputs
 /// holds neither their bytes nor their file handles), and all are renamed
 /// into place by `commit`. Dropped without `commit` (an error on the way),
-/// the temporary files are removed and no target has changed.
+/// the temporary files are removed and no target has changed. A special
+/// target (a device, a pipe) has no temporary file: its bytes are held and
+/// written into it by `commit`, before the renames.
 #[derive(Default)]
 pub struct Batch {
     staged: Vec<Staged>,
+    special: Vec<(PathBuf, Vec<u8>)>,
 }
 
 struct Staged {
@@ -228,8 +257,13 @@ impl Batch {
     /// Writes `bytes` to a temporary file beside `path` (links followed),
     /// flushed to disk, to be renamed over it by `commit`.
     pub fn add(&mut self, path: &Path, bytes: impl AsRef<[u8]>) -> Result<()> {
-        if self.staged.is_empty() {
+        if self.is_empty() {
             crash_point("before-write");
+        }
+        if is_special(path) {
+            self.special
+                .push((path.to_path_buf(), bytes.as_ref().to_vec()));
+            return Ok(());
         }
         let target = resolve(path)?;
         let mut tmp = temp_in(folder_of(&target)).map_err(|e| Error::io(path, e))?;
@@ -245,12 +279,16 @@ impl Batch {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.staged.is_empty()
+        self.staged.is_empty() && self.special.is_empty()
     }
 
-    /// Renames every file into place, then syncs their folders.
+    /// Writes the special targets (a failure leaves every regular file as
+    /// it was), then renames every file into place and syncs their folders.
     pub fn commit(self) -> Result<()> {
         crash_point("before-rename");
+        for (path, bytes) in &self.special {
+            write_into(path, bytes)?;
+        }
         let mut dirs = std::collections::BTreeSet::new();
         for s in self.staged {
             s.temp
@@ -266,6 +304,20 @@ impl Batch {
         }
         Ok(())
     }
+}
+
+/// Writes into an existing special file: opened for writing as it is (no
+/// truncation, no temporary file, no rename, no change of mode), the
+/// bytes written and flushed. A device that refuses them (`/dev/full`:
+/// no space left) is an error naming the path, exit 74.
+fn write_into(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    f.write_all(bytes)
+        .and_then(|()| f.flush())
+        .map_err(|e| Error::io(path, e))
 }
 
 /// Writes one file whole or not at all.
@@ -384,6 +436,28 @@ mod tests {
         assert!(b.add(&dir.path().join("missing/b.csv"), "b").is_err());
         drop(b);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_device_that_refuses_the_bytes_fails_the_batch_before_any_rename() {
+        use std::os::unix::fs::FileTypeExt;
+        let full = Path::new("/dev/full");
+        if !std::fs::metadata(full).is_ok_and(|m| m.file_type().is_char_device()) {
+            return; // No /dev/full here: nothing to check.
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = Batch::new();
+        b.add(&dir.path().join("a.csv"), "a").unwrap();
+        b.add(full, "b").unwrap();
+        let e = b.commit().unwrap_err();
+        assert_eq!(e.exit_code(), 74, "{e}");
+        assert!(e.to_string().contains("/dev/full"), "{e}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert!(std::fs::metadata(full)
+            .unwrap()
+            .file_type()
+            .is_char_device());
     }
 
     #[test]

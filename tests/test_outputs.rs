@@ -376,3 +376,74 @@ fn a_full_disk_on_standard_error_is_not_a_panic_nor_a_success() {
     // The output itself was written: only the message was lost.
     assert!(lab.path("out.json").exists());
 }
+
+/// Is `p` still what it was: a FIFO, a character device?
+#[cfg(unix)]
+fn file_type(p: &std::path::Path) -> std::fs::FileType {
+    std::fs::symlink_metadata(p).unwrap().file_type()
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_onto_a_fifo_is_written_into_it_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let lab = simple();
+    let fifo = lab.path("out.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // The reader, as `royalty run --output >(wc -c)` has one.
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let (c, err) = code(
+        &lab,
+        &[
+            "run",
+            "--period",
+            "2026-Q1",
+            "--statements",
+            "q1",
+            "--output",
+            "out.fifo",
+        ],
+    );
+    assert_eq!(c, 0, "{err}");
+    assert!(file_type(&fifo).is_fifo(), "the FIFO was replaced");
+    let v: serde_json::Value = serde_json::from_slice(&reader.join().unwrap()).unwrap();
+    assert_eq!(v["period"], "2026-Q1");
+    assert!(
+        !written(&lab).iter().any(|f| f.contains(".royalty-")),
+        "{:?}",
+        written(&lab)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_onto_dev_null_leaves_the_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let null = std::path::Path::new("/dev/null");
+    if !std::fs::metadata(null).is_ok_and(|m| m.file_type().is_char_device()) {
+        return; // No /dev/null on this machine: nothing to check.
+    }
+    let lab = simple();
+    for extra in [&[][..], &["--payments", "/dev/null"][..]] {
+        let mut args = vec![
+            "run",
+            "--period",
+            "2026-Q1",
+            "--statements",
+            "q1",
+            "--output",
+            "/dev/null",
+        ];
+        args.extend(extra);
+        let (c, err) = code(&lab, &args);
+        assert_eq!(c, 0, "{args:?}: {err}");
+        assert!(file_type(null).is_char_device(), "/dev/null was replaced");
+    }
+}

@@ -84,6 +84,11 @@ pub fn check_outputs(paths: &[Option<&Path>]) -> Result<()> {
             ));
         }
         let t = royalty::fsutil::check_output(p)?;
+        // A device or pipe is written into, not replaced: two outputs into
+        // `/dev/null` lose nothing.
+        if royalty::fsutil::is_special(&t.path) {
+            continue;
+        }
         if let Some(other) = seen.iter().find(|o| same_target(&o.path, &t.path)) {
             return Err(Error::Usage(format!(
                 "{} and {} are the same file: give each output its own",
