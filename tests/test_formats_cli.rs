@@ -195,3 +195,54 @@ fn three_canonical_names_do_not_make_a_canonical_statement() {
         "{err}"
     );
 }
+
+/// A statement cut after its header (a truncated download) adds no revenue
+/// as an empty file does: `statement.empty`, a warning `--strict` refuses,
+/// whatever the layout. The headers are the first lines of the fixtures.
+#[test]
+fn a_statement_with_a_header_and_no_row_is_empty_in_every_layout() {
+    let p = Project::new();
+    p.write(
+        "agreements/s.toml",
+        "id = \"s\"\ncurrency = \"USD\"\n[[track]]\nisrc = \"QZAAA2600001\"\n\
+         [[party]]\nid = \"p\"\nname = \"Pat\"\n[rates.p]\nstreaming = \"10%\"\n",
+    );
+    let mut headers = vec![(
+        "canonical.csv",
+        "period,isrc,source,territory,units,amount,currency".to_string(),
+    )];
+    for name in [
+        "distrokid.tsv",
+        "distrokid.csv",
+        "orchard.csv",
+        "tunecore.csv",
+    ] {
+        let text = std::fs::read_to_string(fixture(name)).unwrap();
+        headers.push((name, text.lines().next().unwrap().to_string()));
+    }
+    for (name, header) in &headers {
+        p.write(&format!("st/{name}"), &format!("{header}\n"));
+        let check = |strict: bool| {
+            let mut c = p.cmd();
+            c.args(["check", "--period", "2026-Q1", "--format", "json"])
+                .args(["--agreements", "agreements", "--statements"])
+                .arg(format!("st/{name}"));
+            if strict {
+                c.arg("--strict");
+            }
+            let (code, out, err) = run(&mut c);
+            (code, json(&out), err)
+        };
+        let (c, doc, err) = check(false);
+        assert_eq!(c, 0, "{name}: {err}");
+        let empty = doc["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == "statement.empty")
+            .unwrap_or_else(|| panic!("{name}: no statement.empty in {doc:#}"));
+        assert_eq!(empty["severity"], "warning", "{name}");
+        let (c, _, err) = check(true);
+        assert_eq!(c, 1, "{name}: --strict let it through: {err}");
+    }
+}

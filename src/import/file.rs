@@ -117,7 +117,9 @@ pub fn read_file(
 }
 
 /// A statement with rows, every one of them skipped, adds nothing: said
-/// loudly, since a wrong profile or layout is the likely cause.
+/// loudly, since a wrong profile or layout is the likely cause. So does a
+/// statement with a header and no row at all (a truncated download), as
+/// an empty file does: `statement.empty`, which `--strict` refuses.
 fn finish(mut out: FileOutcome) -> FileOutcome {
     let skipped: u64 = out
         .summary
@@ -126,6 +128,21 @@ fn finish(mut out: FileOutcome) -> FileOutcome {
         .filter(|s| s.kind != SkipKind::Totals)
         .map(|s| s.rows)
         .sum();
+    let said = out
+        .diagnostics
+        .iter()
+        .any(|d| d.is_error() || d.code == "statement.empty");
+    if out.summary.lines == 0 && out.summary.skipped.is_empty() && !said {
+        out.diagnostics.push(
+            Diagnostic::warning(
+                &out.summary.path,
+                0,
+                0,
+                "the statement has a header but no row (a truncated download?): it adds no revenue",
+            )
+            .with_code("statement.empty"),
+        );
+    }
     if out.summary.lines == 0 && skipped > 0 {
         out.diagnostics.push(Diagnostic::warning(
             &out.summary.path,
