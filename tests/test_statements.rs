@@ -150,6 +150,33 @@ fn no_destination_or_unknown_party_is_a_usage_error() {
         .stderr(predicates::str::contains("no party `nobody`"));
 }
 
+/// `--date` dates the statement on or after its period's last day: an
+/// earlier day (a year too early, typed in January) is a usage error
+/// before anything is read, not a statement dated before its revenue.
+#[test]
+fn a_statement_date_before_the_period_ends_is_a_usage_error() {
+    let d = tempfile::tempdir().unwrap();
+    let dated = |date: &str| {
+        royalty(
+            d.path(),
+            &[
+                "statements",
+                "--party",
+                "midnight-drive/ben",
+                "--date",
+                date,
+            ],
+        )
+    };
+    dated("2025-01-01")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--date 2025-01-01 is before the end of 2026-Q1 (2026-03-31)",
+        ));
+    dated("2026-03-31").assert().code(0);
+}
+
 /// The text of every page of a PDF, read back with lopdf.
 fn pdf_text(bytes: &[u8]) -> String {
     let doc = lopdf::Document::load_mem(bytes).expect("a readable PDF");

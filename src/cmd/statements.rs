@@ -29,8 +29,28 @@ pub struct Args {
     #[arg(long, value_name = "AGREEMENT/PARTY")]
     pub party: Option<String>,
     /// The statement date (default: the period's last day; no clock is read).
+    /// Not before the period's last day: a statement covers a period
+    /// that has ended.
     #[arg(long, value_name = "DATE")]
     pub date: Option<jiff::civil::Date>,
+}
+
+/// `--date` is the day the statement is dated and sent (docs/commands.md,
+/// "statements"): a day before the period ends would date it before the
+/// revenue it reports, and move the objection deadline it prints into the
+/// period itself. Refused before anything is read (exit 2).
+fn check_date(a: &Args) -> Result<()> {
+    let (Some(date), Some(period)) = (a.date, a.common.settings()?.period) else {
+        return Ok(());
+    };
+    let end = period.last_day();
+    if date < end {
+        return Err(Error::Usage(format!(
+            "--date {date} is before the end of {period} ({end}): a statement is dated on or after \
+             its period's last day; give --date {end} or later, or leave it out"
+        )));
+    }
+    Ok(())
 }
 
 pub fn exec(a: Args) -> Result<u8> {
@@ -47,6 +67,7 @@ pub fn exec(a: Args) -> Result<u8> {
         }
         royalty::fsutil::check_output_dir(dir)?;
     }
+    check_date(&a)?;
     let prepared = prepare(&a.common, false)?;
     print_warnings(&prepared.loaded.diagnostics);
     let result = prepared.compute()?;
