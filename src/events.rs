@@ -6,7 +6,7 @@
 use crate::codes::Isrc;
 use crate::diag::Diagnostic;
 use crate::limits;
-use crate::money::parse_decimal;
+use crate::money::{decimal_comma, parse_decimal};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -122,7 +122,13 @@ pub fn parse_events(text: &str, file: &Path) -> (Vec<Event>, Vec<Diagnostic>) {
         }
         let value = match parse_decimal(cell("value")) {
             None => {
-                bad("value", "a number (chart position, amount or score)");
+                match decimal_comma(cell("value")) {
+                    Some(dotted) => bad(
+                        "value",
+                        &format!("a number with a decimal point (write {dotted})"),
+                    ),
+                    None => bad("value", "a number (chart position, amount or score)"),
+                }
                 None
             }
             // A chart position is a place from 1 down; any other value an

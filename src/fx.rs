@@ -9,9 +9,9 @@
 //! and an inverse of the same date prefer the direct one (docs/arithmetic.md).
 
 use crate::codes::Currency;
-use crate::diag::{line_col, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::limits;
-use crate::money::parse_decimal;
+use crate::money::{decimal_comma, parse_decimal};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -106,7 +106,9 @@ impl FxTable {
     }
 }
 
-/// Reads `fx.csv`, reporting every bad line.
+/// Reads `fx.csv`, reporting every bad line. Read as CSV (quoted cells
+/// honoured, as a spreadsheet writes them); a rate written with a decimal
+/// comma (`"1,0871"`) is refused with the rate to write instead.
 pub fn parse_fx(text: &str, file: &Path) -> (FxTable, Vec<Diagnostic>) {
     let mut t = FxTable {
         file: Some(file.to_path_buf()),
@@ -114,38 +116,55 @@ pub fn parse_fx(text: &str, file: &Path) -> (FxTable, Vec<Diagnostic>) {
     };
     let mut diags = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let header_ok = lines.next().is_some_and(|(_, h)| {
-        let cols: Vec<String> = h
-            .split(',')
-            .map(|c| c.trim().to_ascii_lowercase())
-            .collect();
-        cols == ["date", "from", "to", "rate"]
-    });
-    if !header_ok && !text.trim().is_empty() {
-        diags.push(Diagnostic::error(
-            file,
-            1,
-            1,
-            "expected the header `date,from,to,rate`",
-        ));
-        return (t, diags);
-    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut header_seen = false;
     let mut seen: BTreeMap<(Date, Currency, Currency), usize> = BTreeMap::new();
-    for (i, l) in lines {
-        let n = i + 1;
-        let cells: Vec<&str> = l.split(',').collect();
-        let col = |k: usize| line_col(l, cells[..k].iter().map(|c| c.len() + 1).sum()).1;
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(Diagnostic::unreadable_csv(file, &e));
+                break;
+            }
+        };
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let pos = rec.position().expect("a record read has a position");
+        let n = pos.line() as usize;
+        if !header_seen {
+            let cols: Vec<String> = rec.iter().map(|c| c.trim().to_ascii_lowercase()).collect();
+            if cols != ["date", "from", "to", "rate"] {
+                diags.push(Diagnostic::error(
+                    file,
+                    n,
+                    1,
+                    "expected the header `date,from,to,rate`",
+                ));
+                return (t, diags);
+            }
+            header_seen = true;
+            continue;
+        }
+        let cells: Vec<&str> = rec.iter().collect();
+        let starts = cell_columns(&text[pos.byte() as usize..]);
+        let col = |k: usize| starts.get(k).copied().unwrap_or(1);
         if cells.len() != 4 {
+            // `0,0067` unquoted: a decimal comma that split the rate in two.
+            let split = (cells.len() == 5)
+                .then(|| decimal_comma(&format!("{},{}", cells[3], cells[4])))
+                .flatten()
+                .map(|dotted| format!(": the rate is written with a decimal comma; write {dotted}"))
+                .unwrap_or_default();
             diags.push(Diagnostic::error(
                 file,
                 n,
                 1,
                 format!(
-                    "expected 4 cells `date,from,to,rate`, found {}",
+                    "expected 4 cells `date,from,to,rate`, found {}{split}",
                     cells.len()
                 ),
             ));
@@ -183,6 +202,19 @@ pub fn parse_fx(text: &str, file: &Path) -> (FxTable, Vec<Diagnostic>) {
             }
         }
         match rate.map(|r| limits::FX_RATE.check(r)) {
+            None if decimal_comma(cells[3]).is_some() => {
+                diags.push(Diagnostic::error(
+                    file,
+                    n,
+                    col(3),
+                    format!(
+                        "rate: `{}` is written with a decimal comma: write {} (a point, no separators)",
+                        cells[3].trim(),
+                        decimal_comma(cells[3]).unwrap_or_default()
+                    ),
+                ));
+                ok = false;
+            }
             None => {
                 diags.push(Diagnostic::error(
                     file,
@@ -222,6 +254,23 @@ pub fn parse_fx(text: &str, file: &Path) -> (FxTable, Vec<Diagnostic>) {
         t.insert(date, from, to, rate);
     }
     (t, diags)
+}
+
+/// The 1-based column (in characters) where each cell of the record at the
+/// start of `rest` begins, commas inside quotes skipped: a message points
+/// at the cell as the user sees it in the file.
+fn cell_columns(rest: &str) -> Vec<usize> {
+    let line = rest.split(['\n', '\r']).next().unwrap_or("");
+    let mut starts = vec![1];
+    let mut quoted = false;
+    for (i, ch) in line.chars().enumerate() {
+        match ch {
+            '"' => quoted = !quoted,
+            ',' if !quoted => starts.push(i + 2),
+            _ => {}
+        }
+    }
+    starts
 }
 
 #[cfg(test)]

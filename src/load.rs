@@ -21,16 +21,23 @@ pub const STATEMENT_EXTENSIONS: [&str; 7] =
 /// outputs and messages.
 pub const STDIN_NAME: &str = "<stdin>";
 
+/// A text input (agreement, fx, events, aggregate) read whole; one that is
+/// not UTF-8 (a file saved as Windows-1252 or Latin-1) is refused at the
+/// line and column of its first bad byte, with what to do about it.
 fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+        let (line, column) = crate::diag::line_col(valid, at);
         Error::one(Diagnostic::error(
             path,
-            0,
-            0,
+            line,
+            column,
             format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
+                "not UTF-8 text: byte 0x{:02X} at line {line}, column {column} (byte offset {at}) is not \
+                 UTF-8; the file was likely saved as Windows-1252 or Latin-1: save it as UTF-8",
+                e.as_bytes()[at]
             ),
         ))
     })

@@ -150,6 +150,18 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
     Decimal::from_str_exact(t).ok()
 }
 
+/// A number written with a decimal comma (`1,0871`, `-0,5`), as a
+/// spreadsheet in many locales writes it: the same number with a point, for
+/// a message that says what to write. `parse_decimal` refuses it, since
+/// `1,000` could as well be a thousand.
+pub fn decimal_comma(s: &str) -> Option<String> {
+    let t = s.trim();
+    let (int, frac) = t.split_once(',')?;
+    let digits = int.strip_prefix(['-', '+']).unwrap_or(int);
+    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    (all_digits(digits) && all_digits(frac)).then(|| format!("{int}.{frac}"))
+}
+
 /// Parses a percentage ("4%", "12.5%") into a fraction (0.04, 0.125).
 pub fn parse_percent(s: &str) -> Option<Decimal> {
     let t = s.trim().strip_suffix('%')?;
@@ -201,6 +213,15 @@ pub fn dec(s: &str) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decimal_comma_is_recognised_and_rewritten_with_a_point() {
+        assert_eq!(decimal_comma(" 1,0871 ").as_deref(), Some("1.0871"));
+        assert_eq!(decimal_comma("-0,5").as_deref(), Some("-0.5"));
+        for not in ["1.0871", "1,2,3", ",5", "5,", "a,b", "1,0e3", ""] {
+            assert_eq!(decimal_comma(not), None, "{not}");
+        }
+    }
 
     #[test]
     fn rounding_is_half_to_even() {

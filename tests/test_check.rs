@@ -625,6 +625,56 @@ fn a_bad_fx_line_is_reported_with_its_place() {
     }
 }
 
+/// A spreadsheet in a decimal-comma locale quotes the rate (`"1,0871"`):
+/// the quotes are honoured (one cell, not two) and the comma refused at the
+/// rate's cell with what to write; a quoted currency is read as any cell.
+#[test]
+fn a_quoted_rate_with_a_decimal_comma_says_what_to_write() {
+    let p = Project::new();
+    p.write("agreements/good.toml", &good_agreement());
+    p.write(
+        "fx.csv",
+        "date,from,to,rate\n2026-03-31,\"GBP\",USD,1.25\n2026-03-31,EUR,USD,\"1,0871\"\n\
+         2026-03-31,JPY,USD,0,0067\n",
+    );
+    let (code, _, err) =
+        run(p
+            .cmd()
+            .args(["check", "--agreements", "agreements", "--fx", "fx.csv"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "fx.csv:3:20: error: rate: `1,0871` is written with a decimal comma: write 1.0871"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("fx.csv:4:1: error:") && err.contains("write 0.0067"),
+        "{err}"
+    );
+    assert_eq!(error_lines(&err).len(), 2, "{err}");
+}
+
+/// An agreement saved as Windows-1252 (`é` as the byte 0xE9) is refused at
+/// the line and column of the byte, with what to do.
+#[test]
+fn an_agreement_not_in_utf8_names_the_line_and_column_of_the_bad_byte() {
+    let p = Project::new();
+    let mut bytes = good_agreement().into_bytes();
+    bytes.extend_from_slice(b"# Caf\xe9 royalties\n");
+    let line = bytes.iter().filter(|&&b| b == b'\n').count();
+    p.write_bytes("agreements/bad.toml", &bytes);
+    let (code, _, err) = run(p.cmd().args(["check", "--agreements", "agreements"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "agreements/bad.toml:{line}:6: error: not UTF-8 text"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("save it as UTF-8"), "{err}");
+}
+
 #[test]
 fn a_bad_project_file_key_is_reported_with_its_place() {
     let p = Project::new();
