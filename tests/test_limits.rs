@@ -322,6 +322,49 @@ fn whatif_numbers_out_of_range_are_refused_not_overflowed() {
     }
 }
 
+/// `--threads` is 1 to 256, or 0 for all cores: help, docs/limits.md and
+/// the parser say the same, and the result is the same whatever the count.
+#[test]
+fn threads_are_0_for_all_cores_or_1_to_256_as_help_says() {
+    let lab = lab_with("[rates.p]\nstreaming = \"10%\"\n");
+    let help = lab.cmd(&["run", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout).replace(char::is_whitespace, " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("1 to 256; 0 (the default): all cores"),
+        "{help}"
+    );
+    let out = |n: &str| {
+        let o = lab
+            .cmd(&[
+                "run",
+                "--period",
+                "2026-Q1",
+                "--statements",
+                "s",
+                "--format",
+                "json",
+                "--threads",
+                n,
+            ])
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            o.stdout,
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (c0, all_cores, err) = out("0");
+    assert_eq!(c0, Some(0), "{err}");
+    let (c1, one, err) = out("1");
+    assert_eq!(c1, Some(0), "{err}");
+    assert_eq!(all_cores, one);
+    let (c, _, err) = out("257");
+    assert_eq!(c, Some(2), "{err}");
+    assert!(err.contains("from 1 to 256, or 0 for all cores"), "{err}");
+}
+
 #[test]
 fn a_reported_total_out_of_range_is_an_input_error() {
     let lab = lab_with("[rates.p]\nphysical = \"10%\"\n");

@@ -37,13 +37,14 @@ fn parse_period(s: &str) -> std::result::Result<Period, String> {
         .ok_or_else(|| format!("`{s}` is not a period; expected 2026-03, 2026-Q1, 2026-H1 or 2026"))
 }
 
-/// A thread count, 1 to 256 (0: all cores): a count drives allocations and
-/// spawns, so it has a bound like every input number (docs/limits.md).
+/// A thread count, 1 to 256, or 0 for all cores (as without the flag): a
+/// count drives allocations and spawns, so it has a bound like every input
+/// number (docs/limits.md).
 fn parse_threads(s: &str) -> std::result::Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(n) if n <= MAX_THREADS => Ok(n),
         _ => Err(format!(
-            "`{s}`: expected a number of threads from 1 to {MAX_THREADS}"
+            "`{s}`: expected a number of threads from 1 to {MAX_THREADS}, or 0 for all cores"
         )),
     }
 }
@@ -86,8 +87,8 @@ pub struct Common {
     /// Spark, docs/scaling.md), added to the statements exactly.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub aggregates: Vec<PathBuf>,
-    /// Threads for reading large statements (default: all cores), 1 to
-    /// 256. The result is the same whatever the number.
+    /// Threads for reading large statements, 1 to 256; 0 (the default):
+    /// all cores. The result is the same whatever the number.
     #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
 }
