@@ -641,8 +641,13 @@ fn opening_balances_start_the_ledger() {
         ],
     );
     // A second opening is refused; a typo in a name is an input error.
-    let (c, _) = code(&lab, &["ledger", "open", "opening.toml"]);
+    let (c, err) = code(&lab, &["ledger", "open", "opening.toml"]);
     assert_eq!(c, 3);
+    assert!(
+        err.contains("already holds opening balances (as of 2025-12-31);")
+            && !err.contains("closed"),
+        "{err}"
+    );
     lab.write(
         "bad.toml",
         "as_of = 2025-12-31\n[agreement.o.party.q]\ncarried = \"1.00\"\n",

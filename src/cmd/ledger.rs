@@ -129,8 +129,9 @@ pub fn exec(a: Args) -> Result<u8> {
             let ledger = store::read(&dir)?;
             if !ledger.entries.is_empty() {
                 return Err(Error::Ledger(format!(
-                    "{} already holds closed periods; opening balances start an empty ledger",
-                    dir.display()
+                    "{} already holds {}; opening balances start an empty ledger",
+                    dir.display(),
+                    held(&ledger.entries)
                 )));
             }
             let record = PeriodRecord {
@@ -149,4 +150,28 @@ pub fn exec(a: Args) -> Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// What a ledger that refuses a second `ledger open` holds, in words:
+/// "opening balances (as of 2025-12-31)", "closed periods (2026-Q1 to
+/// 2026-Q2)", or both.
+fn held(entries: &[store::Entry]) -> String {
+    let mut parts = Vec::new();
+    if let Some(o) = entries.iter().find(|e| e.is_opening()) {
+        parts.push(match &o.record.as_of {
+            Some(d) => format!("opening balances (as of {d})"),
+            None => "opening balances".to_string(),
+        });
+    }
+    let periods: Vec<&str> = entries
+        .iter()
+        .filter(|e| !e.is_opening())
+        .map(|e| e.record.period.as_str())
+        .collect();
+    match periods.as_slice() {
+        [] => {}
+        [one] => parts.push(format!("the closed period {one}")),
+        [first, .., last] => parts.push(format!("closed periods ({first} to {last})")),
+    }
+    parts.join(" and ")
 }
