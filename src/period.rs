@@ -21,6 +21,14 @@ pub struct Period {
 }
 
 impl Period {
+    /// A period as a person types it (`--period`, royalty.toml): any case,
+    /// `2026-q1` as `2026-Q1`. Ledger file names keep the strict form
+    /// (`parse`), so one period has one file name.
+    pub fn parse_typed(s: &str) -> Option<Period> {
+        Period::parse(&s.to_ascii_uppercase())
+    }
+
+    /// A period in its canonical form (`2026-Q1`, upper case).
     pub fn parse(s: &str) -> Option<Period> {
         let s = s.trim();
         let (y, rest) = match s.split_once('-') {
@@ -228,6 +236,9 @@ mod tests {
         for bad in ["2026-13", "2026-Q5", "26-Q1", "2026-h1", "2026-1", ""] {
             assert!(Period::parse(bad).is_none(), "{bad}");
         }
+        assert_eq!(Period::parse_typed("2026-h1"), Period::parse("2026-H1"));
+        assert_eq!(Period::parse_typed(" 2026-q1"), Period::parse("2026-Q1"));
+        assert!(Period::parse_typed("2026-q5").is_none());
     }
 
     #[test]

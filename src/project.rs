@@ -74,7 +74,7 @@ pub fn read_project(path: &Path) -> Result<Settings> {
     })?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let period = match &raw.period {
-        Some(p) => match Period::parse(p.get_ref()) {
+        Some(p) => match Period::parse_typed(p.get_ref()) {
             Some(x) => Some(x),
             None => {
                 let (line, col) = line_col(&text, p.span().start);

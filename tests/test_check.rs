@@ -625,6 +625,41 @@ fn a_bad_fx_line_is_reported_with_its_place() {
     }
 }
 
+/// `--period` in lower case is the period (as agreements take it); the
+/// JSON names the period given even when errors stop its computation, and
+/// says whether it was computed.
+#[test]
+fn check_json_names_the_period_given_in_any_case() {
+    let p = with_statement(GOOD_STATEMENT);
+    let check = |p: &Project| {
+        let (code, out, err) = run(p.cmd().args([
+            "check",
+            "--agreements",
+            "agreements",
+            "--statements",
+            "statements",
+            "--period",
+            "2026-q1",
+            "--format",
+            "json",
+        ]));
+        (code, json(&out), err)
+    };
+    let (code, doc, err) = check(&p);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        (&doc["period"], &doc["computed"]),
+        (&"2026-Q1".into(), &true.into())
+    );
+    p.write("agreements/bad.toml", "id = \"bad\"\n");
+    let (code, doc, err) = check(&p);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        (&doc["period"], &doc["computed"]),
+        (&"2026-Q1".into(), &false.into())
+    );
+}
+
 /// A spreadsheet in a decimal-comma locale quotes the rate (`"1,0871"`):
 /// the quotes are honoured (one cell, not two) and the comma refused at the
 /// rate's cell with what to write; a quoted currency is read as any cell.

@@ -32,8 +32,10 @@ pub struct Args {
 struct CheckJson {
     /// No error (warnings allowed, unless `--strict`).
     ok: bool,
-    /// The period computed too, when one was given.
+    /// The period given (`--period` or royalty.toml), null without one.
     period: Option<royalty::period::Period>,
+    /// Was the period computed too (a period given, the inputs clean)?
+    computed: bool,
     agreements: usize,
     statements: Vec<StatementJson>,
     errors: usize,
@@ -114,7 +116,8 @@ pub fn exec(a: Args) -> Result<u8> {
             "check",
             &CheckJson {
                 ok: errors == 0,
-                period: computed,
+                period: loaded.settings.period,
+                computed: computed.is_some(),
                 agreements: loaded.agreements.len(),
                 statements: loaded
                     .revenue

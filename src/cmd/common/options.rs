@@ -33,7 +33,7 @@ pub fn global() -> Global {
 }
 
 fn parse_period(s: &str) -> std::result::Result<Period, String> {
-    Period::parse(s)
+    Period::parse_typed(s)
         .ok_or_else(|| format!("`{s}` is not a period; expected 2026-03, 2026-Q1, 2026-H1 or 2026"))
 }
 
