@@ -214,7 +214,7 @@ pub enum Error {
     /// Reading or writing a file failed: exit 1 when the path given names
     /// nothing usable (not found, a folder), 74 when the environment failed
     /// (permission, full disk, read-only, a device error); `io_exit_code`.
-    #[error("{path}: {source}")]
+    #[error("{}: {}", .path.display(), io_message(.source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -223,6 +223,17 @@ pub enum Error {
     /// run"): a bug in royalty, never the user's fault.
     #[error("internal check failed (please report this as a bug): {0}")]
     Invariant(String),
+}
+
+/// What an I/O failure says after its path: a file that is not there
+/// reads "no such file or folder" whichever file it is (a project file, an
+/// agreement folder, a statement), not the system's "No such file or
+/// directory (os error 2)"; other failures keep the system's words.
+pub fn io_message(e: &std::io::Error) -> String {
+    match (e.kind(), e.raw_os_error()) {
+        (std::io::ErrorKind::NotFound, Some(_)) => "no such file or folder".into(),
+        _ => e.to_string(),
+    }
 }
 
 fn render(d: &[Diagnostic]) -> String {

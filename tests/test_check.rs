@@ -660,6 +660,24 @@ fn check_json_names_the_period_given_in_any_case() {
     );
 }
 
+/// A missing `--project` file reads as any missing input does.
+#[test]
+fn a_missing_project_file_says_no_such_file_as_other_inputs_do() {
+    let p = Project::new();
+    for args in [
+        &["--project", "nope.toml"][..],
+        &["--agreements", "nope"][..],
+    ] {
+        let (code, _, err) = run(p.cmd().arg("check").args(args));
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(
+            err.contains("nope") && err.contains(": no such file or folder"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("os error"), "{args:?}: {err}");
+    }
+}
+
 /// A spreadsheet in a decimal-comma locale quotes the rate (`"1,0871"`):
 /// the quotes are honoured (one cell, not two) and the comma refused at the
 /// rate's cell with what to write; a quoted currency is read as any cell.

@@ -294,10 +294,11 @@ pub fn render_error(e: &Error) -> String {
         Error::Busy(m) => format!("royalty: busy: {m}"),
         Error::Io { path, source } => {
             let shown = common::shown(path);
+            let what = royalty::diag::io_message(source);
             if royalty::diag::io_exit_code(source) == royalty::diag::exit::IO {
-                format!("royalty: I/O error: {}: {source}", shown.display())
+                format!("royalty: I/O error: {}: {what}", shown.display())
             } else {
-                format!("{}: {source}", shown.display())
+                format!("{}: {what}", shown.display())
             }
         }
         other => format!("{other}"),
