@@ -386,6 +386,50 @@ fn a_float_where_a_decimal_string_is_required() {
     );
 }
 
+/// Several mistakes in one agreement are reported in one run, in the
+/// file's order: a float (which once stopped reading) does not hide the
+/// others.
+#[test]
+fn every_field_error_of_an_agreement_is_reported_in_one_run() {
+    let p = with_agreement(
+        "id = \"Multi-Deal\"\ncurrency = \"USD\"\nsigned = \"2026/01/15\"\n\
+         [[track]]\nisrc = \"QZTST2600001\"\n\
+         [[party]]\nid = \"p\"\n[[party]]\nid = \"q\"\n\
+         [rates.p]\nstreaming = 0.1\n[rates.q]\nstreaming = \"5\"\n\
+         [payout]\nminimum = 25.5\n",
+    );
+    let err = assert_input_error(
+        &p,
+        &[
+            "agreements/bad.toml:1:6: error: agreement id `Multi-Deal`",
+            "agreements/bad.toml:3:10: error: `signed`: expected a date such as 2026-01-15",
+            "agreements/bad.toml:11:13: error: found the float 0.1",
+            "agreements/bad.toml:13:13: error: rates.q.streaming: expected a percentage",
+            "agreements/bad.toml:15:11: error: found the float 25.5",
+        ],
+    );
+    let lines = error_lines(&err);
+    assert_eq!(lines.len(), 5, "{err}");
+    let mut sorted = lines.clone();
+    sorted.sort_by_key(|l| l.split(':').nth(1).unwrap().parse::<u32>().unwrap());
+    assert_eq!(lines, sorted, "not in the file's order");
+}
+
+/// `signed = 2026/01/15` stops TOML itself (one error); the parser's
+/// "string values must be quoted" gets a hint of how dates are written.
+#[test]
+fn a_date_toml_cannot_read_gets_a_hint() {
+    let p = with_bad_agreement("signed = 2026/01/15\n");
+    let err = assert_input_error(
+        &p,
+        &[
+            "agreements/bad.toml:7:10: error:",
+            "dates are written year-month-day, 2026-01-15",
+        ],
+    );
+    assert_eq!(error_lines(&err).len(), 1, "{err}");
+}
+
 #[test]
 fn a_float_payout_minimum() {
     // Line 14: `minimum = 25.0`, column 11.

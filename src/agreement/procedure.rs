@@ -23,11 +23,16 @@ fn at<T>(out: &mut Problems, v: &S<T>, msg: impl Into<String>) {
 
 /// A whole, non-negative number ("90" or 90).
 fn whole(out: &mut Problems, v: &S<RawNum>, what: &str) -> Option<u32> {
+    if let Some(msg) = v.get_ref().float_error() {
+        at(out, v, msg);
+        return None;
+    }
     let n = match v.get_ref() {
         RawNum::Int(i) => u32::try_from(*i).ok(),
         RawNum::Text(t) => {
             crate::money::parse_decimal(t).and_then(|d| crate::limits::count(d, u32::MAX))
         }
+        RawNum::Float(_) => None,
     };
     if n.is_none() {
         at(

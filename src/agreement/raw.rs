@@ -248,11 +248,48 @@ pub struct RawPayout {
 }
 
 /// A number as the contract allows it: a string ("4%", "5000.00", "0.10/unit")
-/// or an integer. A float is refused at its place: it cannot hold 0.1 exactly.
+/// or an integer. A float is refused at its place: it cannot hold 0.1
+/// exactly. It is kept (as its text, never as a number) so that reading
+/// goes on and every other problem of the file is reported in the same run;
+/// stage two refuses it where the value is read (`RawNum::float_error`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawNum {
     Text(String),
     Int(i64),
+    Float(String),
+}
+
+thread_local! {
+    /// Floats read on this thread since the last `take_floats`: the loader
+    /// checks that each one was refused where it is read, so a float in a
+    /// value no part of stage two looks at still fails the file.
+    static FLOATS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many floats were read on this thread since the last call.
+pub fn take_floats() -> usize {
+    FLOATS.with(|f| f.replace(0))
+}
+
+impl RawNum {
+    /// Why a float is refused, with the percentage it most likely meant
+    /// (0.04 -> "4%"); none for a string or an integer.
+    pub fn float_error(&self) -> Option<String> {
+        let RawNum::Float(text) = self else {
+            return None;
+        };
+        let pct = rust_decimal::Decimal::from_str_exact(text)
+            .map(|d| {
+                (d * rust_decimal::Decimal::ONE_HUNDRED)
+                    .normalize()
+                    .to_string()
+            })
+            .unwrap_or_else(|_| text.clone());
+        Some(format!(
+            "found the float {text}, expected a decimal string such as \"{text}\" or \"{pct}%\": \
+             money and rates are never floats (docs/agreements.md)"
+        ))
+    }
 }
 
 impl<'de> Deserialize<'de> for RawNum {
@@ -275,20 +312,9 @@ impl<'de> Deserialize<'de> for RawNum {
                     .map_err(|_| E::custom("whole number too large"))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawNum, E> {
-                // Refused, never used: only its text goes into the message,
-                // with the percentage it most likely meant (0.04 -> "4%").
-                let text = v.to_string();
-                let pct = rust_decimal::Decimal::from_str_exact(&text)
-                    .map(|d| {
-                        (d * rust_decimal::Decimal::ONE_HUNDRED)
-                            .normalize()
-                            .to_string()
-                    })
-                    .unwrap_or_else(|_| text.clone());
-                Err(E::custom(format!(
-                    "found the float {text}, expected a decimal string such as \"{text}\" or \"{pct}%\": \
-                     money and rates are never floats (docs/agreements.md)"
-                )))
+                // Kept as text for its message only, never used as a number.
+                FLOATS.with(|f| f.set(f.get() + 1));
+                Ok(RawNum::Float(v.to_string()))
             }
         }
         d.deserialize_any(V)

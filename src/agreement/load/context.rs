@@ -45,11 +45,27 @@ impl Ctx<'_> {
         parsed
     }
 
+    /// Is `v` a float? Then it is refused here, at its place, with the
+    /// string it most likely meant; the caller reports nothing more.
+    pub(super) fn float(&mut self, v: &S<RawNum>) -> bool {
+        match v.get_ref().float_error() {
+            Some(msg) => {
+                self.err_at(v, msg);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// A plain decimal ("5000.00" or an integer).
     pub(super) fn decimal(&mut self, v: &S<RawNum>, what: &str) -> Option<Decimal> {
+        if self.float(v) {
+            return None;
+        }
         let d = match v.get_ref() {
             RawNum::Int(i) => Some(Decimal::from(*i)),
             RawNum::Text(t) => parse_decimal(t),
+            RawNum::Float(_) => None,
         };
         if d.is_none() {
             self.err_at(
@@ -70,7 +86,7 @@ impl Ctx<'_> {
         r: &Range,
     ) -> Option<Decimal> {
         let written = match v.get_ref() {
-            RawNum::Text(t) => t.trim().to_string(),
+            RawNum::Text(t) | RawNum::Float(t) => t.trim().to_string(),
             RawNum::Int(i) => i.to_string(),
         };
         self.ranged_at(v.span(), &written, what, d, r)
@@ -162,9 +178,12 @@ impl Ctx<'_> {
 
     /// A percentage string ("4%").
     pub(super) fn percent(&mut self, v: &S<RawNum>, what: &str) -> Option<Decimal> {
+        if self.float(v) {
+            return None;
+        }
         let d = match v.get_ref() {
             RawNum::Text(t) => parse_percent(t),
-            RawNum::Int(_) => None,
+            RawNum::Int(_) | RawNum::Float(_) => None,
         };
         if d.is_none() {
             self.err_at(

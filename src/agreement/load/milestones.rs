@@ -140,9 +140,12 @@ pub(super) fn milestones(
                 let Some(s) = cx.source(src, v.span()) else {
                     continue;
                 };
+                if cx.float(v) {
+                    continue;
+                }
                 let inc = match v.get_ref() {
                     RawNum::Text(t) => Rate::parse(t),
-                    RawNum::Int(_) => None,
+                    RawNum::Int(_) | RawNum::Float(_) => None,
                 };
                 match inc {
                     Some(r) => {

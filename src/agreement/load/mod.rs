@@ -33,28 +33,70 @@ mod terms;
 pub use across::across_agreements;
 
 /// Reads and validates one agreement from its text. Pure: no I/O.
+/// A syntax error stops reading (one error); every other problem of the
+/// file is collected in the same run, floats included.
 pub fn load_agreement_str(text: &str, file: &Path) -> Result<Agreement, Vec<Diagnostic>> {
+    crate::agreement::raw::take_floats();
     let raw: RawAgreement = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
-            let msg = e.message().trim().replace('\n', " ");
+            let mut msg = e.message().trim().replace('\n', " ");
+            if let Some(hint) = e.span().and_then(|s| date_hint(&text[s.start..])) {
+                msg.push_str(&hint);
+            }
             return Err(vec![
                 Diagnostic::error(file, line, col, msg).with_code("agreement.syntax")
             ]);
         }
     };
+    let floats = crate::agreement::raw::take_floats();
     let mut cx = Ctx {
         text,
         file,
         diags: Vec::new(),
     };
     let a = validate(raw, &mut cx);
+    // Every float is refused where its value is read; one no part of the
+    // loader read must still fail the file, never pass as a number.
+    let refused = cx
+        .diags
+        .iter()
+        .filter(|d| d.message.starts_with("found the float"))
+        .count();
+    // In the file's order, whichever part of the loader found them.
+    cx.diags.sort_by_key(|d| (d.line, d.column));
+    if floats > refused {
+        cx.diags.push(Diagnostic::error(
+            file,
+            0,
+            0,
+            "a number is written as a float: money and rates are decimal strings such as \"0.1\" or \"10%\" (docs/agreements.md)",
+        ));
+    }
     if cx.diags.iter().any(Diagnostic::is_error) {
         Err(cx.diags)
     } else {
         a.ok_or(cx.diags)
     }
+}
+
+/// A hint for a date TOML cannot read (`2026/01/15`, `15.01.2026`): the
+/// parser only says the value is not quoted, which misleads.
+fn date_hint(at: &str) -> Option<String> {
+    let token: String = at
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-'))
+        .collect();
+    let parts: Vec<&str> = token.split(['/', '.', '-']).collect();
+    let date_like = parts.len() == 3
+        && token.contains(['/', '.'])
+        && parts
+            .iter()
+            .all(|p| (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+    date_like.then(|| {
+        format!(" (`{token}` looks like a date: dates are written year-month-day, 2026-01-15)")
+    })
 }
 
 /// Reads every agreement file, validates each, then the checks across

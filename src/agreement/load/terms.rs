@@ -160,9 +160,12 @@ fn terms(raw: &TermsInput, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
                     let Some(source) = cx.source(src, v.span()) else {
                         continue;
                     };
+                    if cx.float(v) {
+                        continue;
+                    }
                     let rate = match v.get_ref() {
                         RawNum::Text(s) => Rate::parse(s),
-                        RawNum::Int(_) => None,
+                        RawNum::Int(_) | RawNum::Float(_) => None,
                     };
                     let what = format!("rates.{pid}.{src}");
                     match rate.map(|r| cx.rate_in(v, &what, r)) {
