@@ -405,6 +405,7 @@ fn every_field_error_of_an_agreement_is_reported_in_one_run() {
             "agreements/bad.toml:3:10: error: `signed`: expected a date such as 2026-01-15",
             "agreements/bad.toml:11:13: error: found the float 0.1",
             "agreements/bad.toml:13:13: error: rates.q.streaming: expected a percentage",
+            "(`5` has no unit: \"5%\" or \"5/unit\"?)",
             "agreements/bad.toml:15:11: error: found the float 25.5",
         ],
     );

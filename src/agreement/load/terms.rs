@@ -170,11 +170,29 @@ fn terms(raw: &TermsInput, parties: &[Party], cx: &mut Ctx) -> Option<Terms> {
                     let what = format!("rates.{pid}.{src}");
                     match rate.map(|r| cx.rate_in(v, &what, r)) {
                         Some(Some(Rate::Share(x))) => {
-                            t.rates[pi][source.index()] = Some(RateTerm::Share { num: x, den: Decimal::ONE })
+                            t.rates[pi][source.index()] = Some(RateTerm::Share {
+                                num: x,
+                                den: Decimal::ONE,
+                            })
                         }
-                        Some(Some(Rate::PerUnit(x))) => t.rates[pi][source.index()] = Some(RateTerm::PerUnit(x)),
+                        Some(Some(Rate::PerUnit(x))) => {
+                            t.rates[pi][source.index()] = Some(RateTerm::PerUnit(x))
+                        }
                         Some(None) => {}
-                        None => cx.err_at(v, format!("{what}: expected a percentage (\"4%\") or an amount per unit (\"0.10/unit\")")),
+                        None => {
+                            // `"5"` or `5`: a bare number, most likely a percentage.
+                            let bare = match v.get_ref() {
+                                RawNum::Text(t) => {
+                                    crate::money::parse_decimal(t).map(|_| t.trim().to_string())
+                                }
+                                RawNum::Int(i) => Some(i.to_string()),
+                                RawNum::Float(_) => None,
+                            };
+                            let hint = bare
+                                .map(|n| format!(" (`{n}` has no unit: \"{n}%\" or \"{n}/unit\"?)"))
+                                .unwrap_or_default();
+                            cx.err_at(v, format!("{what}: expected a percentage (\"4%\") or an amount per unit (\"0.10/unit\"){hint}"))
+                        }
                     }
                 }
             }
