@@ -81,6 +81,42 @@ fn a_bonus_is_paid_once_and_recouped_where_the_agreement_says() {
     assert_eq!(q2["agreements"][0]["bonuses"], "250.00");
 }
 
+/// `reconcile` in a period that pays bonuses: the roll-forward counts them
+/// (it failed with exit 70 without), and the JSON shows `bonus` per row.
+#[test]
+fn reconcile_rolls_the_ledger_forward_with_bonuses() {
+    let l = tempfile::tempdir().unwrap();
+    let out = royalty(l.path(), "Q1", &["reconcile", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["ledger"], "ok");
+    let rows = r["roll_forward"].as_array().unwrap();
+    let cy = rows.iter().find(|x| x["party"] == "cy").unwrap();
+    assert_eq!(cy["bonus"], "500.00");
+    assert_eq!(cy["paid"], "700.00");
+    assert_eq!(cy["ok"], true);
+    let ava = rows.iter().find(|x| x["party"] == "ava").unwrap();
+    assert_eq!(ava["bonus"], "300.00");
+    assert_eq!(ava["recouped"], "400.00");
+    assert_eq!(ava["ok"], true);
+    let table = royalty(l.path(), "Q1", &["reconcile", "--format", "table"])
+        .output()
+        .unwrap();
+    assert!(table.status.success());
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(table.contains("Ledger roll-forward: ok"), "{table}");
+    assert!(
+        table.contains("opening + earned + adjusted + bonus"),
+        "{table}"
+    );
+}
+
 #[test]
 fn the_bonus_is_its_own_line_everywhere() {
     let l = tempfile::tempdir().unwrap();

@@ -50,7 +50,7 @@ fn conservation_holds_and_files_are_totalled() {
     assert!(text.contains("Conservation: ok"), "{text}");
     assert!(
         text.contains(
-            "midnight-drive/ben USD: 0.00 + 625.65 + 0.00 - 0.00 - 0.00 - 475.49 - 150.16 = 0.00  ok"
+            "midnight-drive/ben USD: 0.00 + 625.65 + 0.00 + 0.00 - 0.00 - 0.00 - 475.49 - 150.16 = 0.00  ok"
         ),
         "{text}"
     );
@@ -167,4 +167,21 @@ fn disputes_bind_objection_days_after_the_period_end() {
         run("2026-07-01")["disputes"][0]["status"],
         "binding since 2026-06-29"
     );
+}
+
+/// A failed check is a bug (exit 70) and prints no document, in either
+/// format: the error names what failed (docs/arithmetic.md, "Invariants").
+#[test]
+fn a_failed_check_prints_nothing() {
+    let l = tempfile::tempdir().unwrap();
+    for format in ["json", "table"] {
+        let out = royalty(l.path(), &["reconcile", "--format", format])
+            .env("ROYALTY_FAULT", "reconcile")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(70), "{format}");
+        assert!(out.stdout.is_empty(), "{format}: printed a document");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("roll-forward"), "{err}");
+    }
 }

@@ -4,7 +4,8 @@
 //!
 //! Exit codes: 0 when everything agrees; 1 when a distributor's total
 //! differs (`--expect`): the statements given do not match what was
-//! reported, an input problem; 70 if the roll-forward fails (a bug).
+//! reported, an input problem; 70 if conservation or the roll-forward
+//! fails (a bug), and then nothing is printed.
 
 use super::common::{prepare_with, print_warnings, Common, LoadOptions, OutputArgs};
 use royalty::diag::{Error, Result};
@@ -55,7 +56,7 @@ pub fn exec(a: Args) -> Result<u8> {
     )?;
     print_warnings(&prepared.loaded.diagnostics);
     let result = prepared.compute()?;
-    let r = reconcile::reconcile(
+    let mut r = reconcile::reconcile(
         &result,
         &prepared.loaded.agreements,
         &reconcile::Inputs {
@@ -65,16 +66,28 @@ pub fn exec(a: Args) -> Result<u8> {
             per_file: &prepared.loaded.per_file,
         },
     );
+    // Debug builds only: `ROYALTY_FAULT=reconcile` fails the roll-forward,
+    // so a test can see what a failed check prints (nothing).
+    if royalty::fsutil::fault("reconcile") {
+        r.ledger = "FAILED";
+        if let Some(x) = r.roll_forward.first_mut() {
+            x.ok = false;
+        }
+    }
+    // A failed check is a bug: nothing is printed, the error names what
+    // failed (docs/arithmetic.md, "Invariants").
+    let failed = reconcile::failures(&r);
+    if !failed.is_empty() {
+        return Err(Error::Invariant(format!(
+            "reconciliation failed: {}",
+            failed.join("; ")
+        )));
+    }
     let text = match format {
         Format::Json => reconcile::json(&r, &prepared.loaded.problems()),
         _ => reconcile::text(&r),
     };
     a.out.emit(&text)?;
-    if r.ledger != "ok" || r.conservation != "ok" {
-        return Err(Error::Invariant(
-            "reconciliation failed: see the FAILED lines above".into(),
-        ));
-    }
     if r.differences > 0 {
         say!(
             "royalty: {} difference{} against the distributor's totals",

@@ -6,9 +6,11 @@
 //!   with its amount), and these add up to the file's own total;
 //! - conservation: per agreement, revenue = parties' earned + label retained;
 //!   per currency, statement totals = matched + unmatched + out-of-term;
-//! - the ledger roll-forward per party: opening balance + earned - recouped -
-//!   forfeited - paid - withheld = closing balance, where a balance is what
-//!   the ledger holds for the party (carried + reserves + gated + unvested);
+//! - the ledger roll-forward per party: opening balance + earned +
+//!   adjusted + bonus - recouped - forfeited - paid - withheld = closing
+//!   balance, where a balance is what the ledger holds for the party
+//!   (carried + reserves + gated + unvested + held for disputes); every
+//!   term is the engine's own flow, never recomputed here;
 //! - differences against the totals a distributor reported (`--expect`);
 //! - open disputes: statements bind `objection_days` after the period end
 //!   (`[dispute]`). No wall clock is read (outputs are
@@ -139,6 +141,9 @@ pub struct RollForward {
     /// Dispute adjustments credited (negative: recovered): the label's
     /// money, beyond the split (docs/arithmetic.md, step 8b).
     pub adjusted: Money,
+    /// Milestone bonuses paid this period: the label's money, beyond the
+    /// split, paid with the period (docs/arithmetic.md, step 8).
+    pub bonus: Money,
     pub recouped: Money,
     pub forfeited: Money,
     pub paid: Money,
@@ -370,6 +375,7 @@ pub fn reconcile(r: &PeriodResult, agreements: &[Agreement], i: &Inputs) -> Reco
                 close,
                 f.earned,
                 f.adjusted,
+                f.bonus,
                 f.recouped,
                 f.forfeited,
                 f.paid,
@@ -385,13 +391,18 @@ pub fn reconcile(r: &PeriodResult, agreements: &[Agreement], i: &Inputs) -> Reco
                 opening: open,
                 earned: f.earned,
                 adjusted: f.adjusted,
+                bonus: f.bonus,
                 recouped: f.recouped,
                 forfeited: f.forfeited,
                 paid: f.paid,
                 withheld: f.withheld,
                 held: f.held,
                 closing: close,
-                ok: open + f.earned + f.adjusted - f.recouped - f.forfeited - f.paid - f.withheld
+                ok: open + f.earned + f.adjusted + f.bonus
+                    - f.recouped
+                    - f.forfeited
+                    - f.paid
+                    - f.withheld
                     == close,
             });
         }
@@ -441,6 +452,51 @@ pub fn reconcile(r: &PeriodResult, agreements: &[Agreement], i: &Inputs) -> Reco
         releases: crate::report::releases::totals(r),
         releases_text: crate::report::releases::text(r),
     }
+}
+
+/// The checks that failed, one line each, for the error of a failed
+/// reconciliation (a bug: no document is printed, so the error says it).
+pub fn failures(r: &Reconciliation) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in r.files.iter().filter(|f| f.ties_out == "FAILED") {
+        out.push(format!("{}: control totals do not tie out", f.file));
+    }
+    for a in r.agreements.iter().filter(|a| !a.ok) {
+        out.push(format!(
+            "{} {}: revenue {} != earned {} + label retained {}",
+            a.agreement, a.currency, a.revenue, a.parties_earned, a.label_retained
+        ));
+    }
+    for c in r.currencies.iter().filter(|c| !c.ok) {
+        out.push(format!(
+            "{}: statements {} != matched {} + unmatched {} + out of term {}",
+            c.currency, c.statements, c.matched, c.unmatched, c.out_of_term
+        ));
+    }
+    for t in r.releases.iter().filter(|t| !t.ok) {
+        out.push(format!("release rows in {}: do not tie out", t.currency));
+    }
+    for x in r.roll_forward.iter().filter(|x| !x.ok) {
+        out.push(format!(
+            "{}/{} {}: roll-forward {} + {} + {} + {} - {} - {} - {} - {} != {}",
+            x.agreement,
+            x.party,
+            x.currency,
+            x.opening,
+            x.earned,
+            x.adjusted,
+            x.bonus,
+            x.recouped,
+            x.forfeited,
+            x.paid,
+            x.withheld,
+            x.closing
+        ));
+    }
+    if out.is_empty() && (r.conservation != "ok" || r.ledger != "ok") {
+        out.push("conservation or roll-forward".into());
+    }
+    out
 }
 
 pub fn json(r: &Reconciliation, problems: &[crate::diag::Problem]) -> String {

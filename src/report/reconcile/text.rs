@@ -96,19 +96,20 @@ pub fn text(r: &Reconciliation) -> String {
     out.push_str(&r.releases_text);
     let _ = writeln!(
         out,
-        "\nLedger roll-forward: {} (opening + earned + adjusted - recouped - forfeited - paid - withheld = closing; a balance includes what disputes hold)",
+        "\nLedger roll-forward: {} (opening + earned + adjusted + bonus - recouped - forfeited - paid - withheld = closing; a balance includes what disputes hold)",
         r.ledger
     );
     for x in &r.roll_forward {
         let _ = writeln!(
             out,
-            "  {}/{} {}: {} + {} + {} - {} - {} - {} - {} = {}  {}",
+            "  {}/{} {}: {} + {} + {} + {} - {} - {} - {} - {} = {}  {}",
             x.agreement,
             x.party,
             x.currency,
             x.opening,
             x.earned,
             x.adjusted,
+            x.bonus,
             x.recouped,
             x.forfeited,
             x.paid,
