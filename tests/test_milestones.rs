@@ -391,3 +391,35 @@ fn bad_events_are_placed() {
         assert!(err.contains(want), "expected `{want}` in: {err}");
     }
 }
+
+/// A retroactive catch-up belongs to no track: the statement lists it in
+/// both tables, so each adds up to the party's earned total
+/// (docs/arithmetic.md, "Parts of a total").
+#[test]
+fn a_catch_up_is_a_row_of_both_statement_tables() {
+    let (lab, _, q2) = two_periods("retroactive");
+    assert_eq!(q2["payouts"][0]["earned"], "400.00");
+    let out = lab
+        .cmd(&[
+            "statements",
+            "--party",
+            "tiers/p",
+            "--period",
+            "2026-Q2",
+            "--statements",
+            "q2",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    let tracks = md.split("## Earnings by track").nth(1).unwrap();
+    let tracks = tracks.split("\n## ").next().unwrap();
+    // The track's 320.00 (4,000.00 at 8%), then the catch-up's 80.00.
+    assert!(
+        tracks.ends_with(
+            "| 320.00 |\n| 100k catch-up (earlier periods, no track) | | physical | 8,000.00 | | +1% | 80.00 |\n"
+        ),
+        "{tracks}"
+    );
+}

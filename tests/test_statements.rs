@@ -216,3 +216,120 @@ fn the_pdf_statement_reads_back_with_its_payment() {
         ])
     );
 }
+
+/// Cents of a Markdown table cell ("1,635.47", "**625.65**", "-3.10").
+fn cell_cents(cell: &str) -> i64 {
+    let t: String = cell
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-' || *c == '.')
+        .collect();
+    let (int, frac) = t.split_once('.').unwrap_or_else(|| panic!("{cell}"));
+    let int: i64 = int.trim_start_matches('-').parse().unwrap();
+    let v = int * 100 + frac.parse::<i64>().unwrap();
+    if t.starts_with('-') {
+        -v
+    } else {
+        v
+    }
+}
+
+/// The last cell of each body row of the table under `heading`, and the
+/// total row's (if any).
+fn column(md: &str, heading: &str) -> (Vec<i64>, Option<i64>) {
+    let section = md.split(heading).nth(1).unwrap_or("");
+    let section = section.split("\n## ").next().unwrap();
+    let (mut parts, mut total) = (Vec::new(), None);
+    for line in section.lines().filter(|l| l.starts_with("| ")) {
+        let last = line
+            .trim_end_matches('|')
+            .rsplit('|')
+            .next()
+            .unwrap()
+            .trim();
+        if line.starts_with("| source ")
+            || line.starts_with("| track ")
+            || line.starts_with("| ---")
+        {
+            continue;
+        } else if line.starts_with("| **total**") {
+            total = Some(cell_cents(last));
+        } else {
+            parts.push(cell_cents(last));
+        }
+    }
+    (parts, total)
+}
+
+/// Each table's rows add up to its party's earned total, to the cent, in
+/// every statement of both bundled periods (docs/arithmetic.md, "Parts of
+/// a total"): rounding each row alone left ben's sources at 625.66 and his
+/// tracks at 625.64 for a total of 625.65.
+#[test]
+fn the_rows_of_each_table_add_up_to_the_total() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    for (period, statements) in [
+        ("2026-Q1", "samples/2026-Q1"),
+        ("2026-Q2", "samples/2026-Q2"),
+    ] {
+        let run = royalty(
+            d.path(),
+            &[
+                "run",
+                "--period",
+                period,
+                "--statements",
+                statements,
+                "--format",
+                "json",
+            ],
+        )
+        .output()
+        .unwrap();
+        let run: Value = serde_json::from_slice(&run.stdout).unwrap();
+        let dir = out.join(period);
+        royalty(
+            d.path(),
+            &[
+                "statements",
+                "--period",
+                period,
+                "--statements",
+                statements,
+                "--output",
+                dir.to_str().unwrap(),
+            ],
+        )
+        .assert()
+        .success();
+        for row in run["payouts"].as_array().unwrap() {
+            let name = format!(
+                "{}--{}.md",
+                row["agreement"].as_str().unwrap(),
+                row["party"].as_str().unwrap()
+            );
+            let md = std::fs::read_to_string(dir.join(&name)).unwrap();
+            let earned = cell_cents(row["earned"].as_str().unwrap());
+            let (sources, total) = column(&md, "## Earnings by source");
+            if let Some(total) = total {
+                assert_eq!(total, earned, "{period} {name}");
+                assert_eq!(
+                    sources.iter().sum::<i64>(),
+                    earned,
+                    "{period} {name} sources"
+                );
+            }
+            let (tracks, _) = column(&md, "## Earnings by track");
+            if !tracks.is_empty() {
+                assert_eq!(tracks.iter().sum::<i64>(), earned, "{period} {name} tracks");
+            }
+        }
+    }
+    // The case of the report: ben's rows, each within a cent of its own
+    // rounding (streaming's exact 218.8262 shows 218.82: larger remainders took the cents).
+    let ben = std::fs::read_to_string(out.join("2026-Q1/midnight-drive--ben.md")).unwrap();
+    assert_eq!(
+        column(&ben, "## Earnings by source"),
+        (vec![21882, 999, 5083, 669, 33932], Some(62565))
+    );
+}

@@ -17,24 +17,52 @@ use crate::money::Money;
 pub fn allocate(total: &Exact, parts: &[Exact]) -> Result<Vec<Money>, TooLarge> {
     let label = total - &parts.iter().sum::<Exact>();
     let all: Vec<&Exact> = parts.iter().chain([&label]).collect();
-    let target = total.round_cents();
-    let floors: Vec<Exact> = all.iter().map(|p| p.floor_cents()).collect();
-    let remainder: Vec<Exact> = all.iter().zip(&floors).map(|(p, f)| *p - f).collect();
+    largest_remainder(&total.round_cents(), &all)
+}
+
+/// Apportions `target` (whole cents) over exact `parts` by the largest
+/// remainder: every part floored to cents, then the cents still missing one
+/// by one to the largest fractional remainders, ties in the order given.
+/// The result always sums to `target`. When `target` is within a cent of
+/// the parts' exact sum (its rounding, or step 5's figure), at most one
+/// cent is added per part, so each differs from its own rounding by at
+/// most a cent. Step 5 uses it, and so does every document that shows the
+/// parts of a rounded total (docs/arithmetic.md, "Parts of a total").
+pub fn largest_remainder(target: &Exact, parts: &[&Exact]) -> Result<Vec<Money>, TooLarge> {
+    let floors: Vec<Exact> = parts.iter().map(|p| p.floor_cents()).collect();
+    let remainder: Vec<Exact> = parts.iter().zip(&floors).map(|(p, f)| *p - f).collect();
     let given: Exact = floors.iter().sum();
     let mut out = floors
         .iter()
         .map(Exact::to_money)
         .collect::<Result<Vec<Money>, TooLarge>>()?;
-    // Each remainder is under a cent and they sum to target - given, a
-    // whole number of cents: so `missing` is between 0 and the parts' count.
-    let missing = ((target - given) * Exact::int(100)).to_decimal()?;
-    let missing = usize::try_from(missing.mantissa()).unwrap_or(0);
+    if out.is_empty() {
+        return Ok(out);
+    }
+    // Each remainder is under a cent and they sum to target - given: so,
+    // for a target within a cent of the sum, `missing` is between 0 and
+    // the parts' count. Any other target still adds up: every part takes
+    // the whole cents of an equal share (negative: gives them back), and
+    // the rest goes by remainder.
+    let too_large = || TooLarge(target.to_string());
+    let missing = ((target - &given) * Exact::int(100))
+        .round_dp(0)
+        .to_decimal()?;
+    let missing = i64::try_from(missing.mantissa()).map_err(|_| too_large())?;
+    let n = i64::try_from(out.len()).map_err(|_| too_large())?;
+    let (each, rest) = (missing.div_euclid(n), missing.rem_euclid(n));
+    if each != 0 {
+        let share = Money(rust_decimal::Decimal::new(each, 2));
+        for m in &mut out {
+            *m += share;
+        }
+    }
     // Largest remainder first; a stable sort keeps the given order on ties.
-    let mut order: Vec<usize> = (0..all.len()).collect();
+    let mut order: Vec<usize> = (0..out.len()).collect();
     order.sort_by(|&a, &b| remainder[b].cmp(&remainder[a]));
     let cent = Money(rust_decimal::Decimal::new(1, 2));
-    for k in 0..missing {
-        out[order[k % order.len()]] += cent;
+    for &k in order.iter().take(usize::try_from(rest).unwrap_or(0)) {
+        out[k] += cent;
     }
     Ok(out)
 }
@@ -105,5 +133,18 @@ mod tests {
         let m = |s: &str| Money(dec(s));
         let out = allocate(&x("-1.00"), &[x("-0.333"), x("-0.333")]).unwrap();
         assert_eq!(out, vec![m("-0.33"), m("-0.33"), m("-0.34")]);
+    }
+
+    #[test]
+    fn any_target_is_apportioned_and_adds_up() {
+        let m = |s: &str| Money(dec(s));
+        let (a, b, c) = (x("1.004"), x("2.006"), x("3.001"));
+        // Within a cent of the sum: at most a cent added, largest first.
+        let out = largest_remainder(&x("6.02"), &[&a, &b, &c]).unwrap();
+        assert_eq!(out, vec![m("1.01"), m("2.01"), m("3.00")]);
+        // A cent under the floors: taken from the smallest remainder.
+        let out = largest_remainder(&x("5.99"), &[&a, &b, &c]).unwrap();
+        assert_eq!(out, vec![m("1.00"), m("2.00"), m("2.99")]);
+        assert!(largest_remainder(&x("0"), &[]).unwrap().is_empty());
     }
 }

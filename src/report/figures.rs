@@ -41,6 +41,17 @@ pub fn cents(x: &Exact) -> String {
     amount(Money(x.approx(2)))
 }
 
+/// The parts of a rounded total as shown: `total` apportioned over the
+/// exact parts by the largest remainder (docs/arithmetic.md, "Parts of a
+/// total"), so the parts shown add up to the total shown. Every document
+/// that shows a total with its parts (statements, dashboard) goes through
+/// here. A figure too large for an amount cannot reach a document (the
+/// engine refuses it first); should one, each part is rounded alone.
+pub fn apportion(total: Money, parts: &[&Exact]) -> Vec<Money> {
+    crate::engine::allocate::largest_remainder(&Exact::money(total), parts)
+        .unwrap_or_else(|_| parts.iter().map(|p| Money(p.approx(2))).collect())
+}
+
 /// "1,200,000".
 pub fn count(n: i64) -> String {
     group(&n.to_string())
@@ -60,5 +71,54 @@ mod tests {
         assert_eq!(count(-1000), "-1,000");
         assert_eq!(thousands(dec("4000000.25")), "4,000,000.25");
         assert_eq!(cents(&Exact::parse("1/3").unwrap()), "0.33");
+    }
+
+    /// Exact parts from integer numerators over a denominator (a 1/7
+    /// has no finite decimal, a 3/400 sits on half a cent).
+    fn parts_of(nums: &[i64], den: i64) -> Vec<Exact> {
+        nums.iter()
+            .map(|n| Exact::int(*n) / Exact::int(den))
+            .collect()
+    }
+
+    #[test]
+    fn parts_add_up_to_the_total_shown() {
+        // Three thirds of 1.00: 0.33 each would show 0.99.
+        let parts = parts_of(&[100, 100, 100], 300);
+        let refs: Vec<&Exact> = parts.iter().collect();
+        let shown = apportion(Money(dec("1.00")), &refs);
+        assert_eq!(shown.iter().copied().sum::<Money>(), Money(dec("1.00")));
+        assert_eq!(shown[0], Money(dec("0.34")), "ties go to the first");
+    }
+
+    proptest::proptest! {
+        /// For any exact parts, and a total that is their sum rounded
+        /// half-to-even or step 5's figure (floored, maybe one cent more),
+        /// the parts shown sum to the total shown and each is within a
+        /// cent of its own rounding.
+        #[test]
+        fn shown_parts_sum_to_the_total(
+            nums in proptest::collection::vec(-2_000_000i64..2_000_000, 1..12),
+            den in proptest::sample::select(vec![1i64, 3, 7, 400, 1000, 86_400]),
+            which in 0u8..3,
+        ) {
+            let parts = parts_of(&nums, den);
+            let sum: Exact = parts.iter().sum();
+            let total = match which {
+                0 => sum.round_cents(),
+                1 => sum.floor_cents(),
+                _ => sum.floor_cents() + Exact::parse("0.01").unwrap(),
+            };
+            let total = total.to_money().unwrap();
+            let refs: Vec<&Exact> = parts.iter().collect();
+            let shown = apportion(total, &refs);
+            proptest::prop_assert_eq!(shown.len(), parts.len());
+            proptest::prop_assert_eq!(shown.iter().copied().sum::<Money>(), total);
+            for (m, p) in shown.iter().zip(&parts) {
+                let own = p.round_cents().to_money().unwrap();
+                let off = (m.0 - own.0).abs();
+                proptest::prop_assert!(off <= dec("0.01"), "{m} vs {own} ({p})");
+            }
+        }
     }
 }

@@ -100,7 +100,7 @@ pub fn render(d: &StatementDoc) -> String {
                 "<div class=\"row\"><span class=\"label\">{}</span><div class=\"track\"><div class=\"bar\" style=\"width:{}%\"></div></div><span class=\"value\">{} {c}</span></div>",
                 s.source.name(),
                 s.width,
-                cents(&s.earnings)
+                amount(s.shown)
             );
         }
         let _ = writeln!(o, "</div>");
@@ -113,7 +113,7 @@ pub fn render(d: &StatementDoc) -> String {
                     cents(&s.receipts),
                     count(s.units),
                     esc(&s.rates.join("; ")),
-                    cents(&s.earnings),
+                    amount(s.shown),
                 ]
             })
             .collect();
@@ -123,7 +123,7 @@ pub fn render(d: &StatementDoc) -> String {
                 cents(&x.base),
                 String::new(),
                 esc(&format!("+{} ({} catch-up)", x.rate, x.milestone)),
-                cents(&x.earnings),
+                amount(x.shown),
             ]);
         }
         rows.push(vec![
@@ -148,13 +148,13 @@ pub fn render(d: &StatementDoc) -> String {
         );
         let _ = writeln!(
             o,
-            "<p class=\"small\">The total is the exact sum ({}) rounded once to the cent (docs/arithmetic.md, step 5).</p>",
+            "<p class=\"small\">The total is the exact sum ({}) rounded once to the cent (docs/arithmetic.md, step 5); the rows share it out to the cent by the largest remainder, so they add up to it.</p>",
             d.earned_exact
         );
     }
     if !d.tracks.is_empty() {
         let _ = writeln!(o, "<h2>Earnings by track</h2>");
-        let rows: Vec<Vec<String>> = d
+        let mut rows: Vec<Vec<String>> = d
             .tracks
             .iter()
             .map(|t| {
@@ -165,10 +165,21 @@ pub fn render(d: &StatementDoc) -> String {
                     cents(&t.receipts),
                     count(t.units),
                     esc(&t.rates.join("; ")),
-                    cents(&t.earnings),
+                    amount(t.shown),
                 ]
             })
             .collect();
+        for x in &d.catch_ups {
+            rows.push(vec![
+                format!("{} catch-up (earlier periods, no track)", esc(&x.milestone)),
+                String::new(),
+                x.source.name().to_string(),
+                cents(&x.base),
+                String::new(),
+                esc(&format!("+{}", x.rate)),
+                amount(x.shown),
+            ]);
+        }
         table(
             &mut o,
             &[

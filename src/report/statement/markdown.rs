@@ -57,7 +57,7 @@ pub fn render(d: &StatementDoc) -> String {
                 cents(&s.receipts),
                 count(s.units),
                 s.rates.join("; "),
-                cents(&s.earnings)
+                amount(s.shown)
             );
         }
         for x in &d.catch_ups {
@@ -68,13 +68,13 @@ pub fn render(d: &StatementDoc) -> String {
                 cents(&x.base),
                 x.rate,
                 x.milestone,
-                cents(&x.earnings)
+                amount(x.shown)
             );
         }
         let _ = writeln!(o, "| **total** | | | | **{}** |\n", amount(d.earned));
         let _ = writeln!(
             o,
-            "The total is the exact sum ({}) rounded once to the cent (docs/arithmetic.md, step 5).\n",
+            "The total is the exact sum ({}) rounded once to the cent (docs/arithmetic.md, step 5); the rows share it out to the cent by the largest remainder, so they add up to it.\n",
             d.earned_exact
         );
         let _ = writeln!(o, "```text");
@@ -85,7 +85,7 @@ pub fn render(d: &StatementDoc) -> String {
                 "{:<12} {:<25} {} {c}",
                 s.source.name(),
                 bar,
-                cents(&s.earnings)
+                amount(s.shown)
             );
         }
         let _ = writeln!(o, "```\n");
@@ -107,7 +107,18 @@ pub fn render(d: &StatementDoc) -> String {
                 cents(&t.receipts),
                 count(t.units),
                 t.rates.join("; "),
-                cents(&t.earnings)
+                amount(t.shown)
+            );
+        }
+        for x in &d.catch_ups {
+            let _ = writeln!(
+                o,
+                "| {} catch-up (earlier periods, no track) | | {} | {} | | +{} | {} |",
+                md(&x.milestone),
+                x.source.name(),
+                cents(&x.base),
+                x.rate,
+                amount(x.shown)
             );
         }
         let _ = writeln!(o);

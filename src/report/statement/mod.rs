@@ -72,6 +72,9 @@ pub struct SourceRow {
     /// Each rate that applied, with what it came from.
     pub rates: Vec<String>,
     pub earnings: Exact,
+    /// The earnings as shown: the party's `earned` apportioned over the
+    /// sources and catch-ups (`figures::apportion`), so the rows add up.
+    pub shown: Money,
     /// Bar width, whole percent of the largest source (0 for a negative one).
     pub width: u32,
 }
@@ -86,6 +89,9 @@ pub struct TrackRow {
     pub units: i64,
     pub rates: Vec<String>,
     pub earnings: Exact,
+    /// As shown: what the catch-ups leave of `earned`, apportioned over
+    /// the tracks, so the track table adds up to `earned` too.
+    pub shown: Money,
 }
 
 /// A retroactive milestone's catch-up: earned on earlier periods' revenue.
@@ -96,6 +102,9 @@ pub struct CatchUpRow {
     pub base: Exact,
     pub rate: String,
     pub earnings: Exact,
+    /// As shown, apportioned with the sources (and shown alike under the
+    /// tracks, where a catch-up belongs to no track).
+    pub shown: Money,
 }
 
 #[derive(Clone, Debug)]
@@ -267,6 +276,38 @@ fn push_unique(v: &mut Vec<String>, s: String) {
     }
 }
 
+/// Shares the party's rounded `earned` out over the rows shown, so that
+/// each table adds up to it (docs/arithmetic.md, "Parts of a total"):
+/// sources and catch-ups together; then the tracks share what the
+/// catch-ups leave (a catch-up belongs to no track and is shown alike in
+/// both tables).
+fn show_parts(
+    earned: Money,
+    sources: &mut [SourceRow],
+    catch_ups: &mut [CatchUpRow],
+    tracks: &mut [TrackRow],
+) {
+    let parts: Vec<&Exact> = sources
+        .iter()
+        .map(|s| &s.earnings)
+        .chain(catch_ups.iter().map(|c| &c.earnings))
+        .collect();
+    let shown = super::figures::apportion(earned, &parts);
+    let (of_sources, of_catch_ups) = shown.split_at(sources.len());
+    for (s, m) in sources.iter_mut().zip(of_sources) {
+        s.shown = *m;
+    }
+    for (c, m) in catch_ups.iter_mut().zip(of_catch_ups) {
+        c.shown = *m;
+    }
+    let left = earned - of_catch_ups.iter().copied().sum::<Money>();
+    let parts: Vec<&Exact> = tracks.iter().map(|t| &t.earnings).collect();
+    let shown = super::figures::apportion(left, &parts);
+    for (t, m) in tracks.iter_mut().zip(shown) {
+        t.shown = m;
+    }
+}
+
 /// Builds the statement of party `pi` of agreement `ai`; `None` when the
 /// engine has no result for it.
 pub fn build(r: &PeriodResult, cx: &Context, ai: usize, pi: usize) -> Option<StatementDoc> {
@@ -285,6 +326,7 @@ pub fn build(r: &PeriodResult, cx: &Context, ai: usize, pi: usize) -> Option<Sta
                 base: l.base.clone(),
                 rate: super::origin::rate_text(&l.rate),
                 earnings: l.exact.clone(),
+                shown: Money::ZERO,
             });
             continue;
         }
@@ -298,6 +340,7 @@ pub fn build(r: &PeriodResult, cx: &Context, ai: usize, pi: usize) -> Option<Sta
             units: ar.units.get(&l.source).copied().unwrap_or_default(),
             rates: Vec::new(),
             earnings: Exact::zero(),
+            shown: Money::ZERO,
             width: 0,
         });
         push_unique(&mut row.rates, rate_with_origin(a, l));
@@ -338,6 +381,7 @@ pub fn build(r: &PeriodResult, cx: &Context, ai: usize, pi: usize) -> Option<Sta
             units: 0,
             rates: Vec::new(),
             earnings: Exact::zero(),
+            shown: Money::ZERO,
         });
         let groups = seen.entry(key).or_default();
         if !groups.contains(&(l.terms, l.currency)) {
@@ -348,6 +392,9 @@ pub fn build(r: &PeriodResult, cx: &Context, ai: usize, pi: usize) -> Option<Sta
         push_unique(&mut row.rates, rate_with_origin(a, l));
         row.earnings += &l.exact;
     }
+
+    let mut tracks: Vec<TrackRow> = tracks.into_values().collect();
+    show_parts(p.flows.earned, &mut sources, &mut catch_ups, &mut tracks);
 
     let statement_date = cx.date.unwrap_or_else(|| r.period.last_day());
     let releases = r
@@ -407,7 +454,7 @@ pub fn build(r: &PeriodResult, cx: &Context, ai: usize, pi: usize) -> Option<Sta
         currency: a.currency,
         reference: super::payments::reference(r.period, &a.id, &p.id),
         sources,
-        tracks: tracks.into_values().collect(),
+        tracks,
         catch_ups,
         earned_exact: p.earned_exact.clone(),
         earned: p.flows.earned,

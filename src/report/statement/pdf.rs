@@ -267,7 +267,7 @@ pub fn render(d: &StatementDoc) -> Vec<u8> {
             w.bar(
                 s.source.name(),
                 s.width,
-                &format!("{} {c}", cents(&s.earnings)),
+                &format!("{} {c}", amount(s.shown)),
             );
         }
         w.y -= LINE * 0.4;
@@ -289,7 +289,7 @@ pub fn render(d: &StatementDoc) -> Vec<u8> {
                     s.source.name().into(),
                     cents(&s.receipts),
                     count(s.units),
-                    cents(&s.earnings),
+                    amount(s.shown),
                 ],
                 false,
             );
@@ -303,7 +303,7 @@ pub fn render(d: &StatementDoc) -> Vec<u8> {
                     format!("{} (earlier)", x.source.name()),
                     cents(&x.base),
                     String::new(),
-                    cents(&x.earnings),
+                    amount(x.shown),
                 ],
                 false,
             );
@@ -324,7 +324,7 @@ pub fn render(d: &StatementDoc) -> Vec<u8> {
         );
         w.para(
             &format!(
-                "The total is the exact sum ({}) rounded once to the cent (docs/arithmetic.md, step 5).",
+                "The total is the exact sum ({}) rounded once to the cent (docs/arithmetic.md, step 5); the rows share it out to the cent by the largest remainder, so they add up to it.",
                 d.earned_exact
             ),
             8.0,
@@ -362,11 +362,27 @@ pub fn render(d: &StatementDoc) -> Vec<u8> {
                     r.source.name().into(),
                     cents(&r.receipts),
                     count(r.units),
-                    cents(&r.earnings),
+                    amount(r.shown),
                 ],
                 false,
             );
             w.para(&format!("    rates: {}", r.rates.join("; ")), 8.0);
+            w.y -= LINE * 0.3;
+        }
+        for x in &d.catch_ups {
+            w.row(
+                &t,
+                &[
+                    format!("{} catch-up", x.milestone),
+                    "no track".into(),
+                    x.source.name().into(),
+                    cents(&x.base),
+                    String::new(),
+                    amount(x.shown),
+                ],
+                false,
+            );
+            w.para(&format!("    rate: +{} (earlier periods)", x.rate), 8.0);
             w.y -= LINE * 0.3;
         }
     }
