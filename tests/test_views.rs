@@ -153,6 +153,81 @@ fn dashboard_is_one_self_contained_page() {
     );
 }
 
+/// Cents of an amount as shown ("5,695.29", "-600.00").
+fn cents_of(s: &str) -> i64 {
+    let t: String = s.chars().filter(|c| *c != ',').collect();
+    let neg = t.starts_with('-');
+    let (int, frac) = t.trim_start_matches('-').split_once('.').unwrap();
+    let v = int.parse::<i64>().unwrap() * 100 + frac.parse::<i64>().unwrap();
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+
+/// The revenue bars draw the engine's figures: a refund is a segment
+/// below zero, not left out, and each bar's segments add up to the
+/// period's revenue as `run` gives it (docs/arithmetic.md, "Parts of a
+/// total"). Drawn before: harbour-lights 2026-Q2 as 6,295.29 without its
+/// -600.00 sync refund, and 2026-Q1 as 11,149.98 for a revenue of
+/// 11,149.97.
+#[test]
+fn dashboard_bars_add_up_to_the_engine_revenue() {
+    let l = tempfile::tempdir().unwrap();
+    let q1 = out(&mut royalty(
+        l.path(),
+        &["close", "--period", "2026-Q1", "--format", "json"],
+    ));
+    let q2 = out(&mut royalty(
+        l.path(),
+        &[
+            "run",
+            "--period",
+            "2026-Q2",
+            "--statements",
+            "samples/2026-Q2",
+            "--format",
+            "json",
+        ],
+    ));
+    let html = dashboard(
+        l.path(),
+        &["--period", "2026-Q2", "--statements", "samples/2026-Q2"],
+    );
+    let revenue = |doc: &str, id: &str| -> i64 {
+        let v: serde_json::Value = serde_json::from_str(doc).unwrap();
+        let a = v["agreements"].as_array().unwrap();
+        let a = a.iter().find(|a| a["agreement"] == id).unwrap();
+        cents_of(a["revenue"].as_str().unwrap())
+    };
+    let sync = "<title>2026-Q2 (open) sync: -600.00 EUR</title>";
+    assert!(html.contains(sync), "the refund is drawn");
+    assert!(html.contains(">5,695.29</text>") && !html.contains(">6,295.29</text>"));
+    assert!(html.contains(">11,149.97</text>") && !html.contains(">11,149.98</text>"));
+    for id in [
+        "city-of-echoes",
+        "harbour-lights",
+        "midnight-drive",
+        "northern-soul-vinyl",
+    ] {
+        let chart = html.split(&format!("<title>{id} (")).nth(1).unwrap();
+        let chart = chart.split("</svg>").next().unwrap();
+        for (period, doc) in [("2026-Q1 ", &q1), ("2026-Q2 (open) ", &q2)] {
+            let sum: i64 = chart
+                .split(&format!("<title>{period}"))
+                .skip(1)
+                .map(|seg| {
+                    let seg = seg.split("</title>").next().unwrap();
+                    let amount = seg.split(": ").nth(1).unwrap();
+                    cents_of(amount.split(' ').next().unwrap())
+                })
+                .sum();
+            assert_eq!(sum, revenue(doc, id), "{id} {period}");
+        }
+    }
+}
+
 #[test]
 fn dashboard_milestone_progress_in_words() {
     let l = tempfile::tempdir().unwrap();

@@ -42,7 +42,8 @@ pub struct History {
     /// (period, closed?) in order; the last is the current one.
     pub periods: Vec<(String, bool)>,
     pub sources: Vec<Source>,
-    /// values[period][source], cents.
+    /// values[period][source], cents: the period's rounded revenue
+    /// apportioned over its sources (returns negative), so they add up.
     pub values: Vec<Vec<Money>>,
 }
 
@@ -102,6 +103,19 @@ fn cents(x: &Exact) -> Money {
     Money(x.approx(2))
 }
 
+/// A period's revenue per source as the bars show it: `total` (the
+/// engine's rounded revenue) apportioned over the sources' exact revenue,
+/// returns included, so the segments add up to the total on the card
+/// (docs/arithmetic.md, "Parts of a total").
+fn bar_parts(sources: &[Source], by_source: &BTreeMap<Source, Exact>, total: Money) -> Vec<Money> {
+    let zero = Exact::zero();
+    let parts: Vec<&Exact> = sources
+        .iter()
+        .map(|s| by_source.get(s).unwrap_or(&zero))
+        .collect();
+    crate::report::figures::apportion(total, &parts)
+}
+
 /// Each agreement's revenue per source in each closed period before
 /// `period`, from the ledger's lifetime totals (this minus the previous).
 fn closed_history(
@@ -150,12 +164,25 @@ pub fn build(i: &Inputs) -> Dashboard {
         t.1 += ar.parties.iter().map(|p| p.flows.paid).sum::<Money>();
         t.2 += ar.label_retained - ar.bonuses();
 
-        let mut periods: Vec<(String, BTreeMap<Source, Exact>)> =
-            closed_history(i.ledger, r.period, &a.id);
-        periods.push((r.period.to_string(), ar.revenue_by_source.clone()));
+        // Each period's total: a closed one's revenue is its exact change
+        // of lifetime revenue rounded once (step 5), this one's is the
+        // engine's `revenue`.
+        let mut periods: Vec<(String, BTreeMap<Source, Exact>, Money)> =
+            closed_history(i.ledger, r.period, &a.id)
+                .into_iter()
+                .map(|(p, m)| {
+                    let total = cents(&m.values().sum::<Exact>());
+                    (p, m, total)
+                })
+                .collect();
+        periods.push((
+            r.period.to_string(),
+            ar.revenue_by_source.clone(),
+            ar.revenue,
+        ));
         let mut sources: Vec<Source> = periods
             .iter()
-            .flat_map(|(_, m)| m.keys().copied())
+            .flat_map(|(_, m, _)| m.keys().copied())
             .collect();
         sources.sort();
         sources.dedup();
@@ -165,17 +192,12 @@ pub fn build(i: &Inputs) -> Dashboard {
             currency: a.currency,
             values: periods
                 .iter()
-                .map(|(_, m)| {
-                    sources
-                        .iter()
-                        .map(|s| m.get(s).map(cents).unwrap_or_default())
-                        .collect()
-                })
+                .map(|(_, m, total)| bar_parts(&sources, m, *total))
                 .collect(),
             periods: periods
                 .iter()
                 .enumerate()
-                .map(|(k, (p, _))| {
+                .map(|(k, (p, _, _))| {
                     (
                         p.clone(),
                         k + 1 < periods.len() || i.ledger.closed(r.period).is_some(),

@@ -51,14 +51,39 @@ pub fn short(d: Decimal) -> String {
 }
 
 /// Stacked bars: one bar per category (a period), one segment per series
-/// (a source), with a legend. `values[category][series]`; negative
-/// segments (returns) are drawn as zero and shown in the tooltip.
+/// (a source), with a legend. `values[category][series]` are the parts of
+/// the category's total as shown (`figures::apportion`): positive segments
+/// stack up from the zero line, negative ones (returns, refunds) down from
+/// it, and the label over the bar is the net total, so the bar says what
+/// the period's revenue is, not what its positive sources are.
 pub struct Stacked<'a> {
     pub title: &'a str,
     pub unit: &'a str,
     pub categories: &'a [String],
     pub series: &'a [(String, usize)],
     pub values: &'a [Vec<Decimal>],
+}
+
+/// The axis of stacked bars: a tick step, and how many steps above and
+/// below zero. Without negative values, four steps up to a nice maximum.
+fn stacked_axis(up: Decimal, down: Decimal) -> (Decimal, u32, u32) {
+    let top = nice_max(up.max(down));
+    let step = top / Decimal::from(4);
+    let steps = |v: Decimal| (v / step).ceil().to_u32().unwrap_or(4);
+    if down.is_zero() {
+        (step, 4, 0)
+    } else {
+        (step, steps(up), steps(down).max(1))
+    }
+}
+
+/// A bar's net total over it: an amount to the cent, or short when huge.
+fn bar_total(d: Decimal) -> String {
+    if d.abs() >= Decimal::from(1_000_000) {
+        short(d)
+    } else {
+        crate::report::figures::amount(crate::money::Money(d))
+    }
 }
 
 pub fn stacked(c: &Stacked) -> String {
@@ -73,15 +98,27 @@ pub fn stacked(c: &Stacked) -> String {
     let height = top + h + 62.0;
     let mut s = Svg::new(width, height);
     s.text(left, 18.0, c.title, 13.0, Anchor::Start, true, INK);
-    let totals: Vec<Decimal> = c
+    let sum = |v: &Vec<Decimal>, neg: bool| -> Decimal {
+        v.iter().filter(|x| x.is_sign_negative() == neg).sum()
+    };
+    let up = c
         .values
         .iter()
-        .map(|v| v.iter().filter(|x| x.is_sign_positive()).sum())
-        .collect();
-    let max = nice_max(totals.iter().copied().max().unwrap_or_default());
-    for k in 0..=4 {
-        let v = max * Decimal::from(k) / Decimal::from(4);
-        let y = top + h - h * px(v) / px(max);
+        .map(|v| sum(v, false))
+        .max()
+        .unwrap_or_default();
+    let down = c
+        .values
+        .iter()
+        .map(|v| -sum(v, true))
+        .max()
+        .unwrap_or_default();
+    let (step, above, below) = stacked_axis(up, down);
+    let span = px(step) * f64::from(above + below);
+    let y_of = |v: Decimal| top + h - h * (px(v) + px(step) * f64::from(below)) / span;
+    for k in 0..=(above + below) {
+        let v = step * (Decimal::from(k) - Decimal::from(below));
+        let y = y_of(v);
         s.line(left, y, left + plot_w, y, GRID, 1.0, false);
         s.text(
             left - 6.0,
@@ -95,27 +132,38 @@ pub fn stacked(c: &Stacked) -> String {
     }
     for (i, cat) in c.categories.iter().enumerate() {
         let x = left + gap + i as f64 * (bar_w + gap);
-        let mut y = top + h;
+        let (mut pos, mut neg) = (Decimal::ZERO, Decimal::ZERO);
         for (j, (name, colour)) in c.series.iter().enumerate() {
             let v = c.values[i].get(j).copied().unwrap_or_default();
-            if v.is_sign_negative() || v.is_zero() {
+            if v.is_zero() {
                 continue;
             }
-            let hh = h * px(v) / px(max);
-            y -= hh;
+            // A segment spans from the stack's edge to the edge plus v.
+            let edge = if v.is_sign_negative() {
+                &mut neg
+            } else {
+                &mut pos
+            };
+            let (from, to) = (*edge, *edge + v);
+            *edge = to;
+            let (y0, y1) = (y_of(from), y_of(to));
             s.rect_titled(
                 x,
-                y,
+                y0.min(y1),
                 bar_w,
-                hh,
+                (y1 - y0).abs(),
                 source_colour(*colour),
-                &format!("{cat} {name}: {} {}", thousands(v.round_dp(2)), c.unit),
+                &format!(
+                    "{cat} {name}: {} {}",
+                    crate::report::figures::amount(crate::money::Money(v)),
+                    c.unit
+                ),
             );
         }
         s.text(
             x + bar_w / 2.0,
-            y - 4.0,
-            &short(totals[i]),
+            y_of(pos) - 4.0,
+            &bar_total(pos + neg),
             10.0,
             Anchor::Middle,
             false,
@@ -288,5 +336,32 @@ mod tests {
         assert_eq!(short(dec("20000000")), "20M");
         assert_eq!(short(dec("2500")), "2,500");
         assert_eq!(short(dec("1250000")), "1.25M");
+    }
+
+    #[test]
+    fn stacked_bars_have_room_below_zero_for_returns() {
+        // Positive only: four steps up to the nice maximum, as ever.
+        assert_eq!(stacked_axis(dec("6295.29"), dec("0")), (dec("2500"), 4, 0));
+        // A 600.00 refund: steps of the same size below zero.
+        assert_eq!(
+            stacked_axis(dec("6295.29"), dec("600")),
+            (dec("2500"), 3, 1)
+        );
+        // Only returns: nothing above zero.
+        assert_eq!(stacked_axis(dec("0"), dec("30")), (dec("12.5"), 0, 3));
+    }
+
+    #[test]
+    fn a_negative_segment_is_drawn_and_the_label_is_the_net_total() {
+        let svg = stacked(&Stacked {
+            title: "t",
+            unit: "EUR",
+            categories: &["2026-Q2".to_string()],
+            series: &[("streaming".into(), 0), ("sync".into(), 4)],
+            values: &[vec![dec("6295.29"), dec("-600.00")]],
+        });
+        assert!(svg.contains("2026-Q2 sync: -600.00 EUR"), "{svg}");
+        assert!(svg.contains(">5,695.29</text>"), "{svg}");
+        assert!(!svg.contains(">6,295.29</text>"), "{svg}");
     }
 }
