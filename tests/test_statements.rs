@@ -333,3 +333,58 @@ fn the_rows_of_each_table_add_up_to_the_total() {
         (vec![21882, 999, 5083, 669, 33932], Some(62565))
     );
 }
+
+/// A deficit carried forward has one sign in every format: returns that
+/// take back more than the period earns leave -15.00, carried to the next
+/// period, shown as "+15.00" on that step so the column adds up (it read
+/// "−-15.00" in Markdown and HTML, "--15.00" in the PDF).
+#[test]
+fn a_deficit_carried_forward_has_one_sign() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    std::fs::create_dir_all(dir.join("agreements")).unwrap();
+    std::fs::create_dir_all(dir.join("q3")).unwrap();
+    std::fs::write(
+        dir.join("agreements/returns.toml"),
+        "id = \"returns\"\ncurrency = \"USD\"\n[[track]]\nisrc = \"QZAAA2600001\"\n\
+         [[party]]\nid = \"jo\"\n[rates.jo]\nstreaming = \"5%\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("q3/s.csv"),
+        "period,isrc,source,territory,units,amount,currency\n\
+         2026-07,QZAAA2600001,streaming,US,-1000,-300.00,USD\n",
+    )
+    .unwrap();
+    let statement = |format: &str| {
+        let out = Command::cargo_bin("royalty")
+            .unwrap()
+            .current_dir(dir)
+            .args(["statements", "--party", "returns/jo", "--format", format])
+            .args(["--agreements", "agreements", "--statements", "q3"])
+            .args(["--period", "2026-Q3", "--ledger", "ledger"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let md = String::from_utf8(statement("md")).unwrap();
+    assert!(
+        md.contains("| Earned | -15.00 |\n| Deficit carried to the next period | +15.00 |\n| Payable | 0.00 |"),
+        "{md}"
+    );
+    let html = String::from_utf8(statement("html")).unwrap();
+    assert!(
+        html.contains("<td>Deficit carried to the next period</td><td class=\"n\">+15.00</td>"),
+        "{html}"
+    );
+    let pdf = pdf_text(&statement("pdf"));
+    assert!(pdf.contains("+15.00"), "{pdf}");
+    for text in [&md, &html, &pdf] {
+        assert!(!text.contains("−-") && !text.contains("--15"), "{text}");
+    }
+}

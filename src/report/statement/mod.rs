@@ -204,25 +204,30 @@ fn step_label(s: &str) -> &'static str {
     }
 }
 
-/// A deduction that is negative this period gives back what it held.
-fn release_label(s: &str) -> Option<&'static str> {
+/// A deduction that is negative this period gives back what it held, or
+/// (a deficit carried forward) leaves the negative balance to later
+/// periods instead of this payment.
+fn release_label(s: &str) -> &'static str {
     match s {
-        "held" => Some("Released from the dispute hold"),
-        "gated" => Some("Released by the record-one gate"),
-        "unvested" => Some("Released as it vested"),
-        _ => None,
+        "held" => "Released from the dispute hold",
+        "gated" => "Released by the record-one gate",
+        "unvested" => "Released as it vested",
+        "carried_out" => "Deficit carried to the next period",
+        other => step_label(other),
     }
 }
 
 /// The steps shown: the non-zero ones, and always earned, payable and paid.
-/// A deduction that is negative (a hold released) is shown as an addition.
+/// A deduction that is negative (a hold released, a deficit carried
+/// forward) is shown as an addition of its size, so every amount has one
+/// sign and the column adds up ("−-14.50" read as a typo).
 fn steps(steps: &[Step]) -> Vec<StepRow> {
     steps
         .iter()
         .filter(|s| !s.amount.is_zero() || matches!(s.step, "earned" | "payable" | "paid"))
-        .map(|s| match release_label(s.step) {
-            Some(label) if s.effect == "-" && s.amount.is_negative() => StepRow {
-                label,
+        .map(|s| match s.effect {
+            "-" if s.amount.is_negative() => StepRow {
+                label: release_label(s.step),
                 sign: "+",
                 amount: -s.amount,
             },
