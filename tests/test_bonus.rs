@@ -390,3 +390,26 @@ bonus.cy = "125.00"
         }
     }
 }
+
+/// `whatif`'s table has a bonus column when a bonus is paid on either side.
+#[test]
+fn whatif_shows_the_bonus_in_its_own_column() {
+    let l = tempfile::tempdir().unwrap();
+    let out = royalty(
+        l.path(),
+        "Q1",
+        &["whatif", "--streams", "1", "--format", "table"],
+    )
+    .env_remove("COLUMNS")
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t = String::from_utf8(out.stdout).unwrap();
+    assert!(t.lines().nth(2).unwrap().contains(" bonus ┆"), "{t}");
+    let cy = t.lines().find(|l| l.contains("┆ cy ")).unwrap();
+    assert!(cy.contains("┆ 500.00 ┆"), "{t}");
+}

@@ -223,3 +223,45 @@ fn a_new_deal_may_not_take_a_signed_agreements_tracks() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("which `midnight-drive` covers over the same dates"));
 }
+
+/// The table shows what the JSON has and docs/commands.md lists: `paid`
+/// beside `payable`, so withholding is visible (ben's 30% in the bundled
+/// label); and it folds to the terminal's width as `run`'s table does.
+#[test]
+fn the_table_shows_paid_and_fits_the_terminal() {
+    let l = tempfile::tempdir().unwrap();
+    let args = [
+        "whatif",
+        "--streams",
+        "10M",
+        "--agreement",
+        "midnight-drive",
+        "--format",
+        "table",
+    ];
+    let wide = royalty(l.path(), &args)
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap();
+    assert!(wide.status.success());
+    let wide = String::from_utf8(wide.stdout).unwrap();
+    let header = wide.lines().nth(2).unwrap();
+    assert!(
+        header.contains(" payable ┆") && header.contains(" paid ┆"),
+        "{wide}"
+    );
+    let ben = wide.lines().find(|l| l.contains("┆ ben ")).unwrap();
+    assert!(ben.contains("┆ 475.49 → 1214.30 (+738.81) ┆"), "{wide}");
+    let narrow = royalty(l.path(), &args)
+        .env("COLUMNS", "80")
+        .output()
+        .unwrap();
+    let narrow = String::from_utf8(narrow.stdout).unwrap();
+    for line in narrow.lines().skip(1) {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+    assert!(
+        narrow.contains("│ paid             ┆     475.49 → 1214.30 (+738.81) │"),
+        "{narrow}"
+    );
+}

@@ -460,6 +460,11 @@ pub fn exec(a: Args) -> Result<u8> {
                         "{} (amounts in each agreement's currency)",
                         described.join(", ")
                     ),
+                    OutputArgs {
+                        format: None,
+                        output: a.output.clone(),
+                    }
+                    .table_width(),
                 ),
             }
         }

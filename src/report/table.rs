@@ -114,7 +114,7 @@ fn totals(rows: &[PayoutRow], bonus: Optional) -> BTreeMap<Currency, Vec<Cell>> 
     t
 }
 
-fn width_of(t: &Table) -> usize {
+pub(crate) fn width_of(t: &Table) -> usize {
     t.to_string()
         .lines()
         .map(|l| l.chars().count())
@@ -176,8 +176,12 @@ fn payouts(rows: &[PayoutRow], width: Option<u16>) -> String {
 }
 
 /// Figures down the side, one column per party (as many tables as it takes
-/// to fit `width`).
-fn transposed(names: &[&str], columns: &[(String, Vec<String>)], width: usize) -> String {
+/// to fit `width`). `whatif` folds its table the same way.
+pub(crate) fn transposed(
+    names: &[&str],
+    columns: &[(String, Vec<String>)],
+    width: usize,
+) -> String {
     let mut out = String::new();
     let mut start = 0;
     while start < columns.len() {

@@ -286,47 +286,85 @@ fn change(b: Money, s: Money) -> String {
     }
 }
 
-pub fn table(c: &Comparison, describe: &str) -> String {
+/// The per-party figures of the table, in column order; `bonus` only when
+/// some row has one (most periods have none, as in `run`'s table).
+fn party_cells(r: &Row, bonus: bool) -> Vec<(&'static str, String)> {
+    let (b, s) = (&r.baseline, &r.scenario);
+    let mut v = vec![
+        (
+            "earned",
+            format!("{} {}", change(b.earned, s.earned), r.currency),
+        ),
+        ("recouped", change(b.recouped, s.recouped)),
+        ("unrecouped after", change(b.unrecouped, s.unrecouped)),
+    ];
+    if bonus {
+        v.push(("bonus", change(b.bonus, s.bonus)));
+    }
+    v.push(("payable", change(b.payable, s.payable)));
+    v.push(("paid", change(b.paid, s.paid)));
+    v.push(("unlocks", r.unlocks.join(", ")));
+    v
+}
+
+/// The comparison for people: one row per party (baseline → scenario),
+/// then the label's side. Wider than `width` (the terminal's, as for
+/// `run`), each agreement's parties become columns with the figures down
+/// the side.
+pub fn table(c: &Comparison, describe: &str, width: Option<u16>) -> String {
+    let bonus = c
+        .rows
+        .iter()
+        .any(|r| !r.baseline.bonus.is_zero() || !r.scenario.bonus.is_zero());
+    let names: Vec<&str> = c
+        .rows
+        .first()
+        .map(|r| party_cells(r, bonus).iter().map(|x| x.0).collect())
+        .unwrap_or_default();
+    let mut header = vec!["agreement", "party"];
+    header.extend(&names);
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
-        .set_header(vec![
-            "agreement",
-            "party",
-            "earned",
-            "recouped",
-            "unrecouped after",
-            "payable",
-            "unlocks",
-        ]);
-    for i in 2..6 {
+        .set_header(header);
+    for i in 2..names.len() + 1 {
         if let Some(col) = t.column_mut(i) {
             col.set_cell_alignment(comfy_table::CellAlignment::Right);
         }
     }
     for r in &c.rows {
-        let mut unlocks = r.unlocks.join(", ");
-        if !r.scenario.bonus.is_zero() || !r.baseline.bonus.is_zero() {
-            unlocks = format!(
-                "{unlocks} (bonus {})",
-                change(r.baseline.bonus, r.scenario.bonus)
-            )
-            .trim()
-            .to_string();
-        }
-        t.add_row(vec![
-            r.agreement.clone(),
-            r.party.clone(),
-            format!(
-                "{} {}",
-                change(r.baseline.earned, r.scenario.earned),
-                r.currency
-            ),
-            change(r.baseline.recouped, r.scenario.recouped),
-            change(r.baseline.unrecouped, r.scenario.unrecouped),
-            change(r.baseline.payable, r.scenario.payable),
-            unlocks,
-        ]);
+        let mut v = vec![r.agreement.clone(), r.party.clone()];
+        v.extend(party_cells(r, bonus).into_iter().map(|x| x.1));
+        t.add_row(v);
     }
+    let parties = match width {
+        Some(w) if crate::report::table::width_of(&t) > usize::from(w) => {
+            let mut out = String::new();
+            let mut groups: Vec<(&str, &str, Vec<&Row>)> = Vec::new();
+            for r in &c.rows {
+                match groups.last_mut() {
+                    Some((a, _, g)) if *a == r.agreement => g.push(r),
+                    _ => groups.push((&r.agreement, &r.currency, vec![r])),
+                }
+            }
+            for (a, currency, g) in groups {
+                let columns: Vec<(String, Vec<String>)> = g
+                    .iter()
+                    .map(|r| {
+                        let cells = party_cells(r, bonus).into_iter().map(|x| x.1);
+                        (r.party.clone(), cells.collect())
+                    })
+                    .collect();
+                let _ = writeln!(out, "{a} ({currency})");
+                out.push_str(&crate::report::table::transposed(
+                    &names,
+                    &columns,
+                    usize::from(w),
+                ));
+            }
+            out
+        }
+        _ => format!("{t}\n"),
+    };
     let mut l = comfy_table::Table::new();
     l.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
         .set_header(vec![
@@ -335,6 +373,10 @@ pub fn table(c: &Comparison, describe: &str) -> String {
             "label retained",
             "bonuses paid",
         ]);
+    if let Some(w) = width {
+        l.set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+            .set_width(w);
+    }
     for i in 1..4 {
         if let Some(col) = l.column_mut(i) {
             col.set_cell_alignment(comfy_table::CellAlignment::Right);
@@ -358,7 +400,7 @@ pub fn table(c: &Comparison, describe: &str) -> String {
         "What if, {}: {describe} (the ledger is not touched); baseline → scenario",
         c.period
     );
-    let _ = writeln!(out, "{t}");
+    out.push_str(&parties);
     let _ = writeln!(out, "The label\n{l}");
     out
 }
