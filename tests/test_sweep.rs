@@ -123,6 +123,20 @@ fn a_sweep_marks_the_recoupment_point_and_every_milestone() {
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(svg.contains(">five-million</text>") && svg.contains(">mo-advance recouped</text>"));
     assert!(svg.contains(">mo earnings</text>") && svg.contains(">label share</text>"));
+    // The title says what was swept (it read "streaming +0 units = +0").
+    let title = svg
+        .split("<title>")
+        .nth(1)
+        .unwrap()
+        .split("</title>")
+        .next();
+    assert_eq!(
+        title,
+        Some(
+            "What if, 2026-Q1: streams swept from 0 to 10000000 by 1000000, \
+             new deal night-bus (tests/fixtures/drafts/night-bus.toml, not signed)"
+        )
+    );
 
     let table = ok(&[&args[..], &["--format", "table"]].concat());
     assert!(
@@ -143,6 +157,11 @@ fn sweep_usage_errors() {
         (
             vec!["--streams", "1M", "--format", "svg"],
             "--format svg draws a sweep",
+        ),
+        // EUR, GBP and USD cannot share the chart's one money axis.
+        (
+            vec!["--streams", "0..1M/1M", "--format", "svg"],
+            "these agreements account in EUR, GBP, USD: choose one with --agreement",
         ),
     ] {
         let o = whatif(&args);

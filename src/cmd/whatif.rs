@@ -224,6 +224,35 @@ fn assumptions(a: &Args, sweeping: Option<&str>, v: Decimal) -> whatif::Assumpti
     }
 }
 
+/// The source a sweep flag moves (`--streams` moves streaming).
+fn swept_source(flag: &str) -> &str {
+    match flag {
+        "streams" => "streaming",
+        "downloads" => "download",
+        other => other,
+    }
+}
+
+/// A sweep's chart has one money axis: agreements in several currencies
+/// cannot share it, so the chart asks for one agreement (or a draft set
+/// in one currency) instead of plotting EUR beside USD.
+fn one_currency(agreements: &[Agreement], chosen: &[usize]) -> Result<()> {
+    let mut currencies: Vec<String> = chosen
+        .iter()
+        .map(|&i| agreements[i].currency.to_string())
+        .collect();
+    currencies.sort();
+    currencies.dedup();
+    if currencies.len() > 1 {
+        return Err(Error::Usage(format!(
+            "--format svg draws one money axis, and these agreements account in {}: \
+             choose one with --agreement ID (or use --format csv or json)",
+            currencies.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 /// The agreements of the scenario: drafts replace the agreement with their
 /// id, or join as new deals; a new deal may not cover a track another
 /// agreement covers over the same dates (`check`'s rule).
@@ -345,6 +374,9 @@ pub fn exec(a: Args) -> Result<u8> {
             ))
         })?],
     };
+    if format == WhatifFormat::Svg {
+        one_currency(&drafted, &chosen)?;
+    }
     let mut revenue = prepared.loaded.revenue.clone();
     if let Some(path) = &a.scenario {
         let opts = a.common.import_options(&prepared.loaded.settings);
@@ -379,7 +411,7 @@ pub fn exec(a: Args) -> Result<u8> {
     let flags: Vec<String> = assumptions(&a, sweeping, Decimal::ZERO)
         .lines()
         .into_iter()
-        .filter(|(s, _, _)| sweeping != Some(s.name()))
+        .filter(|(s, _, _)| sweeping.map(swept_source) != Some(s.name()))
         .map(|(s, units, amount)| format!("{} +{units} units = +{}", s.name(), amount.normalize()))
         .collect();
     described.splice(0..0, flags);
@@ -434,10 +466,19 @@ pub fn exec(a: Args) -> Result<u8> {
             };
             let points = in_parallel(&values, &one)?;
             let s = sweep::Sweep::new(prepared.period, name, points);
+            let range = match value {
+                Some(Value::Sweep { from, to, step }) => format!(
+                    " from {} to {} by {}",
+                    from.normalize(),
+                    to.normalize(),
+                    step.normalize()
+                ),
+                _ => String::new(),
+            };
             let describe = if described.is_empty() {
-                format!("{name} swept")
+                format!("{name} swept{range}")
             } else {
-                format!("{name} swept, {}", described.join(", "))
+                format!("{name} swept{range}, {}", described.join(", "))
             };
             match format {
                 WhatifFormat::Json => sweep::json(&s, &prepared.loaded.problems()),

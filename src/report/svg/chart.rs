@@ -314,13 +314,31 @@ pub fn lines(c: &Lines) -> String {
                 .zip(ys)
                 .map(|(x, y)| (x_at(*x), y_at(*y)))
                 .collect();
-        s.polyline(&pts, source_colour(i), 2.0);
+        // The palette has nine colours: past them, the colours come back
+        // dashed, then dotted, so no two lines look alike.
+        let dash = line_dash(i);
+        s.polyline(&pts, source_colour(i), 2.0, dash);
         let ly = top + h + 52.0 + i as f64 * 16.0;
-        s.rect(left, ly - 9.0, 10.0, 10.0, source_colour(i), "none", 2.0);
+        s.polyline(
+            &[(left - 2.0, ly - 4.0), (left + 12.0, ly - 4.0)],
+            source_colour(i),
+            3.0,
+            dash,
+        );
         s.text(left + 16.0, ly, name, 11.0, Anchor::Start, false, INK);
     }
     let _ = n;
     s.finish(c.title)
+}
+
+/// The dash of the `i`th line: solid for the first nine (one colour each),
+/// then dashed, then dotted.
+fn line_dash(i: usize) -> &'static str {
+    match (i / 9) % 3 {
+        0 => "",
+        1 => "6 3",
+        _ => "2 3",
+    }
 }
 
 #[cfg(test)]
@@ -336,6 +354,13 @@ mod tests {
         assert_eq!(short(dec("20000000")), "20M");
         assert_eq!(short(dec("2500")), "2,500");
         assert_eq!(short(dec("1250000")), "1.25M");
+    }
+
+    #[test]
+    fn no_two_lines_look_alike() {
+        let looks: std::collections::BTreeSet<(&str, &str)> =
+            (0..27).map(|i| (source_colour(i), line_dash(i))).collect();
+        assert_eq!(looks.len(), 27);
     }
 
     #[test]

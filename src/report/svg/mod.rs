@@ -199,14 +199,21 @@ impl Svg {
         );
     }
 
-    pub fn polyline(&mut self, points: &[(f64, f64)], stroke: &str, width: f64) {
+    /// A line through `points`; `dash` is an SVG dash pattern ("6 3"), or
+    /// empty for a solid line.
+    pub fn polyline(&mut self, points: &[(f64, f64)], stroke: &str, width: f64, dash: &str) {
         let pts: Vec<String> = points
             .iter()
             .map(|(x, y)| format!("{},{}", n(*x), n(*y)))
             .collect();
+        let dash = if dash.is_empty() {
+            String::new()
+        } else {
+            format!(r#" stroke-dasharray="{dash}""#)
+        };
         let _ = writeln!(
             self.body,
-            r#"<polyline points="{}" fill="none" stroke="{stroke}" stroke-width="{}" stroke-linejoin="round"/>"#,
+            r#"<polyline points="{}" fill="none" stroke="{stroke}" stroke-width="{}" stroke-linejoin="round"{dash}/>"#,
             pts.join(" "),
             n(width)
         );
