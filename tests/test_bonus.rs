@@ -413,3 +413,44 @@ fn whatif_shows_the_bonus_in_its_own_column() {
     let cy = t.lines().find(|l| l.contains("┆ cy ")).unwrap();
     assert!(cy.contains("┆ 500.00 ┆"), "{t}");
 }
+
+/// The flow chart's words: an event milestone has no mode (it read "a
+/// chart event (prospective)"), and one unit is "1 unit", one line "1
+/// line" (they read "1 units", "1 lines").
+#[test]
+fn flow_words_for_events_and_single_units() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("one.csv"),
+        "period,isrc,source,territory,units,amount,currency\n\
+         2026-02,QZNWX2690001,sync,US,1,1000.00,USD\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("royalty")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["flow", "chart-single", "--format", "mermaid"])
+        .args(["--agreements", &format!("{FIX}/agreements")])
+        .args(["--events", &format!("{FIX}/events.csv")])
+        .arg("--statements")
+        .arg(d.path().join("one.csv"))
+        .args(["--period", "2026-Q1", "--ledger"])
+        .arg(d.path().join("ledger"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("<br/>a chart event<br/>"), "{text}");
+    assert!(!text.contains("chart event (prospective)"), "{text}");
+    assert!(text.contains("1,000,000 streams (prospective)"), "{text}");
+    assert!(text.contains("<br/>1 unit<br/>"), "{text}");
+    assert!(text.contains("(1 line)"), "{text}");
+    assert!(
+        !text.contains("1 units") && !text.contains("1 lines"),
+        "{text}"
+    );
+}

@@ -52,6 +52,15 @@ pub fn apportion(total: Money, parts: &[&Exact]) -> Vec<Money> {
         .unwrap_or_else(|_| parts.iter().map(|p| Money(p.approx(2))).collect())
 }
 
+/// "1 unit", "1,200 units".
+pub fn units(n: i64) -> String {
+    if n.unsigned_abs() == 1 {
+        format!("{} unit", count(n))
+    } else {
+        format!("{} units", count(n))
+    }
+}
+
 /// "1,200,000".
 pub fn count(n: i64) -> String {
     group(&n.to_string())
@@ -69,6 +78,9 @@ mod tests {
         assert_eq!(amount(Money(dec("999"))), "999.00");
         assert_eq!(count(1_200_000), "1,200,000");
         assert_eq!(count(-1000), "-1,000");
+        assert_eq!(units(1), "1 unit");
+        assert_eq!(units(-1), "-1 unit");
+        assert_eq!(units(3000), "3,000 units");
         assert_eq!(thousands(dec("4000000.25")), "4,000,000.25");
         assert_eq!(cents(&Exact::parse("1/3").unwrap()), "0.33");
     }

@@ -87,6 +87,17 @@ pub fn unit_word(sources: &[Source]) -> &'static str {
     }
 }
 
+/// A count of what `sources` count, in words: "1 stream", "4,000,000
+/// streams".
+fn counted(n: rust_decimal::Decimal, sources: &[Source]) -> String {
+    let word = unit_word(sources);
+    if n.abs() == rust_decimal::Decimal::ONE {
+        format!("{} {}", thousands(n), word.trim_end_matches('s'))
+    } else {
+        format!("{} {word}", thousands(n))
+    }
+}
+
 fn increment(r: &Rate) -> String {
     match r {
         Rate::Share(x) => format!("+{}", percent_string(*x)),
@@ -97,7 +108,7 @@ fn increment(r: &Rate) -> String {
 /// What a milestone counts, in words: "4,000,000 streams", "a chart event".
 pub fn what(a: &Agreement, m: &crate::agreement::Milestone) -> String {
     match &m.metric {
-        Metric::Units => format!("{} {}", thousands(m.threshold), unit_word(&m.sources)),
+        Metric::Units => counted(m.threshold, &m.sources),
         Metric::Revenue => format!("{} {} of revenue", thousands(m.threshold), a.currency),
         Metric::Event { kind, .. } => format!("a {} event", kind.name()),
     }
@@ -122,7 +133,7 @@ pub fn standing(
     }
     match (&m.metric, s.to_go()) {
         (Metric::Units, Some(d)) => {
-            format!("{} {} to go", thousands(d.approx(6)), unit_word(&m.sources))
+            format!("{} to go", counted(d.approx(6), &m.sources))
         }
         (Metric::Revenue, Some(d)) => format!("{} {} to go", thousands(d.approx(2)), a.currency),
         (Metric::Event { .. }, _) => "waiting for the event".into(),

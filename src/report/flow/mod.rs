@@ -172,9 +172,10 @@ pub fn build(a: &Agreement, fig: Option<&Figures>) -> Flow {
     let receipts_lines = match ar {
         Some(ar) => {
             let mut v = vec![format!(
-                "R = {} {cur} ({} lines)",
+                "R = {} {cur} ({} line{})",
                 m(ar.revenue),
-                count(ar.lines as i64)
+                count(ar.lines as i64),
+                if ar.lines == 1 { "" } else { "s" }
             )];
             for c in ar.conversions.iter().filter(|c| c.currency != cur) {
                 v.push(format!(
@@ -204,10 +205,7 @@ pub fn build(a: &Agreement, fig: Option<&Figures>) -> Flow {
             Some(ar) => {
                 let rev = ar.revenue_by_source.get(s).cloned().unwrap_or_default();
                 vec![
-                    format!(
-                        "{} units",
-                        count(ar.units.get(s).copied().unwrap_or_default())
-                    ),
+                    crate::report::figures::units(ar.units.get(s).copied().unwrap_or_default()),
                     format!("{} {cur}", cents(&rev)),
                 ]
             }
@@ -221,14 +219,14 @@ pub fn build(a: &Agreement, fig: Option<&Figures>) -> Flow {
     // Milestones beside the receipts: what they raise and for whom.
     let mut milestone_nodes = Vec::new();
     for (mi, ms) in a.milestones.iter().enumerate() {
-        let mut lines = vec![format!(
-            "{} ({})",
-            crate::report::progress::what(a, ms),
-            match ms.mode {
-                crate::agreement::Mode::Prospective => "prospective",
-                crate::agreement::Mode::Retroactive => "retroactive",
-            }
-        )];
+        // An event milestone has no mode: the event puts it in force for
+        // its whole period (docs/arithmetic.md, step 4).
+        let mode = match (&ms.metric, ms.mode) {
+            (crate::agreement::Metric::Event { .. }, _) => "",
+            (_, crate::agreement::Mode::Prospective) => " (prospective)",
+            (_, crate::agreement::Mode::Retroactive) => " (retroactive)",
+        };
+        let mut lines = vec![format!("{}{mode}", crate::report::progress::what(a, ms))];
         if let Some(ar) = ar {
             lines.push(crate::report::progress::standing(a, ms, &ar.milestones[mi]));
         }
