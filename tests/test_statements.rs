@@ -204,6 +204,11 @@ fn the_pdf_statement_reads_back_with_its_payment() {
     ] {
         assert!(text.contains(want), "{want} not in:\n{text}");
     }
+    // Made by royalty, with no version: printpdf named "Adobe Illustrator
+    // 14.0" as the creator of its layer.
+    let raw = String::from_utf8_lossy(&pdf);
+    assert!(!raw.contains("Adobe") && !raw.contains("Illustrator"));
+    assert!(raw.contains("/Creator(royalty)") && raw.contains("/Producer(royalty)"));
     // The same statement twice is the same bytes (no clock, no random id).
     assert_eq!(
         pdf,

@@ -195,6 +195,7 @@ impl Writer {
                     lopdf::Object::String(id.as_bytes().to_vec(), lopdf::StringFormat::Literal);
                 d.trailer
                     .set("ID", lopdf::Object::Array(vec![fixed.clone(), fixed]));
+                name_the_layers(&mut d);
                 let mut out = Vec::new();
                 match d.save_to(&mut out) {
                     Ok(()) => out,
@@ -202,6 +203,30 @@ impl Writer {
                 }
             }
             Err(_) => bytes,
+        }
+    }
+}
+
+/// printpdf names "Adobe Illustrator 14.0" as the creator of every layer
+/// (optional content group): the statement's layers are royalty's, with
+/// no version, so the bytes stay the same from release to release.
+fn name_the_layers(d: &mut lopdf::Document) {
+    for object in d.objects.values_mut() {
+        let lopdf::Object::Dictionary(dict) = object else {
+            continue;
+        };
+        let is_layer = dict
+            .get(b"Type")
+            .and_then(|t| t.as_name())
+            .is_ok_and(|n| n == b"OCG");
+        if is_layer && dict.has(b"CreatorInfo") {
+            let mut info = lopdf::Dictionary::new();
+            info.set(
+                "Creator",
+                lopdf::Object::String(b"royalty".to_vec(), lopdf::StringFormat::Literal),
+            );
+            info.set("Subtype", lopdf::Object::Name(b"Artwork".to_vec()));
+            dict.set("CreatorInfo", lopdf::Object::Dictionary(info));
         }
     }
 }
