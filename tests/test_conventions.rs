@@ -341,3 +341,40 @@ fn a_statement_folder_lists_in_one_warning_what_it_does_not_read() {
         .args(["run", "--statements", &format!("{q}/README.txt")]));
     assert_eq!(c, 1, "{err}");
 }
+
+/// The same statement saved twice with other line endings has other bytes,
+/// so the duplicate check by SHA-256 lets it through: a warning names both
+/// files (an error under --strict), and --allow-duplicate silences it.
+#[test]
+fn a_statement_resaved_with_other_bytes_is_flagged() {
+    let p = label();
+    let csv = "period,isrc,source,territory,units,amount,currency\n\
+               2026-01,QZNWX2600301,streaming,US,100,4.00,USD\n";
+    p.write("twins/july.csv", csv);
+    p.write("twins/july-excel.csv", &csv.replace('\n', "\r\n"));
+    let args = ["run", "--format", "json", "--statements", "twins"];
+    let (code, out, err) = run(p.cmd().args(args));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("twins/july.csv") && err.contains("same statement saved twice"),
+        "{err}"
+    );
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        doc["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["code"] == "statement.same-totals"),
+        "{out}"
+    );
+    let (code, _, err) = run(p.cmd().arg("--strict").args(args));
+    assert_eq!(code, 1, "{err}");
+    let (code, _, err) = run(p.cmd().args(args).arg("--allow-duplicate"));
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("saved twice"), "{err}");
+    // Two statements that differ are not flagged.
+    p.write("twins/july-excel.csv", &csv.replace("4.00", "4.01"));
+    let (_, _, err) = run(p.cmd().args(args));
+    assert!(!err.contains("saved twice"), "{err}");
+}

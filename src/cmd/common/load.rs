@@ -127,6 +127,9 @@ pub fn load_with(c: &Common, o: LoadOptions) -> Result<Loaded> {
     for o in &outcomes {
         diagnostics.extend(o.diagnostics.iter().cloned());
     }
+    if !c.allow_duplicate {
+        diagnostics.extend(same_totals(&outcomes));
+    }
     if global().strict {
         royalty::diag::promote_warnings(&mut diagnostics);
     }
@@ -164,6 +167,44 @@ fn refuse_duplicates(outcomes: &[FileOutcome]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A warning for each statement whose lines, units and amounts per
+/// currency are exactly those of another with different bytes: the same
+/// statement re-saved (line endings, a byte-order mark, quoting) would
+/// otherwise be counted twice without a word, as the duplicate check above
+/// compares bytes. Two real statements can agree to the last digit, so it
+/// is a warning (an error under `--strict`), not a refusal.
+fn same_totals(outcomes: &[FileOutcome]) -> Vec<Diagnostic> {
+    let mut seen: Vec<&royalty::statement::FileSummary> = Vec::new();
+    let mut out = Vec::new();
+    for o in outcomes {
+        let s = &o.summary;
+        if s.lines == 0 {
+            continue;
+        }
+        let twin = seen
+            .iter()
+            .find(|t| t.sha256 != s.sha256 && t.lines == s.lines && t.totals == s.totals);
+        match twin {
+            Some(t) => out.push(
+                Diagnostic::warning(
+                    &s.path,
+                    0,
+                    0,
+                    format!(
+                        "{} lines with exactly the units and amounts of {} (different bytes: the same statement saved twice?); \
+                         both are counted: remove one, or pass --allow-duplicate if they are two statements",
+                        s.lines,
+                        t.path.display()
+                    ),
+                )
+                .with_code("statement.same-totals"),
+            ),
+            None => seen.push(s),
+        }
+    }
+    out
 }
 
 /// Loads only the agreements (for commands that need no statements:
