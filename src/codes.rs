@@ -165,7 +165,25 @@ MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB 
 SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU \
 UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL";
 
+/// ISO 4217 currencies without a minor unit: a bank pays them in whole
+/// units (yen, won...), so a payment in one is rounded to a whole unit.
+const NO_MINOR_UNIT: [&str; 17] = [
+    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
+    "VUV", "XAF", "XOF", "XPF",
+];
+
 impl Currency {
+    /// Decimals a payment in this currency is rounded to: 0 for the
+    /// currencies without a minor unit (JPY, KRW...), else 2 (cents; the
+    /// three-decimal dinars are paid to the fils' tenth, which is payable).
+    pub fn payment_decimals(self) -> u32 {
+        if NO_MINOR_UNIT.contains(&self.as_str()) {
+            0
+        } else {
+            2
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Currency> {
         Self::parse_bytes(s.trim().as_bytes())
     }

@@ -146,7 +146,12 @@ fn withhold_and_convert(
     f.paid_currency = Some(party.payout_currency);
     let (line, col) = party.payout_currency_at;
     match fx.rate_exact(a.currency, party.payout_currency, on) {
-        Ok(rate) => match (Exact::money(f.paid) * &rate).round_cents().to_money() {
+        // Half-to-even to the payout currency's smallest payable unit:
+        // cents, or a whole yen or won (docs/arithmetic.md, step 11).
+        Ok(rate) => match (Exact::money(f.paid) * &rate)
+            .round_dp(party.payout_currency.payment_decimals())
+            .to_money()
+        {
             Ok(m) => {
                 f.paid_amount = m;
                 if party.payout_currency != a.currency {
