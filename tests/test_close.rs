@@ -805,3 +805,40 @@ fn an_edited_statement_of_a_closed_period_is_not_counted_again_silently() {
         );
     }
 }
+
+#[test]
+fn a_consumed_statement_saved_again_with_other_bytes_is_refused() {
+    // The Q1 statement, re-saved with Windows line endings, turns up among
+    // Q2's: its SHA-256 differs, but its lines, units and amounts are those
+    // the closed Q1 consumed, so Q2 would pay them twice (docs/ledger.md).
+    let lab = Lab::new(&[(
+        "a.toml",
+        &agreement(
+            "a",
+            TRACK,
+            "[[party]]\nid = \"p\"\n[rates.p]\nstreaming = \"10%\"\n",
+        ),
+    )]);
+    let q1 = format!(
+        "{HEADER}2026-01,{TRACK},streaming,US,10,100.00,USD\n2026-02,{TRACK},streaming,GB,5,50.00,USD\n"
+    );
+    lab.write("q1/s.csv", &q1);
+    lab.close("2026-Q1", "q1");
+    lab.write("q2/s-excel.csv", &q1.replace('\n', "\r\n"));
+    let close_q2 = |extra: &[&str]| {
+        let mut args = vec!["close", "--period", "2026-Q2", "--statements", "q2"];
+        args.extend_from_slice(extra);
+        lab.cmd(&args).output().unwrap()
+    };
+    let o = close_q2(&[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("q1/s.csv") && err.contains("paid twice"),
+        "{err}"
+    );
+    // A statement that differs by a cent is another statement.
+    lab.write("q2/s-excel.csv", &q1.replace("50.00", "50.01"));
+    let o = close_q2(&["--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

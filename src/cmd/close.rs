@@ -75,6 +75,7 @@ pub fn exec(a: Args) -> Result<u8> {
                 file: f.path.display().to_string(),
                 sha256: f.sha256.clone(),
                 lines: f.lines,
+                totals: Consumed::totals_of(&f.totals),
             })
             .collect(),
         payments: Some(

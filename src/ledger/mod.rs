@@ -216,6 +216,37 @@ pub struct Consumed {
     pub file: String,
     pub sha256: String,
     pub lines: u64,
+    /// Its units and amount per currency: a statement re-saved with other
+    /// bytes (line endings, quoting) has the same ones, and is refused in
+    /// another period as its bytes would be (docs/ledger.md). Absent in
+    /// files written before.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub totals: BTreeMap<String, ConsumedTotal>,
+}
+
+/// A consumed statement's sums in one currency, exact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumedTotal {
+    pub units: i64,
+    pub amount: String,
+}
+
+impl Consumed {
+    /// The totals as recorded, from a statement's sums per currency.
+    pub fn totals_of(
+        totals: &BTreeMap<crate::codes::Currency, crate::statement::Sums>,
+    ) -> BTreeMap<String, ConsumedTotal> {
+        totals
+            .iter()
+            .map(|(c, s)| {
+                let total = ConsumedTotal {
+                    units: s.units,
+                    amount: s.amount.normalize().to_string(),
+                };
+                (c.to_string(), total)
+            })
+            .collect()
+    }
 }
 
 pub const FORMAT: &str = "royalty-ledger/1";

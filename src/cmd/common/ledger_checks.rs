@@ -116,6 +116,19 @@ pub fn check_consumed(
                     c.file, c.sha256
                 )));
             }
+            if c.sha256 != o.summary.sha256
+                && o.summary.lines > 0
+                && c.lines == o.summary.lines
+                && !c.totals.is_empty()
+                && c.totals == royalty::ledger::Consumed::totals_of(&o.summary.totals)
+            {
+                return Err(Error::Ledger(format!(
+                    "{path} has exactly the lines, units and amounts of {} that the closed period {closed} consumed, \
+                     with other bytes (the same statement saved again?): its money was paid then and would be paid twice; \
+                     pass --allow-duplicate if it really is another statement",
+                    c.file
+                )));
+            }
             if c.sha256 != o.summary.sha256 && same_file(Path::new(&c.file), &o.summary.path) {
                 return Err(Error::Ledger(format!(
                     "{path} was consumed by the closed period {closed} and has changed since (SHA-256 was {}, is now {}): \
