@@ -265,6 +265,27 @@ fn column(md: &str, heading: &str) -> (Vec<i64>, Option<i64>) {
     (parts, total)
 }
 
+/// The last cell of each row of a table, summed per the cell at `col` (the
+/// source), in cents.
+fn by_source(md: &str, heading: &str, col: usize) -> std::collections::BTreeMap<String, i64> {
+    let section = md.split(heading).nth(1).unwrap_or("");
+    let section = section.split("\n## ").next().unwrap();
+    let mut sums = std::collections::BTreeMap::new();
+    for line in section.lines().filter(|l| l.starts_with("| ")) {
+        if line.starts_with("| source ")
+            || line.starts_with("| track ")
+            || line.starts_with("| ---")
+            || line.starts_with("| **total**")
+        {
+            continue;
+        }
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let last = cell_cents(cells[cells.len() - 1]);
+        *sums.entry(cells[col].to_string()).or_insert(0) += last;
+    }
+    sums
+}
+
 /// Each table's rows add up to its party's earned total, to the cent, in
 /// every statement of both bundled periods (docs/arithmetic.md, "Parts of
 /// a total"): rounding each row alone left ben's sources at 625.66 and his
@@ -327,6 +348,14 @@ fn the_rows_of_each_table_add_up_to_the_total() {
             let (tracks, _) = column(&md, "## Earnings by track");
             if !tracks.is_empty() {
                 assert_eq!(tracks.iter().sum::<i64>(), earned, "{period} {name} tracks");
+            }
+            // Each source's tracks add up to its row in the source table.
+            if !md.to_lowercase().contains("catch-up") {
+                let by_track = by_source(&md, "## Earnings by track", 2);
+                let by_source_row = by_source(&md, "## Earnings by source", 0);
+                if !by_track.is_empty() && !by_source_row.is_empty() {
+                    assert_eq!(by_track, by_source_row, "{period} {name}");
+                }
             }
         }
     }

@@ -305,6 +305,32 @@ fn show_parts(
     for (c, m) in catch_ups.iter_mut().zip(of_catch_ups) {
         c.shown = *m;
     }
+    // Each source's amount as shown is shared over its own tracks, so a
+    // track row and its source row agree to the cent (a source with one
+    // track shows the same figure in both tables). Only when the tracks do
+    // not account for their sources exactly are they shared as one table.
+    let nested = sources.iter().all(|s| {
+        let mut sum = Exact::zero();
+        for t in tracks.iter().filter(|t| t.source == s.source) {
+            sum += &t.earnings;
+        }
+        sum == s.earnings
+    }) && tracks
+        .iter()
+        .all(|t| sources.iter().any(|s| s.source == t.source));
+    if nested {
+        for s in sources.iter() {
+            let mine: Vec<usize> = (0..tracks.len())
+                .filter(|&i| tracks[i].source == s.source)
+                .collect();
+            let parts: Vec<&Exact> = mine.iter().map(|&i| &tracks[i].earnings).collect();
+            let shown = super::figures::apportion(s.shown, &parts);
+            for (&i, m) in mine.iter().zip(shown) {
+                tracks[i].shown = m;
+            }
+        }
+        return;
+    }
     let left = earned - of_catch_ups.iter().copied().sum::<Money>();
     let parts: Vec<&Exact> = tracks.iter().map(|t| &t.earnings).collect();
     let shown = super::figures::apportion(left, &parts);
