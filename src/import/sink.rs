@@ -3,7 +3,6 @@
 //! lines no agreement covers and the skipped rows one by one.
 
 use super::catalog::Matching;
-use super::table::Reader;
 use super::tally::FileSums;
 use crate::codes::{Isrc, Source, Territory};
 use crate::period::Usage;
@@ -74,19 +73,18 @@ impl Sink<'_> {
     }
 
     /// A file's control totals and its unmatched lines' sums per currency,
-    /// once its lines are in the run's sums (`tally`).
-    pub fn add_file(&mut self, f: FileSums, rd: &mut Reader) {
+    /// once its lines are in the run's sums (`tally`). Returns the sums too
+    /// large to keep exact, as messages for the file's reader to report (the
+    /// sink knows no reader: readers feed sinks, not the reverse).
+    pub fn add_file(&mut self, f: FileSums) -> Vec<String> {
+        let mut errors = Vec::new();
         let mut exact = |a: &Acc, what: &str, sink: &mut Sink| match a.sums() {
             Some(s) => {
                 sink.note_rounding(s.rounded_at);
                 Some(s.sums)
             }
             None => {
-                rd.error(
-                    0,
-                    0,
-                    format!("the {what} add up to 10^16 or more: beyond what can be summed exactly; check the amounts, or split the statement"),
-                );
+                errors.push(format!("the {what} add up to 10^16 or more: beyond what can be summed exactly; check the amounts, or split the statement"));
                 None
             }
         };
@@ -105,6 +103,7 @@ impl Sink<'_> {
                 self.summary.unmatched.entry(*c).or_default().merge(&s);
             }
         }
+        errors
     }
 
     /// Adds the sums of rows reported per release (no ISRC).

@@ -421,7 +421,9 @@ pub fn read_text(
         tail = rest;
     }
     check_footer(p, &b, &header::footer_lines(p, &tail), offset, &mut rd);
-    sink.add_file(sums, &mut rd);
+    for e in sink.add_file(sums) {
+        rd.error(0, 0, e);
+    }
     rd.finish(sink)
 }
 
@@ -580,7 +582,9 @@ pub fn read_sheet(
     sink.unmatched.append(&mut unmatched);
     let first = body.get(end).map_or(0, |x| x.0.saturating_sub(1));
     check_footer(p, &b, &footer, first, &mut rd);
-    sink.add_file(sums, &mut rd);
+    for e in sink.add_file(sums) {
+        rd.error(0, 0, e);
+    }
     rd.finish(sink)
 }
 
