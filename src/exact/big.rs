@@ -1,10 +1,12 @@
 //! The general form's helpers: powers of ten, whether a `BigRational` has
-//! a finite decimal, and writing a decimal of any size.
+//! a finite decimal, writing a decimal of any size, and the roundings on big
+//! integers.
 
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
+use std::cmp::Ordering;
 use std::fmt;
 
 pub(super) fn ten_pow(n: u32) -> BigInt {
@@ -54,3 +56,18 @@ pub(super) fn write_decimal(f: &mut fmt::Formatter<'_>, m: &BigInt, s: u32) -> f
     }
 }
 
+/// `n / d` (`d > 0`) rounded towards minus infinity.
+pub(super) fn floor_div(n: BigInt, d: &BigInt) -> BigInt {
+    n.div_floor(d)
+}
+
+/// `n / d` (`d > 0`) rounded half-to-even to an integer.
+pub(super) fn round_half_even(n: BigInt, d: &BigInt) -> BigInt {
+    let (q, rem) = n.div_mod_floor(d);
+    let twice: BigInt = &rem * BigInt::from(2);
+    match twice.cmp(d) {
+        Ordering::Less => q,
+        Ordering::Equal if q.is_even() => q,
+        _ => q + 1,
+    }
+}

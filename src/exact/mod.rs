@@ -8,22 +8,33 @@
 //! `Exact::to_money` / `to_decimal`, which never panic and say when a figure
 //! does not fit.
 //!
-//! Two representations, one value: a decimal held as an `i128` mantissa and
-//! a scale (what almost every figure is: amounts, decimal rates and their
-//! products, computed with integer arithmetic), and an arbitrary-precision
-//! fraction (`BigRational`) as soon as a value has no finite decimal (a
-//! 30/43 share, an inverse exchange rate) or outgrows 38 digits. Every
-//! operation is exact in both; comparisons are by value.
+//! Three representations, one value, each used only when the one before
+//! cannot hold it:
+//! - a decimal held as an `i128` mantissa and a scale (what almost every
+//!   figure is: amounts, decimal rates and their products, computed with
+//!   integer arithmetic);
+//! - a fraction of two `i128`s (`fraction.rs`) when the value has no finite
+//!   decimal (a 1/6 milestone crossing, a 30/43 share, an inverse exchange
+//!   rate): checked integer arithmetic and a cheap gcd;
+//! - an arbitrary-precision fraction (`BigRational`, `big.rs`) when a
+//!   numerator or denominator outgrows 128 bits.
+//!
+//! Every operation is exact in all three and tries them in that order: a
+//! step that would overflow is done again in the next form, never wrapped,
+//! and a result always comes back in the first form that holds it. The
+//! value is the same whichever form computed it, so comparisons (and
+//! therefore equality) are by value across forms.
 //!
 //! For people, `Display` writes a terminating value as its exact decimal
 //! ("8", "0.0125") and any other as a fraction ("1/6"), never as 28 digits.
 
 mod big;
+mod fraction;
 
 use crate::money::Money;
 use big::{ten_pow, terminating, write_decimal};
+use fraction::{floor_div, round_half_even, ten, Frac};
 use num_bigint::BigInt;
-use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use rust_decimal::Decimal;
@@ -38,10 +49,11 @@ const MAX_SCALE: u32 = 36;
 #[derive(Clone, Debug)]
 enum Repr {
     /// `m / 10^s`.
-    Dec {
-        m: i128,
-        s: u32,
-    },
+    Dec { m: i128, s: u32 },
+    /// Lowest terms, positive denominator, no finite decimal that `Dec`
+    /// holds.
+    Frac(Frac),
+    /// Lowest terms; a numerator or denominator past `i128`.
     Big(BigRational),
 }
 
@@ -60,13 +72,9 @@ impl Default for Exact {
 #[error("the figure {0} is too large for an amount")]
 pub struct TooLarge(pub String);
 
-fn ten_i128(n: u32) -> Option<i128> {
-    10i128.checked_pow(n)
-}
-
 /// `m` scaled from `from` decimals up to `to` (`to >= from`), if it fits.
 fn rescale(m: i128, from: u32, to: u32) -> Option<i128> {
-    m.checked_mul(ten_i128(to - from)?)
+    m.checked_mul(ten(to - from)?)
 }
 
 impl Exact {
@@ -104,15 +112,37 @@ impl Exact {
     fn big(&self) -> BigRational {
         match &self.0 {
             Repr::Dec { m, s } => BigRational::new(BigInt::from(*m), ten_pow(*s)),
+            // Already in lowest terms with a positive denominator.
+            Repr::Frac(f) => BigRational::new_raw(BigInt::from(f.n), BigInt::from(f.d)),
             Repr::Big(r) => r.clone(),
         }
     }
 
-    /// Back to the decimal form when the fraction is one that fits.
+    /// The value as a small fraction, if it is one.
+    fn frac(&self) -> Option<Frac> {
+        match &self.0 {
+            Repr::Dec { m, s } => Frac::from_dec(*m, *s),
+            Repr::Frac(f) => Some(*f),
+            Repr::Big(_) => None,
+        }
+    }
+
+    /// A small fraction in the decimal form when it has a finite decimal
+    /// that fits.
+    fn from_frac(f: Frac) -> Exact {
+        match f.to_dec() {
+            Some((m, s)) if s <= MAX_SCALE => Exact(Repr::Dec { m, s }),
+            _ => Exact(Repr::Frac(f)),
+        }
+    }
+
+    /// A general fraction in the first form that holds it. A value with
+    /// a numerator or denominator past `i128` has no decimal form either
+    /// (its mantissa or its scale would not fit).
     fn from_big(r: BigRational) -> Exact {
-        match terminating(&r) {
-            Some((m, s)) if s <= MAX_SCALE => match m.to_i128() {
-                Some(m) => Exact(Repr::Dec { m, s }),
+        match (r.numer().to_i128(), r.denom().to_i128()) {
+            (Some(n), Some(d)) => match Frac::new(n, d) {
+                Some(f) => Exact::from_frac(f),
                 None => Exact(Repr::Big(r)),
             },
             _ => Exact(Repr::Big(r)),
@@ -122,6 +152,7 @@ impl Exact {
     fn signum(&self) -> i32 {
         match &self.0 {
             Repr::Dec { m, .. } => m.signum() as i32,
+            Repr::Frac(f) => f.n.signum() as i32,
             Repr::Big(r) => {
                 if r.is_zero() {
                     0
@@ -144,7 +175,8 @@ impl Exact {
     }
     pub fn is_one(&self) -> bool {
         match &self.0 {
-            Repr::Dec { m, s } => ten_i128(*s).is_some_and(|t| *m == t),
+            Repr::Dec { m, s } => ten(*s).is_some_and(|t| *m == t),
+            Repr::Frac(f) => f.n == 1 && f.d == 1,
             Repr::Big(r) => r.is_one(),
         }
     }
@@ -158,21 +190,7 @@ impl Exact {
 
     /// Floors to cents (towards minus infinity): docs/arithmetic.md, step 5.
     pub fn floor_cents(&self) -> Exact {
-        match &self.0 {
-            Repr::Dec { s, .. } if *s <= 2 => self.clone(),
-            Repr::Dec { m, s } => {
-                let d = ten_i128(s - 2).expect("a scale of at most 36");
-                Exact(Repr::Dec {
-                    m: m.div_euclid(d),
-                    s: 2,
-                })
-            }
-            Repr::Big(r) => {
-                let hundred = BigInt::from(100);
-                let scaled = r.numer() * &hundred;
-                Exact::from_big(BigRational::new(scaled.div_floor(r.denom()), hundred))
-            }
-        }
+        self.to_dp(2, floor_div, big::floor_div)
     }
 
     /// Rounds half-to-even to cents.
@@ -183,33 +201,34 @@ impl Exact {
     /// Rounds half-to-even to `dp` decimals (for displays that promise a
     /// number of decimals, and for the roundings of the contract).
     pub fn round_dp(&self, dp: u32) -> Exact {
-        if let Repr::Dec { m, s } = &self.0 {
-            if *s <= dp {
-                return self.clone();
-            }
-            if let Some(d) = ten_i128(s - dp) {
-                let (q, r) = (m.div_euclid(d), m.rem_euclid(d));
-                let q = match (2 * r).cmp(&d) {
-                    Ordering::Less => q,
-                    Ordering::Greater => q + 1,
-                    Ordering::Equal if q % 2 == 0 => q,
-                    Ordering::Equal => q + 1,
-                };
-                return Exact(Repr::Dec { m: q, s: dp });
+        self.to_dp(dp, round_half_even, big::round_half_even)
+    }
+
+    /// The value to `dp` decimals, the integer `value x 10^dp` chosen by
+    /// `small` (`n / d` with `d > 0`, `None` on overflow) or, when that
+    /// overflows, by `large`: the same rule on big integers.
+    fn to_dp(
+        &self,
+        dp: u32,
+        small: fn(i128, i128) -> Option<i128>,
+        large: fn(BigInt, &BigInt) -> BigInt,
+    ) -> Exact {
+        let q = match &self.0 {
+            Repr::Dec { s, .. } if *s <= dp => return self.clone(),
+            Repr::Dec { m, s } => ten(s - dp).and_then(|d| small(*m, d)),
+            Repr::Frac(f) => ten(dp)
+                .and_then(|t| f.n.checked_mul(t))
+                .and_then(|n| small(n, f.d)),
+            Repr::Big(_) => None,
+        };
+        match q {
+            Some(m) if dp <= MAX_SCALE => Exact(Repr::Dec { m, s: dp }),
+            _ => {
+                let r = self.big();
+                let unit = ten_pow(dp);
+                Exact::from_big(BigRational::new(large(r.numer() * &unit, r.denom()), unit))
             }
         }
-        let r = self.big();
-        let unit = ten_pow(dp);
-        let (n, d) = (r.numer() * &unit, r.denom().clone());
-        let (q, rem) = n.div_mod_floor(&d);
-        let twice: BigInt = &rem * BigInt::from(2);
-        let q = match twice.cmp(&d) {
-            Ordering::Less => q,
-            Ordering::Greater => q + 1,
-            Ordering::Equal if q.is_even() => q,
-            Ordering::Equal => q + 1,
-        };
-        Exact::from_big(BigRational::new(q, unit))
     }
 
     /// Whole cents as an amount. The value must already be whole cents
@@ -224,8 +243,9 @@ impl Exact {
         let too_large = || TooLarge(self.to_string());
         let (mut m, mut s) = match &self.0 {
             Repr::Dec { m, s } => (*m, *s),
-            Repr::Big(r) => {
-                let (m, s) = terminating(r).ok_or_else(too_large)?;
+            Repr::Frac(f) if !f.terminates() => return Err(too_large()),
+            _ => {
+                let (m, s) = terminating(&self.big()).ok_or_else(too_large)?;
                 (m.to_i128().ok_or_else(too_large)?, s)
             }
         };
@@ -290,10 +310,14 @@ impl fmt::Display for Exact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             Repr::Dec { m, s } => write_decimal(f, &BigInt::from(*m), *s),
-            Repr::Big(r) => match terminating(r) {
-                Some((m, s)) => write_decimal(f, &m, s),
-                None => write!(f, "{}/{}", r.numer(), r.denom()),
-            },
+            Repr::Frac(x) if !x.terminates() => write!(f, "{}/{}", x.n, x.d),
+            _ => {
+                let r = self.big();
+                match terminating(&r) {
+                    Some((m, s)) => write_decimal(f, &m, s),
+                    None => write!(f, "{}/{}", r.numer(), r.denom()),
+                }
+            }
         }
     }
 }
@@ -317,6 +341,9 @@ impl Ord for Exact {
                 return a.cmp(&b);
             }
         }
+        if let Some(ord) = fracs(self, o).and_then(|(x, y)| x.checked_cmp(y)) {
+            return ord;
+        }
         self.big().cmp(&o.big())
     }
 }
@@ -336,7 +363,30 @@ impl<'de> serde::Deserialize<'de> for Exact {
     }
 }
 
-/// The sum, in the decimal form when it fits.
+/// Both values as small fractions, when both are (checked first, so a
+/// general fraction costs no conversion of the other).
+fn fracs(a: &Exact, b: &Exact) -> Option<(Frac, Frac)> {
+    if matches!(a.0, Repr::Big(_)) || matches!(b.0, Repr::Big(_)) {
+        return None;
+    }
+    Some((a.frac()?, b.frac()?))
+}
+
+/// One operation in the first form that holds it: `small` on small
+/// fractions (`None` on overflow), else `large` on general ones.
+fn general(
+    a: &Exact,
+    b: &Exact,
+    small: fn(Frac, Frac) -> Option<Frac>,
+    large: fn(BigRational, BigRational) -> BigRational,
+) -> Exact {
+    match fracs(a, b).and_then(|(x, y)| small(x, y)) {
+        Some(f) => Exact::from_frac(f),
+        None => Exact::from_big(large(a.big(), b.big())),
+    }
+}
+
+/// The sum: integer arithmetic on decimals when it fits.
 fn add(a: &Exact, b: &Exact) -> Exact {
     if let (Repr::Dec { m: x, s: p }, Repr::Dec { m: y, s: q }) = (&a.0, &b.0) {
         let s = (*p).max(*q);
@@ -346,10 +396,10 @@ fn add(a: &Exact, b: &Exact) -> Exact {
             }
         }
     }
-    Exact(Repr::Big(a.big() + b.big()))
+    general(a, b, Frac::checked_add, |x, y| x + y)
 }
 
-/// The product, in the decimal form when it fits.
+/// The product: integer arithmetic on decimals when it fits.
 fn mul(a: &Exact, b: &Exact) -> Exact {
     if let (Repr::Dec { m: x, s: p }, Repr::Dec { m: y, s: q }) = (&a.0, &b.0) {
         if p + q <= MAX_SCALE {
@@ -358,51 +408,24 @@ fn mul(a: &Exact, b: &Exact) -> Exact {
             }
         }
     }
-    Exact(Repr::Big(a.big() * b.big()))
+    general(a, b, Frac::checked_mul, |x, y| x * y)
 }
 
 /// The quotient (the divisor is never zero: shares and rates are checked).
-/// A decimal divided by a decimal stays one when the quotient terminates
-/// within 18 more digits (a 60% split of a 20% pool, a threshold over a
-/// round number); otherwise it becomes a fraction.
+/// A quotient with a finite decimal that fits comes back as a decimal (a
+/// 60% split of a 20% pool, a threshold over a round number); any other is
+/// a fraction.
 fn div(a: &Exact, b: &Exact) -> Exact {
-    if let (Repr::Dec { m: x, s: p }, Repr::Dec { m: y, s: q }) = (&a.0, &b.0) {
-        if *y != 0 {
-            // x/10^p / (y/10^q) = (x * 10^k / y) / 10^(p + k - q).
-            for k in 0..=18u32 {
-                let Some(n) = ten_i128(k).and_then(|t| x.checked_mul(t)) else {
-                    break;
-                };
-                if n % y != 0 {
-                    continue;
-                }
-                let quotient = n / y;
-                let scale = p + k;
-                if scale >= *q {
-                    if scale - q <= MAX_SCALE {
-                        return Exact(Repr::Dec {
-                            m: quotient,
-                            s: scale - q,
-                        });
-                    }
-                } else if let Some(m) = ten_i128(q - scale).and_then(|t| quotient.checked_mul(t)) {
-                    return Exact(Repr::Dec { m, s: 0 });
-                }
-                break;
-            }
-        }
-    }
-    Exact::from_big(a.big() / b.big())
+    general(a, b, Frac::checked_div, |x, y| x / y)
 }
 
 fn neg(a: &Exact) -> Exact {
-    match &a.0 {
-        Repr::Dec { m, s } => match m.checked_neg() {
-            Some(m) => Exact(Repr::Dec { m, s: *s }),
-            None => Exact(Repr::Big(-a.big())),
-        },
-        Repr::Big(r) => Exact(Repr::Big(-r.clone())),
-    }
+    let small = match &a.0 {
+        Repr::Dec { m, s } => m.checked_neg().map(|m| Exact(Repr::Dec { m, s: *s })),
+        Repr::Frac(f) => f.checked_neg().map(|f| Exact(Repr::Frac(f))),
+        Repr::Big(_) => None,
+    };
+    small.unwrap_or_else(|| Exact::from_big(-a.big()))
 }
 
 macro_rules! binop {
@@ -464,5 +487,7 @@ impl<'a> Sum<&'a Exact> for Exact {
     }
 }
 
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;
