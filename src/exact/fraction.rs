@@ -20,7 +20,8 @@ pub(super) struct Frac {
 const ZERO: Frac = Frac { n: 0, d: 1 };
 
 /// The binary method (shifts and subtractions: a 128-bit division is a
-/// slow library call) for non-zero operands of one width.
+/// slow library call) for non-zero operands of one width, without a
+/// branch the processor could mispredict in the loop.
 macro_rules! binary_gcd {
     ($name:ident, $t:ty) => {
         fn $name(a: $t, b: $t) -> $t {
@@ -28,10 +29,9 @@ macro_rules! binary_gcd {
             let (mut a, mut b) = (a >> a.trailing_zeros(), b);
             loop {
                 b >>= b.trailing_zeros();
-                if a > b {
-                    std::mem::swap(&mut a, &mut b);
-                }
-                b -= a;
+                let (lo, hi) = (a.min(b), a.max(b));
+                a = lo;
+                b = hi - lo;
                 if b == 0 {
                     return a << shift;
                 }
@@ -44,20 +44,42 @@ binary_gcd!(gcd64, u64);
 
 /// Greatest common divisor; `gcd(0, b) == b`.
 pub(super) fn gcd(a: u128, b: u128) -> u128 {
-    if a == 0 || b == 0 {
-        return a | b;
+    let (hi, lo) = if a >= b { (a, b) } else { (b, a) };
+    if lo == 0 {
+        return hi;
     }
-    // Most operands fit in 64 bits, where each step is one instruction.
-    if (a | b) >> 64 == 0 {
-        return u128::from(gcd64(a as u64, b as u64));
+    if lo >> 64 != 0 {
+        return gcd128(hi, lo);
     }
-    gcd128(a, b)
+    // One Euclid step first: a numerator against a small denominator is
+    // then two small numbers, and the remainder of a division by a 64-bit
+    // number is a hardware instruction (with a 64-bit quotient when `hi`
+    // is wider).
+    let r = if hi >> 64 == 0 {
+        (hi as u64) % (lo as u64)
+    } else {
+        (hi % lo) as u64
+    };
+    match r {
+        0 => lo,
+        r => u128::from(gcd64(lo as u64, r)),
+    }
 }
 
 /// The gcd of a numerator and a positive `i128` as an `i128` (it divides
 /// the second, so it fits; `None` only for `(0 | MIN, MIN)`).
 fn gcd_i(a: i128, b: i128) -> Option<i128> {
     i128::try_from(gcd(a.unsigned_abs(), b.unsigned_abs())).ok()
+}
+
+/// `n / g` for a `g > 0` that divides `n`: a 64-bit division when both
+/// fit (a 128-bit one is a library call).
+fn div_exact(n: i128, g: i128) -> i128 {
+    match (i64::try_from(n), i64::try_from(g)) {
+        _ if g == 1 => n,
+        (Ok(n), Ok(g)) => i128::from(n / g),
+        _ => n / g,
+    }
 }
 
 /// `10^n` when it fits.
@@ -92,7 +114,7 @@ impl Frac {
             return None;
         }
         let g = gcd_i(n, d)?;
-        let (n, d) = (n / g, d / g);
+        let (n, d) = (div_exact(n, g), div_exact(d, g));
         if d < 0 {
             return Some(Frac {
                 n: n.checked_neg()?,
@@ -122,12 +144,12 @@ impl Frac {
                 d: b.checked_mul(d)?,
             });
         }
-        let (bg, dg) = (b / g, d / g);
+        let (bg, dg) = (div_exact(b, g), div_exact(d, g));
         let t = a.checked_mul(dg)?.checked_add(c.checked_mul(bg)?)?;
         let g2 = gcd_i(t, g)?;
         Some(Frac {
-            n: t / g2,
-            d: bg.checked_mul(d / g2)?,
+            n: div_exact(t, g2),
+            d: bg.checked_mul(div_exact(d, g2))?,
         })
     }
 
@@ -139,8 +161,8 @@ impl Frac {
         let g1 = gcd_i(self.n, o.d)?;
         let g2 = gcd_i(o.n, self.d)?;
         Some(Frac {
-            n: (self.n / g1).checked_mul(o.n / g2)?,
-            d: (self.d / g2).checked_mul(o.d / g1)?,
+            n: div_exact(self.n, g1).checked_mul(div_exact(o.n, g2))?,
+            d: div_exact(self.d, g2).checked_mul(div_exact(o.d, g1))?,
         })
     }
 
@@ -187,9 +209,18 @@ impl Frac {
     /// does.
     fn twos_fives(self) -> Option<(u32, u32)> {
         let twos = self.d.trailing_zeros();
-        let mut rest = self.d >> twos;
+        let mut rest = (self.d >> twos) as u128;
         let mut fives = 0;
-        while rest % 5 == 0 {
+        // 128-bit steps only while the rest is wider than 64 bits.
+        while rest >> 64 != 0 {
+            if !rest.is_multiple_of(5) {
+                return None;
+            }
+            rest /= 5;
+            fives += 1;
+        }
+        let mut rest = rest as u64;
+        while rest.is_multiple_of(5) {
             rest /= 5;
             fives += 1;
         }
@@ -204,7 +235,9 @@ impl Frac {
         }
         let (twos, fives) = self.twos_fives()?;
         let s = twos.max(fives);
-        Some((self.n.checked_mul(ten(s)? / self.d)?, s))
+        // 10^s / d without a division: the 2s and 5s d lacks.
+        let factor = (1i128 << (s - twos)).checked_mul(5i128.checked_pow(s - fives)?)?;
+        Some((self.n.checked_mul(factor)?, s))
     }
 }
 

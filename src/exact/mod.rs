@@ -53,8 +53,10 @@ enum Repr {
     /// Lowest terms, positive denominator, no finite decimal that `Dec`
     /// holds.
     Frac(Frac),
-    /// Lowest terms; a numerator or denominator past `i128`.
-    Big(BigRational),
+    /// Lowest terms; a numerator or denominator past `i128`. Boxed: rare,
+    /// and unboxed it would make every `Exact` 80 bytes instead of 48 (the
+    /// engine moves many of them).
+    Big(Box<BigRational>),
 }
 
 /// An exact rational number.
@@ -114,7 +116,7 @@ impl Exact {
             Repr::Dec { m, s } => BigRational::new(BigInt::from(*m), ten_pow(*s)),
             // Already in lowest terms with a positive denominator.
             Repr::Frac(f) => BigRational::new_raw(BigInt::from(f.n), BigInt::from(f.d)),
-            Repr::Big(r) => r.clone(),
+            Repr::Big(r) => (**r).clone(),
         }
     }
 
@@ -143,9 +145,9 @@ impl Exact {
         match (r.numer().to_i128(), r.denom().to_i128()) {
             (Some(n), Some(d)) => match Frac::new(n, d) {
                 Some(f) => Exact::from_frac(f),
-                None => Exact(Repr::Big(r)),
+                None => Exact(Repr::Big(Box::new(r))),
             },
-            _ => Exact(Repr::Big(r)),
+            _ => Exact(Repr::Big(Box::new(r))),
         }
     }
 

@@ -114,7 +114,7 @@ fn value() -> impl Strategy<Value = Q> {
 /// general form otherwise). Forms other than the canonical one are legal
 /// inputs: `Exact::parse` and older code paths made them.
 fn in_form(q: &Q, form: u8) -> Exact {
-    let general = || Exact(Repr::Big(q.clone()));
+    let general = || Exact(Repr::Big(Box::new(q.clone())));
     match form % 5 {
         0 | 1 => match terminating(q) {
             Some((m, s)) if s < MAX_SCALE => match m.to_i128() {
@@ -222,7 +222,7 @@ fn apply(op: Op, a: &(Exact, Q), b: &(Exact, Q)) -> Option<(Exact, Q)> {
 /// Everything a caller can observe of `x` agrees with the oracle `q` and
 /// with the general form's answers.
 fn check(x: &Exact, q: &Q) -> Result<(), TestCaseError> {
-    let general = Exact(Repr::Big(q.clone()));
+    let general = Exact(Repr::Big(Box::new(q.clone())));
     prop_assert_eq!(&x.big(), q);
     prop_assert_eq!(x.to_string(), general.to_string());
     prop_assert_eq!(x.to_decimal(), general.to_decimal());
