@@ -67,10 +67,11 @@ pub fn load_agreement_str(text: &str, file: &Path) -> Result<Agreement, Vec<Diag
     // In the file's order, whichever part of the loader found them.
     cx.diags.sort_by_key(|d| (d.line, d.column));
     if floats > refused {
+        let (line, col) = first_float(text).unwrap_or((1, 1));
         cx.diags.push(Diagnostic::error(
             file,
-            0,
-            0,
+            line,
+            col,
             "a number is written as a float: money and rates are decimal strings such as \"0.1\" or \"10%\" (docs/agreements.md)",
         ));
     }
@@ -79,6 +80,49 @@ pub fn load_agreement_str(text: &str, file: &Path) -> Result<Agreement, Vec<Diag
     } else {
         a.ok_or(cx.diags)
     }
+}
+
+/// Where the first float of a TOML text is (line, column, from 1): a
+/// number after `=`, `[`, `,` or `{` outside strings and comments with a
+/// decimal point or an exponent (dates and times have `-` or `:` instead),
+/// or `inf`/`nan`. For the float no part of the loader read, so that its
+/// error still has a place.
+fn first_float(text: &str) -> Option<(usize, usize)> {
+    for (i, line) in text.lines().enumerate() {
+        let b = line.as_bytes();
+        let (mut quote, mut prev) = (None::<u8>, b' ');
+        let mut j = 0;
+        while j < b.len() {
+            let c = b[j];
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) if c == b'\\' => j += 1,
+                Some(_) => {}
+                None if c == b'"' || c == b'\'' => quote = Some(c),
+                None if c == b'#' => break,
+                None if matches!(prev, b'=' | b'[' | b',' | b'{') => {
+                    let end = b[j..]
+                        .iter()
+                        .position(|x| matches!(x, b',' | b']' | b'}' | b' ' | b'\t' | b'#'))
+                        .map_or(b.len(), |k| j + k);
+                    let token = &line[j..end];
+                    let unsigned = token.trim_start_matches(['+', '-']);
+                    let number = unsigned.starts_with(|x: char| x.is_ascii_digit())
+                        && (unsigned.contains('.') || unsigned.contains(['e', 'E']))
+                        && !unsigned.contains([':', '-']);
+                    if number || matches!(unsigned, "inf" | "nan") {
+                        return Some((i + 1, j + 1));
+                    }
+                }
+                None => {}
+            }
+            if !c.is_ascii_whitespace() {
+                prev = c;
+            }
+            j += 1;
+        }
+    }
+    None
 }
 
 /// A hint for a date TOML cannot read (`2026/01/15`, `15.01.2026`): the
@@ -260,4 +304,18 @@ fn validate(raw: RawAgreement, cx: &mut Ctx) -> Option<Agreement> {
         amendment_reasons: reasons,
         file: cx.file.to_path_buf(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_float;
+
+    #[test]
+    fn the_first_float_is_placed_outside_strings_dates_and_comments() {
+        let text = "id = \"a.b\"  # 1.5\nsigned = 2026-01-01\nw = { s = 15249726517796838572.5 }\n";
+        assert_eq!(first_float(text), Some((3, 11)));
+        assert_eq!(first_float("x = [1, 2.5e3]\n"), Some((1, 9)));
+        assert_eq!(first_float("x = -inf\n"), Some((1, 5)));
+        assert_eq!(first_float("x = \"0.1\"\ny = 3\n"), None);
+    }
 }
