@@ -155,6 +155,25 @@ pub struct RollForward {
     pub ok: bool,
 }
 
+impl RollForward {
+    /// The roll-forward's terms, written once for the text and the checks:
+    /// opening + earned + adjusted + bonus - recouped - forfeited - paid -
+    /// withheld.
+    pub fn terms(&self) -> String {
+        format!(
+            "{} + {} + {} + {} - {} - {} - {} - {}",
+            self.opening,
+            self.earned,
+            self.adjusted,
+            self.bonus,
+            self.recouped,
+            self.forfeited,
+            self.paid,
+            self.withheld
+        )
+    }
+}
+
 #[derive(Serialize)]
 pub struct Dispute {
     pub agreement: String,
@@ -478,18 +497,11 @@ pub fn failures(r: &Reconciliation) -> Vec<String> {
     }
     for x in r.roll_forward.iter().filter(|x| !x.ok) {
         out.push(format!(
-            "{}/{} {}: roll-forward {} + {} + {} + {} - {} - {} - {} - {} != {}",
+            "{}/{} {}: roll-forward {} != {}",
             x.agreement,
             x.party,
             x.currency,
-            x.opening,
-            x.earned,
-            x.adjusted,
-            x.bonus,
-            x.recouped,
-            x.forfeited,
-            x.paid,
-            x.withheld,
+            x.terms(),
             x.closing
         ));
     }

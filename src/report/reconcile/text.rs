@@ -102,18 +102,11 @@ pub fn text(r: &Reconciliation) -> String {
     for x in &r.roll_forward {
         let _ = writeln!(
             out,
-            "  {}/{} {}: {} + {} + {} + {} - {} - {} - {} - {} = {}  {}",
+            "  {}/{} {}: {} = {}  {}",
             x.agreement,
             x.party,
             x.currency,
-            x.opening,
-            x.earned,
-            x.adjusted,
-            x.bonus,
-            x.recouped,
-            x.forfeited,
-            x.paid,
-            x.withheld,
+            x.terms(),
             x.closing,
             ok(x.ok)
         );

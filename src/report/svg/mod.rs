@@ -45,20 +45,9 @@ pub fn text_width(s: &str, size: f64, bold: bool) -> f64 {
     }
 }
 
-/// Escapes text for XML and HTML.
+/// Escapes text for XML and HTML (the one escaping of `report::safe`).
 pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
+    crate::report::safe::html(s)
 }
 
 /// A coordinate with one decimal, "-0.0" written "0".
