@@ -842,3 +842,45 @@ fn a_consumed_statement_saved_again_with_other_bytes_is_refused() {
     let o = close_q2(&["--format", "json"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn explain_writes_a_deficit_with_one_sign() {
+    // A return larger than the period's revenue: earned -14.50 is carried
+    // forward. explain writes the step as "+ 14.50", never "- -14.50".
+    let lab = Lab::new(&[(
+        "a.toml",
+        &agreement(
+            "a",
+            TRACK,
+            "[[party]]\nid = \"p\"\n[rates.p]\nstreaming = \"10%\"\n",
+        ),
+    )]);
+    lab.write(
+        "q1/s.csv",
+        &one_line(TRACK, "streaming", -10, "-145.00", "USD"),
+    );
+    let o = lab
+        .cmd(&[
+            "explain",
+            "--party",
+            "a/p",
+            "--period",
+            "2026-Q1",
+            "--statements",
+            "q1",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(text.contains("-14.50"), "{text}");
+    assert!(!text.contains("- -") && !text.contains("+ -"), "{text}");
+    let carried = text
+        .lines()
+        .find(|l| l.contains("carried forward"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        carried.contains('+') && carried.contains("14.50"),
+        "{carried}"
+    );
+}

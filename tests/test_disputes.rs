@@ -285,7 +285,7 @@ fn a_dispute_holds_escalates_and_pays_its_adjustment_exactly_once() {
     };
     assert!(line("dispute adjustment").ends_with("+ 180.00 USD"), "{ex}");
     assert!(
-        line("held for open disputes").ends_with("- -250.00 USD"),
+        line("held for open disputes").ends_with("+ 250.00 USD"),
         "{ex}"
     );
     assert!(

@@ -392,11 +392,15 @@ pub fn party_text(t: &PartyTrace) -> String {
             "withheld" => format!("{} ({})", step_label(s.step), t.withholding),
             other => step_label(other).to_string(),
         };
-        rows.push(vec![
-            label,
-            s.effect.to_string(),
-            format!("{} {c}", s.amount),
-        ]);
+        // A negative term is written as the opposite operation on its size
+        // ("+ 14.50", not "- -14.50"), as the statements write it; the
+        // JSON keeps the signed amount.
+        let (effect, amount) = match (s.effect, s.amount.is_negative()) {
+            ("+", true) => ("-", -s.amount),
+            ("-", true) => ("+", -s.amount),
+            (e, _) => (e, s.amount),
+        };
+        rows.push(vec![label, effect.to_string(), format!("{amount} {c}")]);
     }
     let rate = t
         .fx_rate
