@@ -11,37 +11,13 @@
 
 mod common;
 
-use common::{repo_root, run, Project};
+use common::{bundled_label, repo_root, run, Project};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// A copy of the bundled label (royalty.toml, agreements, samples) in a
-/// temporary folder, so closes do not touch the repository.
 fn label() -> Project {
-    let p = Project::new();
-    for dir in ["agreements", "samples"] {
-        copy_dir(&repo_root().join(dir), &p.path().join(dir));
-    }
-    std::fs::copy(
-        repo_root().join("royalty.toml"),
-        p.path().join("royalty.toml"),
-    )
-    .unwrap();
-    p
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
+    bundled_label()
 }
 
 fn code(p: &Project, args: &[&str]) -> (i32, String, String) {

@@ -5,34 +5,12 @@
 
 mod common;
 
-use common::{repo_root, run, Project};
+use common::{bundled_label, run, Project};
 use serde_json::Value;
 use std::path::Path;
 
 fn label() -> Project {
-    let p = Project::new();
-    for dir in ["agreements", "samples"] {
-        copy_dir(&repo_root().join(dir), &p.path().join(dir));
-    }
-    std::fs::copy(
-        repo_root().join("royalty.toml"),
-        p.path().join("royalty.toml"),
-    )
-    .unwrap();
-    p
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
+    bundled_label()
 }
 
 fn ok(c: &mut assert_cmd::Command) -> String {

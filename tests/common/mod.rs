@@ -45,22 +45,39 @@ pub fn cases_dir() -> PathBuf {
 /// and take the bundled label's exchange rates and events; a copy outside
 /// the repository runs on its own files only.
 pub fn copy_case(src: &Path) -> (tempfile::TempDir, PathBuf) {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let target = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &target);
-            } else {
-                std::fs::copy(e.path(), &target).unwrap();
-            }
-        }
-    }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("case");
-    copy(src, &dir);
+    copy_dir(src, &dir);
     (tmp, dir)
+}
+
+/// Copies the folder `from` to `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the bundled label (royalty.toml, agreements, samples) in a
+/// temporary folder, so closes do not touch the repository.
+pub fn bundled_label() -> Project {
+    let p = Project::new();
+    for dir in ["agreements", "samples"] {
+        copy_dir(&repo_root().join(dir), &p.path().join(dir));
+    }
+    std::fs::copy(
+        repo_root().join("royalty.toml"),
+        p.path().join("royalty.toml"),
+    )
+    .unwrap();
+    p
 }
 
 /// The real `royalty` binary, with the environment cleared of anything that
